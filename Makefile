@@ -1,0 +1,123 @@
+# mailautoconf: GNU make.
+#   make              build ./mailautoconf
+#   make demo         answer a sample autoconfig and Autodiscover request
+#   make check        every test suite; ends with "N passed, N failed"
+#   make install      PREFIX, DESTDIR, SYSCONFDIR honoured
+#   WERROR=1          turn warnings into errors (CI)
+
+VERSION = 0.1.0
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/mailautoconf
+ifeq ($(PREFIX),/usr)
+SYSCONFDIR ?= /etc
+else
+SYSCONFDIR ?= $(PREFIX)/etc
+endif
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKGS = fcgi inih
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lfcgi -linih)
+
+WARN = -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	-Wmissing-prototypes -Wwrite-strings -Wcast-qual -Wundef
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+DEFS = -D_GNU_SOURCE -DVERSION='"$(VERSION)"' \
+	-DSYSCONFDIR='"$(SYSCONFDIR)"'
+ALL_CFLAGS = -std=c11 $(WARN) $(DEFS) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS)
+
+# O: where objects and binaries go (the sanitizer build uses O=build/asan)
+O ?= .
+LIBSRC = request.c providers.c xmlout.c http.c autoconfig.c autodiscover.c util.c
+LIBOBJ = $(LIBSRC:%.c=$(O)/%.o)
+HDRS = mailautoconf.h bounds.h
+
+all: $(O)/mailautoconf
+	@echo "built with: $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)"
+
+$(O)/%.o: %.c $(HDRS)
+	@mkdir -p $(O)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/libmac.a: $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(LIBOBJ)
+
+$(O)/mailautoconf: $(O)/main.o $(O)/libmac.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(O)/main.o $(O)/libmac.a $(PKG_LIBS)
+
+$(O)/unit: test/unit.c $(O)/libmac.a $(HDRS)
+	$(CC) $(ALL_CFLAGS) -I. $(ALL_LDFLAGS) -o $@ test/unit.c $(O)/libmac.a $(PKG_LIBS)
+
+# ---- demo ------------------------------------------------------------
+demo:
+	@test/deps.sh demo
+	@$(MAKE) --no-print-directory all >/dev/null
+	@sh test/demo.sh
+
+# ---- tests -----------------------------------------------------------
+# Each suite prints "N passed, N failed" as its last line; run-suites.sh
+# sums them into the closing line of `make check`.
+SUITES = ./unit \
+	"sh test/t01-cgi.sh" \
+	"sh test/t02-hostile.sh" \
+	"sh test/t03-config.sh" \
+	"sh test/t04-fastcgi.sh" \
+	"sh test/t05-docs.sh"
+
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+VG = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+
+check: check-deps all ./unit
+	@test/run-suites.sh $(SUITES) $(EXTRA_SUITES) \
+	    "$(MAKE) --no-print-directory check-asan" \
+	    "$(MAKE) --no-print-directory check-valgrind"
+
+check-deps:
+	@test/deps.sh check $(CHECK_DEPS)
+
+# the same suites against a clang ASan+UBSan build
+check-asan:
+	@$(MAKE) --no-print-directory O=build/asan CC=clang CFLAGS="$(SAN_FLAGS)" \
+	    LDFLAGS="-fsanitize=address,undefined" build/asan/mailautoconf build/asan/unit >/dev/null
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    MAC_BIN=build/asan/mailautoconf MAC_SUITE_TAG=asan \
+	    test/run-suites.sh build/asan/unit "sh test/t01-cgi.sh" "sh test/t02-hostile.sh" \
+	    "sh test/t03-config.sh" "sh test/t04-fastcgi.sh"
+
+# and under valgrind (memcheck), with the normal build
+check-valgrind: all ./unit
+	@MAC_WRAP="$(VG)" MAC_SUITE_TAG=valgrind \
+	    test/run-suites.sh "$(VG) ./unit" "sh test/t01-cgi.sh" "sh test/t02-hostile.sh" \
+	    "sh test/t03-config.sh"
+
+# ---- install ---------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)/mailautoconf
+	install -m 755 mailautoconf $(DESTDIR)$(SBINDIR)/mailautoconf
+	install -m 644 docs/mailautoconf.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 docs/providers.ini.5 $(DESTDIR)$(MANDIR)/man5/
+	test -e $(DESTDIR)$(SYSCONFDIR)/mailautoconf/providers.ini || \
+	    install -m 644 providers.ini $(DESTDIR)$(SYSCONFDIR)/mailautoconf/providers.ini
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/mailautoconf $(DESTDIR)$(MANDIR)/man8/mailautoconf.8 \
+	    $(DESTDIR)$(MANDIR)/man5/providers.ini.5
+
+clean:
+	rm -rf *.o *.a mailautoconf unit build
+
+# Other parts of the tree (web servers, benchmarks, fuzzing, packaging) add
+# their targets and suites from mk/*.mk.
+-include mk/*.mk
+
+.PHONY: all demo check check-deps check-asan check-valgrind install uninstall clean

@@ -1,0 +1,209 @@
+/*
+ * autoconfig.c: the Mozilla autoconfig answer (SPEC §3), config-v1.1.xml.
+ *
+ * A pure mapping from (request, provider) to writer calls.  Usernames and
+ * host names keep their placeholders: the client fills them in, so the
+ * answer is the same for every address of a domain (cacheable, and it
+ * tells nothing about which addresses exist; Evolution asks with a fixed
+ * local part and would get a wrong username from a server that filled it).
+ */
+#include <string.h>
+
+#include "mailautoconf.h"
+
+static void
+ac_auth(struct out *o, const struct authlist *al)
+{
+	unsigned	i;
+
+	for (i = 0; i < al->n; i++)
+		xml_elem(o, "authentication", auth_names[al->a[i]]);
+}
+
+static void
+ac_bool(struct out *o, const char *name, signed char v)
+{
+	if (v >= 0)
+		xml_elem(o, name, v ? "true" : "false");
+}
+
+static void
+ac_pop3(struct out *o, const struct server *s)
+{
+	if (s->leave_on_server < 0 && s->download_on_biff < 0 &&
+	    s->days_to_leave < 0 && s->check_interval < 0)
+		return;
+	xml_open(o, "pop3");
+	ac_bool(o, "leaveMessagesOnServer", s->leave_on_server);
+	ac_bool(o, "downloadOnBiff", s->download_on_biff);
+	if (s->days_to_leave >= 0)
+		xml_elem_uint(o, "daysToLeaveMessagesOnServer",
+		    (unsigned long)s->days_to_leave);
+	if (s->check_interval >= 0) {
+		xml_open(o, "checkInterval");
+		xml_attr_uint(o, "minutes", (unsigned long)s->check_interval);
+		xml_close(o);
+	}
+	xml_close(o);
+}
+
+/*
+ * A URL-based server (ews, owa, graph): host, port and socket type come
+ * from the URL, so that readers that want them find them.
+ */
+static void
+ac_url_server(struct out *o, const struct server *s)
+{
+	static const char *const type[] = {
+		[SRV_EWS] = "ews", [SRV_OWA] = "exchange", [SRV_GRAPH] = "graph",
+	};
+	static const char *const urlel[] = {
+		[SRV_EWS] = "ewsURL", [SRV_OWA] = "owaURL",
+		[SRV_GRAPH] = "graphURL",
+	};
+	const char	*h = s->url + (s->url[4] == 's' ? 8 : 7);
+	size_t		 hl = strcspn(h, ":/?#");
+	char		 host[DOMAIN_MAX + 1];
+	long long	 port = s->url[4] == 's' ? 443 : 80;
+
+	if (hl > DOMAIN_MAX) {
+		o->err = true;
+		return;
+	}
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	if (h[hl] == ':') {
+		char	pb[8];
+		size_t	pl = strcspn(h + hl + 1, "/?#");
+
+		if (pl >= sizeof(pb)) {
+			o->err = true;
+			return;
+		}
+		memcpy(pb, h + hl + 1, pl);
+		pb[pl] = '\0';
+		if (mac_strtonum(pb, 1, 65535, &port) != 0) {
+			o->err = true;
+			return;
+		}
+	}
+	xml_open(o, "incomingServer");
+	xml_attr(o, "type", type[s->type]);
+	xml_elem(o, "hostname", host);
+	xml_elem_uint(o, "port", (unsigned long)port);
+	xml_elem(o, "socketType", s->url[4] == 's' ? "SSL" : "plain");
+	ac_auth(o, &s->auth);
+	xml_elem(o, "username", s->username);
+	xml_elem(o, urlel[s->type], s->url);
+	xml_close(o);
+}
+
+static void
+ac_server(struct out *o, const struct server *s)
+{
+	if (s->type >= SRV_EWS) {
+		ac_url_server(o, s);
+		return;
+	}
+	xml_open(o, s->type == SRV_SMTP ? "outgoingServer" : "incomingServer");
+	xml_attr(o, "type", srv_names[s->type]);
+	xml_elem(o, "hostname", s->host);
+	xml_elem_uint(o, "port", s->port);
+	xml_elem(o, "socketType", sock_names[s->sock]);
+	ac_auth(o, &s->auth);
+	xml_elem(o, "username", s->username);
+	if (s->type == SRV_POP3)
+		ac_pop3(o, s);
+	if (s->restriction != NULL)
+		xml_elem(o, "restriction", s->restriction);
+	ac_bool(o, "addThisServer", s->add_this_server);
+	ac_bool(o, "useGlobalPreferredServer", s->global_preferred);
+	xml_close(o);
+}
+
+static void
+ac_texts(struct out *o, const char *name, const struct text *t, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		xml_elem_attr(o, name, "lang", t[i].lang, t[i].text);
+}
+
+/* CardDAV and CalDAV share the provider's login (providers-ini.md). */
+static void
+ac_dav(struct out *o, const struct provider *p, const char *el,
+    const char *type, const char *url)
+{
+	if (url == NULL)
+		return;
+	xml_open(o, el);
+	xml_attr(o, "type", type);
+	xml_elem(o, "username", p->username);
+	xml_elem(o, "authentication",
+	    p->auth.a[0] == AUTH_OAUTH2 ? "OAuth2" : "http-basic");
+	xml_elem(o, "serverURL", url);
+	xml_close(o);
+}
+
+static void
+ac_provider_extras(struct out *o, const struct provider *p)
+{
+	size_t	i;
+
+	if (p->enable != NULL) {
+		xml_open(o, "enable");
+		xml_attr(o, "visiturl", p->enable);
+		ac_texts(o, "instruction", p->instr, p->ninstr);
+		xml_close(o);
+	}
+	for (i = 0; i < p->ndocs; i++) {
+		xml_open(o, "documentation");
+		xml_attr(o, "url", p->docs[i].url);
+		ac_texts(o, "descr", p->docs[i].descr, p->docs[i].ndescr);
+		xml_close(o);
+	}
+}
+
+int
+ac_render(const struct request *r, const struct config *cf,
+    const struct provider *p, struct out *o)
+{
+	size_t	i;
+
+	(void)cf;
+	xml_decl(o);
+	xml_open(o, "clientConfig");
+	xml_attr(o, "version", "1.1");
+	xml_open(o, "emailProvider");
+	xml_attr(o, "id", p->id);
+	/* only the domain asked about: the others may be customers' names */
+	xml_elem(o, "domain", r->domain);
+	xml_elem(o, "displayName", p->name);
+	xml_elem(o, "displayShortName", p->short_name);
+	for (i = 0; i < p->nin; i++)
+		ac_server(o, &p->in[i]);
+	for (i = 0; i < p->nout; i++)
+		ac_server(o, &p->out[i]);
+	ac_provider_extras(o, p);
+	xml_close(o);
+	if (p->webmail != NULL) {
+		xml_open(o, "webMail");
+		xml_open(o, "loginPage");
+		xml_attr(o, "url", p->webmail);
+		xml_close(o);
+		xml_close(o);
+	}
+	if (p->oauth2_issuer != NULL) {
+		xml_open(o, "oAuth2");
+		xml_elem(o, "issuer", p->oauth2_issuer);
+		xml_elem(o, "scope", p->oauth2_scope);
+		xml_elem(o, "authURL", p->oauth2_auth_url);
+		xml_elem(o, "tokenURL", p->oauth2_token_url);
+		xml_close(o);
+	}
+	ac_dav(o, p, "addressBook", "carddav", p->carddav);
+	ac_dav(o, p, "calendar", "caldav", p->caldav);
+	xml_close(o);
+	return 200;
+}

@@ -1,0 +1,182 @@
+/*
+ * autodiscover.c: Outlook Autodiscover, POX (SPEC §4) and the v2 JSON
+ * answer (SPEC §5).
+ *
+ * Unlike autoconfig, Outlook fills in nothing itself: LoginName and host
+ * templates are filled with the requested address here.
+ */
+#include <string.h>
+
+#include "mailautoconf.h"
+
+/* http://, not https://: Mailu once shipped https:// and Outlook ignored it */
+static const char NS_RESPONSE[] =
+    "http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006";
+static const char NS_OUTLOOK[] =
+    "http://schemas.microsoft.com/exchange/autodiscover/outlook/"
+    "responseschema/2006a";
+static const char NS_MOBILESYNC[] =
+    "http://schemas.microsoft.com/exchange/autodiscover/mobilesync/"
+    "responseschema/2006";
+
+static const char *
+onoff(bool v)
+{
+	/* exactly on/off: Thunderbird drops SSL "true", Outlook "yes" */
+	return v ? "on" : "off";
+}
+
+static bool
+needs_address(const char *tmpl)
+{
+	return strstr(tmpl, "%EMAILADDRESS%") != NULL ||
+	    strstr(tmpl, "%EMAILLOCALPART%") != NULL;
+}
+
+static void
+ad_protocol(const struct request *r, const struct config *cf,
+    const struct server *s, const struct fill *f, struct out *o)
+{
+	static const char *const type[] = {
+		[SRV_IMAP] = "IMAP", [SRV_POP3] = "POP3", [SRV_SMTP] = "SMTP",
+	};
+	enum auth	first = (enum auth)s->auth.a[0];
+
+	xml_open(o, "Protocol");
+	xml_elem(o, "Type", type[s->type]);
+	if (cf->ad_ttl > 0)
+		xml_elem_uint(o, "TTL", (unsigned long)cf->ad_ttl);
+	xml_elem_fill(o, "Server", s->host, f);
+	xml_elem_uint(o, "Port", s->port);
+	xml_elem(o, "DomainRequired", "off");
+	if (r->has_addr || !needs_address(s->username))
+		xml_elem_fill(o, "LoginName", s->username, f);
+	xml_elem(o, "SPA", onoff(first == AUTH_ENCRYPTED || first == AUTH_NTLM));
+	/* Encryption wins over SSL; "TLS" means STARTTLS to Outlook */
+	xml_elem(o, "SSL", onoff(s->sock != SOCK_PLAIN));
+	xml_elem(o, "Encryption", s->sock == SOCK_SSL ? "SSL" :
+	    s->sock == SOCK_STARTTLS ? "TLS" : "None");
+	xml_elem(o, "AuthRequired", onoff(first != AUTH_NONE));
+	if (s->type == SRV_SMTP) {
+		xml_elem(o, "UsePOPAuth", onoff(first != AUTH_NONE));
+		xml_elem(o, "SMTPLast", "off");
+	}
+	xml_close(o);
+}
+
+/* The first server of each type, types in the order of their lines. */
+static size_t
+ad_pick(const struct provider *p, const struct server *pick[3])
+{
+	const struct server	*imap = NULL, *pop3 = NULL, *t;
+	size_t			 i, n = 0, j;
+
+	for (i = 0; i < p->nin; i++) {
+		if (p->in[i].type == SRV_IMAP && imap == NULL)
+			imap = &p->in[i];
+		if (p->in[i].type == SRV_POP3 && pop3 == NULL)
+			pop3 = &p->in[i];
+	}
+	if (imap != NULL)
+		pick[n++] = imap;
+	if (pop3 != NULL)
+		pick[n++] = pop3;
+	if (p->nout > 0)
+		pick[n++] = &p->out[0];
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && pick[j]->line < pick[j - 1]->line; j--) {
+			t = pick[j];
+			pick[j] = pick[j - 1];
+			pick[j - 1] = t;
+		}
+	return n;
+}
+
+int
+ad_render(const struct request *r, const struct config *cf,
+    const struct provider *p, struct out *o)
+{
+	const struct server	*pick[3];
+	struct fill		 f;
+	size_t			 i, n;
+
+	f.address = r->has_addr ? r->addr.full : NULL;
+	f.local = r->has_addr ? r->addr.local : NULL;
+	f.domain = r->domain;
+	xml_decl(o);
+	xml_open(o, "Autodiscover");
+	xml_attr(o, "xmlns", NS_RESPONSE);
+	xml_open(o, "Response");
+	xml_attr(o, "xmlns", NS_OUTLOOK);
+	xml_open(o, "User");
+	xml_elem(o, "DisplayName", p->name);
+	xml_close(o);
+	xml_open(o, "Account");
+	xml_elem(o, "AccountType", "email");
+	if (p->ad_redirect != NULL &&
+	    (r->has_addr || !needs_address(p->ad_redirect))) {
+		xml_elem(o, "Action", "redirectAddr");
+		xml_elem_fill(o, "RedirectAddr", p->ad_redirect, &f);
+	} else {
+		xml_elem(o, "Action", "settings");
+		n = ad_pick(p, pick);
+		for (i = 0; i < n; i++)
+			ad_protocol(r, cf, pick[i], &f, o);
+	}
+	xml_close(o);
+	xml_close(o);
+	xml_close(o);
+	return 200;
+}
+
+/* "HH:MM:SS.mmm" of the day, UTC. */
+static void
+ad_time(char *buf, long long ms)
+{
+	long long	d = ms % 86400000;
+	int		v[4] = { (int)(d / 3600000), (int)(d / 60000 % 60),
+			    (int)(d / 1000 % 60), (int)(d % 1000) };
+
+	buf[0] = (char)('0' + v[0] / 10); buf[1] = (char)('0' + v[0] % 10);
+	buf[2] = ':';
+	buf[3] = (char)('0' + v[1] / 10); buf[4] = (char)('0' + v[1] % 10);
+	buf[5] = ':';
+	buf[6] = (char)('0' + v[2] / 10); buf[7] = (char)('0' + v[2] % 10);
+	buf[8] = '.';
+	buf[9] = (char)('0' + v[3] / 100);
+	buf[10] = (char)('0' + v[3] / 10 % 10);
+	buf[11] = (char)('0' + v[3] % 10);
+	buf[12] = '\0';
+}
+
+/*
+ * Error 600 (malformed request) or 601 (schema we do not serve), in the
+ * form Outlook reads: HTTP 200 with an Error element.  601 answers in the
+ * requested schema's namespace.
+ */
+int
+ad_error(const struct request *r, int code, struct out *o)
+{
+	char		 t[13];
+	const char	*ns = NS_OUTLOOK;
+
+	if (code == 601)
+		ns = r->schema == POX_MOBILESYNC ? NS_MOBILESYNC : r->schema_uri;
+	ad_time(t, r->now_ms < 0 ? 0 : r->now_ms);
+	xml_decl(o);
+	xml_open(o, "Autodiscover");
+	xml_attr(o, "xmlns", NS_RESPONSE);
+	xml_open(o, "Response");
+	xml_attr(o, "xmlns", ns);
+	xml_open(o, "Error");
+	xml_attr(o, "Time", t);
+	xml_attr_uint(o, "Id", (unsigned long)((r->now_ms / 1000) % 4294967296LL));
+	xml_elem_uint(o, "ErrorCode", (unsigned long)code);
+	xml_elem(o, "Message", code == 600 ? "Invalid Request" :
+	    "Provider is not available");
+	xml_empty(o, "DebugData");
+	xml_close(o);
+	xml_close(o);
+	xml_close(o);
+	return 200;
+}

@@ -1,0 +1,63 @@
+/*
+ * bounds.h: every limit of mailautoconf, with the reason beside it.
+ * Limits on input are checked before the input is parsed.
+ */
+#ifndef BOUNDS_H
+#define BOUNDS_H
+
+/* SPEC §8: a longer QUERY_STRING is refused with 414. */
+#define QUERY_MAX	4096
+/* SPEC §8 / §4: a POX or form body over 64 KiB is refused with 413. */
+#define BODY_MAX	65536
+/* RFC 5321 §4.5.3.1 as amended by RFC 3696 errata: 254 bytes of address. */
+#define ADDR_MAX	254
+/* RFC 5321 §4.5.3.1.1: 64 bytes of local part. */
+#define LOCAL_MAX	64
+/* RFC 1035 §2.3.4: 253 bytes of domain name (without the trailing dot). */
+#define DOMAIN_MAX	253
+/* RFC 1035 §2.3.4: 63 bytes a label. */
+#define LABEL_MAX	63
+/* Paths we answer are short; anything longer is a 404 without a look. */
+#define PATH_MAX_LEN	1024
+/* Query keys we know are short; value slots hold an address at most. */
+#define QKEY_MAX	32
+#define QVAL_MAX	(ADDR_MAX + 1)
+/* Parameters in one query: our endpoints know at most five keys. */
+#define QPARAM_MAX	8
+/* POX: element nesting deeper than this is not an Autodiscover request. */
+#define POX_DEPTH	16
+/* POX: the schema URI we echo in an error document. */
+#define SCHEMA_MAX	256
+
+/*
+ * One answer: the largest provider section the format allows renders to a
+ * few KiB; a response that would not fit becomes a 500, never a cut
+ * document (STYLE: "formatting fails closed").
+ */
+#define OUT_MAX		(64 * 1024)
+#define HEAD_MAX	1024
+/* Element nesting of our own output. */
+#define XML_DEPTH	16
+
+/*
+ * Debian 12's libinih r55 reads lines into a 200-byte buffer and parses the
+ * rest of a longer line as a new line; it cuts section names to 49 bytes.
+ * providers-ini.md: a line of 200 bytes or more, or a section name of 50
+ * bytes or more, is an error.
+ */
+#define INI_LINE_MAX	200
+#define INI_SECTION_MAX	50
+/* A config file larger than this is surely not a providers.ini. */
+#define INI_FILE_MAX	(64 * 1024 * 1024)
+/* Options on one server line; the format defines nine. */
+#define SRV_OPTS_MAX	16
+/* Authentication methods in one list; the format defines nine. */
+#define AUTH_MAX	9
+/* Errors printed before the loader stops listing them. */
+#define ERRORS_MAX	100
+/* cache_max_age: one year, as RFC 9111 suggests for "never expires". */
+#define CACHE_AGE_MAX	31536000
+/* autodiscover.ttl, in hours: one year. */
+#define AD_TTL_MAX	8760
+
+#endif

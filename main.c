@@ -1,0 +1,451 @@
+/*
+ * main.c: options, modes, the CGI-once and FastCGI loops, signals.
+ * The only file that knows libfcgi.
+ *
+ * Modes (SPEC §1): CGI when fd 0 is not a listening socket (web server
+ * CGI, or a shell with QUERY_STRING set); FastCGI on fd 0 (spawn-fcgi),
+ * on a socket handed over by systemd (LISTEN_FDS), or on our own socket
+ * (--listen).  Setup failures are loud and exit; request failures only
+ * drop the request.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "mailautoconf.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#ifndef VERSION
+#define VERSION "unknown"
+#endif
+
+static const char DEFAULT_CONFIG[] = SYSCONFDIR "/mailautoconf/providers.ini";
+
+static volatile sig_atomic_t reload_pending;
+
+/* Kept off the stack: the request holds a 64 KiB body, the answer more. */
+static struct request	req;
+static struct response	resp;
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: mailautoconf [-c file]                 CGI or FastCGI (fd 0)\n"
+	    "       mailautoconf [-c file] --listen addr:port|path\n"
+	    "       mailautoconf [-c file] --check\n"
+	    "       mailautoconf --help | --version\n"
+	    "The config is -c file, else $MAILAUTOCONF_CONFIG, else\n"
+	    "%s.\n", DEFAULT_CONFIG);
+}
+
+/* fds 0-2 must exist, or a later open() would become stdout. */
+static void
+sane_fds(void)
+{
+	int	fd;
+
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", O_RDWR) != fd)
+			_exit(1);
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return 0;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct config *
+load(const char *file, bool warnings)
+{
+	struct diag	d = { stderr, warnings, 0, 0 };
+
+	return prov_load_file(file, &d);
+}
+
+/* ---- one request, whatever the transport ---------------------------- */
+
+struct io {
+	req_getenv	 get;
+	void		*ctx;
+	size_t		(*read)(void *, char *, size_t);
+	void		(*log)(void *, const char *);
+};
+
+static void
+log_reject(const struct io *io, int status, const char *why)
+{
+	char	line[256];
+	int	n;
+
+	n = snprintf(line, sizeof(line), "mailautoconf: %d: %s\n", status,
+	    why != NULL ? why : http_reason(status));
+	if (n > 0)
+		io->log(io->ctx, line);
+}
+
+/* Read the body the request announced, one byte past the limit at most. */
+static void
+read_body(struct request *r, const struct io *io)
+{
+	size_t	want, got;
+
+	r->bodylen = 0;
+	if (r->body_want <= 0)
+		return;
+	want = (size_t)r->body_want;
+	if (want > sizeof(r->body))
+		want = sizeof(r->body);
+	while (r->bodylen < want) {
+		got = io->read(io->ctx, r->body + r->bodylen, want - r->bodylen);
+		if (got == 0)
+			break;
+		r->bodylen += got;
+	}
+}
+
+static void
+serve(const struct config *cf, const struct io *io)
+{
+	int	st;
+
+	req.now_ms = now_ms();
+	if ((st = req_start(&req, io->get, io->ctx)) == 0) {
+		read_body(&req, io);
+		st = req_finish(&req);
+	}
+	if (st != 0) {
+		http_error(&resp, &req, st);
+		resp.send_body = req.method != M_HEAD;
+	} else if (cf == NULL) {
+		req.why = "no configuration loaded";
+		http_error(&resp, &req, 500);
+		resp.send_body = true;
+	} else
+		http_respond(cf, &req, &resp);
+	if (resp.status >= 400 || req.pox_error)
+		log_reject(io, resp.status, req.why);
+}
+
+/* ---- CGI ------------------------------------------------------------- */
+
+static const char *
+cgi_get(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static size_t
+cgi_read(void *ctx, char *buf, size_t n)
+{
+	ssize_t	r;
+
+	(void)ctx;
+	do
+		r = read(STDIN_FILENO, buf, n);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? 0 : (size_t)r;
+}
+
+static void
+cgi_log(void *ctx, const char *line)
+{
+	(void)ctx;
+	fputs(line, stderr);
+}
+
+static void
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static int
+run_cgi(const char *file)
+{
+	struct config	*cf;
+	struct io	 io = { cgi_get, NULL, cgi_read, cgi_log };
+
+	cf = load(file, false);
+	serve(cf, &io);
+	write_all(STDOUT_FILENO, resp.head, resp.hlen);
+	if (resp.send_body)
+		write_all(STDOUT_FILENO, resp.body, resp.blen);
+	prov_free(cf);
+	return 0;
+}
+
+/* ---- FastCGI --------------------------------------------------------- */
+
+static const char *
+fcgi_get(void *ctx, const char *name)
+{
+	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+}
+
+static size_t
+fcgi_read(void *ctx, char *buf, size_t n)
+{
+	int	r = FCGX_GetStr(buf, (int)n, ((FCGX_Request *)ctx)->in);
+
+	return r < 0 ? 0 : (size_t)r;
+}
+
+/* to the web server's error log, through the FastCGI stderr stream */
+static void
+fcgi_log(void *ctx, const char *line)
+{
+	FCGX_PutS(line, ((FCGX_Request *)ctx)->err);
+}
+
+static void
+on_hup(int sig)
+{
+	(void)sig;
+	reload_pending = 1;
+}
+
+/*
+ * SIGTERM and SIGINT are blocked while a request is served, so when this
+ * runs no request is in flight: leave at once.
+ */
+static void
+on_term(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
+static void
+signals(sigset_t *during)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_hup;		/* no SA_RESTART: accept() wakes up */
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(during);
+	sigaddset(during, SIGHUP);
+	sigaddset(during, SIGTERM);
+	sigaddset(during, SIGINT);
+}
+
+static struct config *
+reload(struct config *cf, const char *file)
+{
+	struct config	*n;
+
+	reload_pending = 0;
+	if ((n = load(file, false)) == NULL) {
+		fprintf(stderr, "mailautoconf: %s: reload failed, keeping the "
+		    "old configuration\n", file);
+		return cf;
+	}
+	prov_free(cf);
+	fprintf(stderr, "mailautoconf: %s: reloaded, %zu providers, %zu "
+	    "domains\n", file, n->nprov, n->ndomains);
+	return n;
+}
+
+static int
+run_fcgi(int fd, const char *file)
+{
+	struct config	*cf;
+	FCGX_Request	 fr;
+	sigset_t	 during;
+	struct io	 io = { fcgi_get, &fr, fcgi_read, fcgi_log };
+
+	if ((cf = load(file, false)) == NULL)
+		return 1;
+	if (FCGX_Init() != 0 ||
+	    FCGX_InitRequest(&fr, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		fprintf(stderr, "mailautoconf: cannot set up FastCGI\n");
+		return 1;
+	}
+	signals(&during);
+	for (;;) {
+		if (reload_pending)
+			cf = reload(cf, file);
+		if (FCGX_Accept_r(&fr) < 0) {
+			if (errno == EINTR || reload_pending)
+				continue;
+			fprintf(stderr, "mailautoconf: accept: %s\n",
+			    strerror(errno));
+			break;
+		}
+		sigprocmask(SIG_BLOCK, &during, NULL);
+		serve(cf, &io);
+		FCGX_PutStr(resp.head, (int)resp.hlen, fr.out);
+		if (resp.send_body)
+			FCGX_PutStr(resp.body, (int)resp.blen, fr.out);
+		FCGX_Finish_r(&fr);
+		sigprocmask(SIG_UNBLOCK, &during, NULL);
+	}
+	prov_free(cf);
+	return 1;
+}
+
+/* systemd socket activation: LISTEN_PID is us, LISTEN_FDS >= 1, fd 3. */
+static int
+systemd_fd(void)
+{
+	const char	*pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	long long	 p, n;
+
+	if (pid == NULL || fds == NULL ||
+	    mac_strtonum(pid, 1, 0x7fffffff, &p) != 0 || p != getpid() ||
+	    mac_strtonum(fds, 1, 64, &n) != 0)
+		return -1;
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	return 3;
+}
+
+/* ---- --check ---------------------------------------------------------- */
+
+/* Every provider's answers must fit the output buffer. */
+static int
+check_render(const struct config *cf)
+{
+	size_t	i;
+	int	bad = 0;
+
+	for (i = 0; i < cf->nprov; i++) {
+		const struct provider	*p = &cf->prov[i];
+		struct out		 o;
+
+		memset(&req, 0, offsetof(struct request, body));
+		req.dlen = mac_strlcpy(req.domain, p->domains[0],
+		    sizeof(req.domain));
+		out_init(&o, resp.body, sizeof(resp.body));
+		ac_render(&req, cf, p, &o);
+		if (!o.err) {
+			out_init(&o, resp.body, sizeof(resp.body));
+			ad_render(&req, cf, p, &o);
+		}
+		if (o.err) {
+			fprintf(stderr, "mailautoconf: %s:%d: the answer for "
+			    "[%s] does not fit in %d bytes\n", cf->file,
+			    p->line, p->id, OUT_MAX);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+static int
+run_check(const char *file)
+{
+	struct diag	 d = { stderr, true, 0, 0 };
+	struct config	*cf;
+	int		 bad;
+
+	if ((cf = prov_load_file(file, &d)) == NULL) {
+		fprintf(stderr, "mailautoconf: %s: %d error%s, %d warning%s\n",
+		    file, d.errors, d.errors == 1 ? "" : "s", d.warns,
+		    d.warns == 1 ? "" : "s");
+		return 1;
+	}
+	bad = check_render(cf);
+	fprintf(stderr, "mailautoconf: %s: %s, %zu providers, %zu domains, "
+	    "%d warning%s\n", file, bad ? "errors" : "ok", cf->nprov,
+	    cf->ndomains, d.warns, d.warns == 1 ? "" : "s");
+	prov_free(cf);
+	return bad ? 1 : 0;
+}
+
+/* ---- main ------------------------------------------------------------- */
+
+int
+main(int argc, char *argv[])
+{
+	const char	*file = NULL, *listen_addr = NULL;
+	bool		 check = false;
+	int		 i, fd;
+
+	sane_fds();
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
+			if (++i == argc)
+				goto bad;
+			file = argv[i];
+		} else if (strcmp(a, "--check") == 0 || strcmp(a, "-t") == 0)
+			check = true;
+		else if (strcmp(a, "--listen") == 0) {
+			if (++i == argc)
+				goto bad;
+			listen_addr = argv[i];
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+			printf("mailautoconf %s\n", VERSION);
+			return 0;
+		} else
+			goto bad;
+	}
+	if (file == NULL && (file = getenv("MAILAUTOCONF_CONFIG")) != NULL &&
+	    *file == '\0')
+		file = NULL;
+	if (file == NULL)
+		file = DEFAULT_CONFIG;
+	if (check)
+		return run_check(file);
+	if (listen_addr != NULL) {
+		/* a stale socket file from an earlier run would block bind() */
+		struct stat st;
+
+		if (listen_addr[0] == '/' && stat(listen_addr, &st) == 0 &&
+		    S_ISSOCK(st.st_mode))
+			unlink(listen_addr);
+		if ((fd = FCGX_OpenSocket(listen_addr, 128)) < 0) {
+			fprintf(stderr, "mailautoconf: cannot listen on %s\n",
+			    listen_addr);
+			return 1;
+		}
+		return run_fcgi(fd, file);
+	}
+	if ((fd = systemd_fd()) >= 0)
+		return run_fcgi(fd, file);
+	if (!FCGX_IsCGI())
+		return run_fcgi(0, file);
+	return run_cgi(file);
+bad:
+	usage(stderr);
+	return 2;
+}

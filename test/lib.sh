@@ -1,0 +1,69 @@
+# test/lib.sh: sourced by every shell suite.
+#
+# A suite calls ok/fail (or check_*), then `finish`, which prints the
+# suite's closing line "N passed, N failed" and sets the exit status.
+# MAC_BIN is the binary under test (default ./mailautoconf), MAC_WRAP an
+# optional prefix such as "valgrind -q --error-exitcode=99".
+
+: "${MAC_BIN:=./mailautoconf}"
+: "${MAC_WRAP:=}"
+TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+T_PASS=0
+T_FAIL=0
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mac-test.XXXXXX")
+trap 'rm -rf "$T_TMP"' EXIT
+
+ok() {
+	T_PASS=$((T_PASS + 1))
+	[ -n "${VERBOSE:-}" ] && printf 'ok   %s\n' "$*"
+	return 0
+}
+
+fail() {
+	T_FAIL=$((T_FAIL + 1))
+	printf 'FAIL %s\n' "$*"
+	return 0
+}
+
+# check DESC CMD...: passes when CMD exits 0
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else fail "$desc"; fi
+}
+
+# check_eq DESC WANT GOT
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		fail "$1: want '$2', got '$3'"
+	fi
+}
+
+# xml_ok FILE: well-formed XML (xmllint)
+xml_ok() {
+	xmllint --noout "$1" 2>/dev/null
+}
+
+# split_response FILE: FILE holds a CGI response; writes FILE.head
+# (header lines, CR removed) and FILE.body (the bytes after the blank line).
+split_response() {
+	awk 'BEGIN { h = 1 } h && /^\r?$/ { h = 0; next } h { sub(/\r$/, ""); print }' \
+	    "$1" >"$1.head"
+	# the body: everything after the first empty line, byte for byte
+	perl -0777 -ne 'print $1 if /\r?\n\r?\n(.*)\z/s' "$1" >"$1.body"
+}
+
+# header FILE NAME: the value of header NAME in FILE.head (case-insensitive)
+header() {
+	awk -v n="$2" 'BEGIN { n = tolower(n) ":" }
+	    tolower(substr($0, 1, length(n))) == n {
+		v = substr($0, length(n) + 1); sub(/^ +/, "", v); print v; exit }' \
+	    "$1.head"
+}
+
+finish() {
+	printf '%d passed, %d failed\n' "$T_PASS" "$T_FAIL"
+	[ "$T_FAIL" -eq 0 ]
+}

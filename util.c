@@ -1,0 +1,227 @@
+/*
+ * util.c: the bounded-copy helper, the range-checked number parser, UTF-8
+ * validation and the allocation wrapper.  glibc 2.36 has neither strlcpy
+ * nor strtonum.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailautoconf.h"
+
+static long alloc_countdown;	/* test builds: fail when it reaches 1 */
+
+/* Copy with truncation; returns strlen(src) so callers can detect it. */
+size_t
+mac_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t	n;
+
+	n = strlen(src);
+	if (size > 0) {
+		size_t c = n < size - 1 ? n : size - 1;
+
+		memcpy(dst, src, c);
+		dst[c] = '\0';
+	}
+	return n;
+}
+
+/*
+ * Decimal number in [min, max], whole string, no sign unless min < 0,
+ * no leading blanks.  Returns 0 and stores it, or -1.
+ */
+int
+mac_strtonum(const char *s, long long min, long long max, long long *res)
+{
+	char		*end;
+	long long	 v;
+
+	if (s == NULL || *s == '\0' || (*s != '-' && (*s < '0' || *s > '9')))
+		return -1;
+	if (*s == '-' && min >= 0)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*res = v;
+	return 0;
+}
+
+/* Compare s[0..n) with the NUL-terminated lit, ASCII case-insensitively. */
+int
+mac_casecmp_n(const char *s, size_t n, const char *lit)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char a = (unsigned char)s[i], b = (unsigned char)lit[i];
+
+		if (b == '\0')
+			return 1;
+		if (a >= 'A' && a <= 'Z')
+			a += 'a' - 'A';
+		if (b >= 'A' && b <= 'Z')
+			b += 'a' - 'A';
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	return lit[n] == '\0' ? 0 : -1;
+}
+
+/*
+ * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
+ * U+10FFFF.
+ */
+bool
+mac_utf8_ok(const unsigned char *s, size_t n)
+{
+	size_t	i = 0;
+
+	while (i < n) {
+		unsigned char	c = s[i];
+		size_t		k;
+		uint32_t	cp, min;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			k = 1; cp = c & 0x1f; min = 0x80;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			k = 2; cp = c & 0x0f; min = 0x800;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			k = 3; cp = c & 0x07; min = 0x10000;
+		} else
+			return false;
+		if (n - i <= k)
+			return false;
+		for (size_t j = 1; j <= k; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + j] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += k + 1;
+	}
+	return true;
+}
+
+/*
+ * Text that may reach a document: valid UTF-8, no C0 controls but tab,
+ * no DEL, no C1 controls (U+0080..U+009F, which are 0xC2 0x80..0x9F).
+ */
+bool
+mac_text_ok(const char *str, size_t n)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		if ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+			return false;
+		if (s[i] == 0xc2 && i + 1 < n && s[i + 1] < 0xa0)
+			return false;
+	}
+	return mac_utf8_ok(s, n);
+}
+
+/* Every allocation goes through here, so tests can make one fail. */
+void *
+mac_alloc(size_t n)
+{
+	if (alloc_countdown > 0 && --alloc_countdown == 0)
+		return NULL;
+	return malloc(n);
+}
+
+void *
+mac_realloc(void *p, size_t n)
+{
+	if (alloc_countdown > 0 && --alloc_countdown == 0)
+		return NULL;
+	return realloc(p, n);
+}
+
+void
+mac_free(void *p)
+{
+	free(p);
+}
+
+void
+mac_alloc_fail_after(long n)
+{
+	alloc_countdown = n;
+}
+
+/*
+ * A domain name as SPEC §2 wants it: labels of 1..63 letters, digits and
+ * hyphens (no hyphen first or last), 253 bytes at most, lower-cased, one
+ * trailing dot dropped, and not a dotted IP address (its last label all
+ * digits).  Writes the normal form to dst (DOMAIN_MAX + 1 bytes).
+ */
+int
+mac_domain(char *dst, size_t *dlen, const char *s, size_t n, const char **why)
+{
+	size_t	i, lab = 0, d = 0;
+	bool	digits = true;
+
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n == 0) {
+		*why = "empty domain";
+		return -1;
+	}
+	if (n > DOMAIN_MAX) {
+		*why = "domain longer than 253 bytes";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '.') {
+			if (lab == 0 || s[i - 1] == '-') {
+				*why = "empty label or label ending in '-'";
+				return -1;
+			}
+			lab = 0;
+			digits = true;
+			dst[d++] = c;
+			continue;
+		}
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-')) {
+			*why = "domain has a character other than letters, "
+			    "digits, '-' and '.'";
+			return -1;
+		}
+		if (c == '-' && lab == 0) {
+			*why = "label starting with '-'";
+			return -1;
+		}
+		if (c < '0' || c > '9')
+			digits = false;
+		if (++lab > LABEL_MAX) {
+			*why = "label longer than 63 bytes";
+			return -1;
+		}
+		dst[d++] = c;
+	}
+	if (lab == 0 || s[n - 1] == '-') {
+		*why = "empty label or label ending in '-'";
+		return -1;
+	}
+	if (digits) {
+		*why = "domain is an IP address";
+		return -1;
+	}
+	dst[d] = '\0';
+	*dlen = d;
+	return 0;
+}

@@ -1,0 +1,289 @@
+/*
+ * xmlout.c: the only code that writes request-dependent bytes.
+ *
+ * Everything goes into a caller's fixed buffer.  A write that does not fit,
+ * or text that may not stand in a document (control bytes, invalid UTF-8),
+ * sets the error flag; the caller then sends a 500 instead of a cut or
+ * unsafe document.  Element and attribute names are always literals of
+ * ours, never free text.
+ */
+#include <string.h>
+
+#include "mailautoconf.h"
+
+void
+out_init(struct out *o, char *buf, size_t cap)
+{
+	memset(o, 0, sizeof(*o));
+	o->buf = buf;
+	o->cap = cap;
+}
+
+void
+out_raw(struct out *o, const char *s, size_t n)
+{
+	if (o->err)
+		return;
+	if (n > o->cap - o->len) {
+		o->err = true;
+		return;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+void
+out_str(struct out *o, const char *s)
+{
+	out_raw(o, s, strlen(s));
+}
+
+void
+out_uint(struct out *o, unsigned long v)
+{
+	char	tmp[24];
+	size_t	i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	out_raw(o, tmp + i, sizeof(tmp) - i);
+}
+
+/*
+ * Escape n bytes of s for XML text and attribute values alike.  Returns
+ * false for bytes that no escaping makes safe.  The output is written to
+ * dst (capacity cap) with its length in *dlen; false also when it does not
+ * fit.
+ */
+bool
+xml_escape(char *dst, size_t cap, const char *s, size_t n, size_t *dlen)
+{
+	size_t	i, d = 0;
+
+	if (!mac_text_ok(s, n))
+		return false;
+	for (i = 0; i < n; i++) {
+		const char	*rep;
+		size_t		 rl;
+
+		switch (s[i]) {
+		case '&': rep = "&amp;"; rl = 5; break;
+		case '<': rep = "&lt;"; rl = 4; break;
+		case '>': rep = "&gt;"; rl = 4; break;
+		case '"': rep = "&quot;"; rl = 6; break;
+		case '\'': rep = "&apos;"; rl = 6; break;
+		default: rep = s + i; rl = 1; break;
+		}
+		if (rl > cap - d)
+			return false;
+		memcpy(dst + d, rep, rl);
+		d += rl;
+	}
+	*dlen = d;
+	return true;
+}
+
+/* Escaped text straight into the output buffer. */
+void
+out_text(struct out *o, const char *s, size_t n)
+{
+	size_t	d;
+
+	if (o->err)
+		return;
+	if (!xml_escape(o->buf + o->len, o->cap - o->len, s, n, &d)) {
+		o->err = true;
+		return;
+	}
+	o->len += d;
+}
+
+/* Escaped text with the placeholders of a username or host template. */
+static void
+out_fill(struct out *o, const char *s, const struct fill *f)
+{
+	static const struct {
+		const char	*name;
+		size_t		 len;
+		size_t		 off;
+	} ph[] = {
+		{ "%EMAILADDRESS%", 14, offsetof(struct fill, address) },
+		{ "%EMAILLOCALPART%", 16, offsetof(struct fill, local) },
+		{ "%EMAILDOMAIN%", 13, offsetof(struct fill, domain) },
+	};
+	const char	*p;
+	size_t		 i;
+
+	while ((p = strchr(s, '%')) != NULL) {
+		out_text(o, s, (size_t)(p - s));
+		for (i = 0; i < sizeof(ph) / sizeof(ph[0]); i++) {
+			const char *v;
+
+			if (strncmp(p, ph[i].name, ph[i].len) != 0)
+				continue;
+			v = f == NULL ? NULL :
+			    *(const char *const *)((const char *)f + ph[i].off);
+			if (v == NULL)
+				break;
+			out_text(o, v, strlen(v));
+			s = p + ph[i].len;
+			goto next;
+		}
+		out_text(o, p, 1);
+		s = p + 1;
+next:		;
+	}
+	out_text(o, s, strlen(s));
+}
+
+void
+xml_decl(struct out *o)
+{
+	out_str(o, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+}
+
+static void
+indent(struct out *o)
+{
+	static const char sp[] = "                                ";
+	size_t n = (size_t)o->depth * 2;
+
+	out_raw(o, "\n", o->len == 0 || o->buf[o->len - 1] == '\n' ? 0 : 1);
+	out_raw(o, sp, n < sizeof(sp) - 1 ? n : sizeof(sp) - 1);
+}
+
+static void
+endtag(struct out *o)
+{
+	if (o->intag) {
+		out_raw(o, ">", 1);
+		o->intag = false;
+	}
+}
+
+void
+xml_open(struct out *o, const char *name)
+{
+	if (o->depth >= XML_DEPTH) {
+		o->err = true;
+		return;
+	}
+	endtag(o);
+	indent(o);
+	out_raw(o, "<", 1);
+	out_str(o, name);
+	o->open[o->depth++] = name;
+	o->intag = true;
+	o->inline_open = false;
+}
+
+void
+xml_attr(struct out *o, const char *name, const char *val)
+{
+	xml_attr_fill(o, name, val, NULL);
+}
+
+void
+xml_attr_fill(struct out *o, const char *name, const char *val,
+    const struct fill *f)
+{
+	if (!o->intag) {
+		o->err = true;
+		return;
+	}
+	out_raw(o, " ", 1);
+	out_str(o, name);
+	out_raw(o, "=\"", 2);
+	out_fill(o, val, f);
+	out_raw(o, "\"", 1);
+}
+
+void
+xml_close(struct out *o)
+{
+	const char	*name;
+
+	if (o->depth == 0) {
+		o->err = true;
+		return;
+	}
+	name = o->open[--o->depth];
+	if (o->intag) {
+		/* only elements that carry attributes alone end up here */
+		out_raw(o, "/>", 2);
+		o->intag = false;
+	} else {
+		if (!o->inline_open)
+			indent(o);
+		out_raw(o, "</", 2);
+		out_str(o, name);
+		out_raw(o, ">", 1);
+	}
+	o->inline_open = false;
+	if (o->depth == 0)
+		out_raw(o, "\n", 1);
+}
+
+void
+xml_elem_fill(struct out *o, const char *name, const char *text,
+    const struct fill *f)
+{
+	xml_open(o, name);
+	endtag(o);
+	out_fill(o, text, f);
+	o->inline_open = true;
+	xml_close(o);
+}
+
+/* <name aname="aval">text</name>; no attribute when aval is NULL */
+void
+xml_elem_attr(struct out *o, const char *name, const char *aname,
+    const char *aval, const char *text)
+{
+	xml_open(o, name);
+	if (aval != NULL)
+		xml_attr(o, aname, aval);
+	endtag(o);
+	out_text(o, text, strlen(text));
+	o->inline_open = true;
+	xml_close(o);
+}
+
+void
+xml_elem(struct out *o, const char *name, const char *text)
+{
+	xml_elem_attr(o, name, NULL, NULL, text);
+}
+
+void
+xml_attr_uint(struct out *o, const char *name, unsigned long v)
+{
+	if (!o->intag) {
+		o->err = true;
+		return;
+	}
+	out_raw(o, " ", 1);
+	out_str(o, name);
+	out_raw(o, "=\"", 2);
+	out_uint(o, v);
+	out_raw(o, "\"", 1);
+}
+
+void
+xml_elem_uint(struct out *o, const char *name, unsigned long v)
+{
+	xml_open(o, name);
+	endtag(o);
+	out_uint(o, v);
+	o->inline_open = true;
+	xml_close(o);
+}
+
+void
+xml_empty(struct out *o, const char *name)
+{
+	xml_open(o, name);
+	xml_close(o);
+}
