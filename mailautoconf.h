@@ -229,12 +229,12 @@ struct request {
 	bool		 has_protocol;
 	bool		 form_body;	/* POST form-encoded */
 	long		 body_want;	/* -1: none; else bytes, or BODY_MAX+1 */
-	char		 body[BODY_MAX + 1];
 	size_t		 bodylen;
 	enum pox_schema	 schema;
 	char		 schema_uri[SCHEMA_MAX + 1];
 	bool		 pox_error;	/* answer with error 600 */
 	long long	 now_ms;	/* wall clock, for POX error ids */
+	char		 body[BODY_MAX + 1];	/* last: resets stop before it */
 };
 
 int	 req_start(struct request *, req_getenv, void *);

@@ -735,6 +735,8 @@ req_pox(struct request *r, const char *s, size_t n)
 	memset(&p, 0, sizeof(p));
 	p.s = s;
 	p.n = n;
+	r->pox_error = false;
+	r->schema = POX_OUTLOOK;
 	r->qaddr[0] = r->schema_uri[0] = '\0';
 	if (r->has_qaddr)
 		REJECT(r, 400, "address both in the query and the body");

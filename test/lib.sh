@@ -67,3 +67,29 @@ finish() {
 	printf '%d passed, %d failed\n' "$T_PASS" "$T_FAIL"
 	[ "$T_FAIL" -eq 0 ]
 }
+
+# mac_cgi OUT [VAR=value ...]: run the binary once as CGI with exactly
+# these variables (plus the sanitizers' options), stdin from $MAC_STDIN
+# (default /dev/null), config $MAC_CONF.  OUT gets stdout, OUT.err stderr,
+# OUT.rc the exit status; split_response is applied.
+: "${MAC_CONF:=$TOP/providers.ini}"
+mac_cgi() {
+	out=$1
+	shift
+	env -i PATH="$PATH" ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
+	    ${UBSAN_OPTIONS:+UBSAN_OPTIONS="$UBSAN_OPTIONS"} "$@" \
+	    $MAC_WRAP $MAC_BIN -c "$MAC_CONF" <"${MAC_STDIN:-/dev/null}" \
+	    >"$out" 2>"$out.err"
+	echo $? >"$out.rc"
+	split_response "$out"
+}
+
+# status FILE: the number of the Status: header
+status() {
+	header "$1" Status | cut -d' ' -f1
+}
+
+# normalise FILE: the parts of an answer that change from run to run
+normalise() {
+	sed -e 's/Time="[0-9:.]*"/Time="T"/' -e 's/Id="[0-9]*"/Id="I"/' "$1"
+}

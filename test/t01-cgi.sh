@@ -1,0 +1,174 @@
+#!/bin/sh
+# t01-cgi.sh: the real binary as CGI, one request a case, the whole answer
+# (headers and body) compared with a golden file in test/golden/, every
+# XML body through xmllint.  GOLDEN_UPDATE=1 writes the golden files anew.
+. "$(dirname "$0")/lib.sh"
+
+G=$TOP/test/golden
+D=$TOP/test/data
+
+TB_BODY='<?xml version="1.0" encoding="utf-8"?>
+    <Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">
+      <Request>
+        <EMailAddress>jane.doe@mailbox.org</EMailAddress>
+        <AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema>
+      </Request>
+    </Autodiscover>'
+printf '%s' "$TB_BODY" >"$T_TMP/tb.xml"
+sed 's/jane.doe@mailbox.org/jane.doe@example.net/' "$T_TMP/tb.xml" >"$T_TMP/ex.xml"
+sed 's/jane.doe@mailbox.org/jane@redirect.example/' "$T_TMP/tb.xml" >"$T_TMP/redir.xml"
+sed -e "s/jane.doe@mailbox.org/o'brien\\&amp;co@esc.example/" "$T_TMP/tb.xml" >"$T_TMP/esc.xml"
+cat >"$T_TMP/samsung.xml" <<'EOF'
+<?xml version="1.0" encoding="utf-8"?>
+<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/mobilesync/requestschema/2006">
+<Request><EMailAddress>jane@mailbox.org</EMailAddress>
+<AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006</AcceptableResponseSchema>
+</Request></Autodiscover>
+EOF
+printf '<Autodiscover><Request><EMailAddress>a@mailbox.org' >"$T_TMP/trunc.xml"
+printf '<Autodiscover><Request><EMailAddress>a@mailbox.org</EMailAddress><AcceptableResponseSchema>urn:example:other</AcceptableResponseSchema></Request></Autodiscover>' >"$T_TMP/other.xml"
+printf 'emailaddress=jane%%40mailbox.org' >"$T_TMP/form"
+
+# case NAME CONF STDIN VAR=value...
+case_() {
+	name=$1 conf=$2 in=$3
+	shift 3
+	MAC_CONF=$conf MAC_STDIN=$in mac_cgi "$T_TMP/$name" "$@"
+	f=$T_TMP/$name
+	if [ "$(cat "$f.rc")" != 0 ]; then
+		fail "$name: exit $(cat "$f.rc"): $(head -c 300 "$f.err")"
+		return
+	fi
+	if [ -s "$f.body" ] && grep -q '^Content-Type: text/xml' "$f.head"; then
+		check "$name: well-formed XML" xml_ok "$f.body"
+	fi
+	normalise "$f" >"$f.norm"
+	if [ -n "${GOLDEN_UPDATE:-}" ]; then
+		cp "$f.norm" "$G/$name.txt"
+		ok "$name: golden written"
+	elif cmp -s "$f.norm" "$G/$name.txt"; then
+		ok "$name: golden"
+	else
+		fail "$name: differs from golden"
+		diff "$G/$name.txt" "$f.norm" | head -20
+	fi
+}
+
+P=$TOP/providers.ini
+N=/dev/null
+AC=/mail/config-v1.1.xml
+Q='emailaddress=jane.doe%40mailbox.org'
+H=HTTP_HOST=autoconfig.mailbox.org
+AD=HTTP_HOST=autodiscover.mailbox.org
+X='CONTENT_TYPE=text/xml; charset=utf-8'
+
+# Thunderbird 153, both URLs it tries
+case_ ac-thunderbird "$P" $N GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET \
+    REQUEST_URI="$AC?$Q" QUERY_STRING="$Q" $H
+case_ ac-wellknown "$P" $N REQUEST_METHOD=GET HTTP_HOST=mailbox.org \
+    REQUEST_URI="/.well-known/autoconfig$AC?$Q" QUERY_STRING="$Q"
+# Nine; Thunderbird for Android and Geary (no query); Evolution
+case_ ac-nine "$P" $N REQUEST_METHOD=GET REQUEST_URI="/v1.1$AC?$Q" \
+    QUERY_STRING="$Q" $H
+case_ ac-noquery "$P" $N REQUEST_METHOD=GET REQUEST_URI="$AC" $H
+case_ ac-evolution "$P" $N REQUEST_METHOD=GET \
+    QUERY_STRING='emailaddress=EVOLUTIONUSER%40mailbox.org&emailmd5=5f4dcc3b5aa765d61d8327deb882cf99' \
+    REQUEST_URI="$AC?emailaddress=EVOLUTIONUSER%40mailbox.org" $H
+# a shell: nothing but QUERY_STRING
+case_ ac-shell "$P" $N QUERY_STRING="$Q"
+case_ ac-head "$P" $N REQUEST_METHOD=HEAD REQUEST_URI="$AC?$Q" \
+    QUERY_STRING="$Q" $H
+case_ ac-casing "$P" $N REQUEST_METHOD=GET REQUEST_URI="/MAIL/Config-V1.1.XML" $H
+case_ ac-scriptname "$P" $N REQUEST_METHOD=GET SCRIPT_NAME=/mail \
+    PATH_INFO=/config-v1.1.xml QUERY_STRING="$Q"
+case_ ac-form "$P" "$T_TMP/form" REQUEST_METHOD=POST REQUEST_URI="$AC" \
+    CONTENT_TYPE=application/x-www-form-urlencoded CONTENT_LENGTH=31 $H
+case_ ac-every-key "$D/full.ini" $N REQUEST_METHOD=GET REQUEST_URI="$AC" \
+    QUERY_STRING='emailaddress=jane%40Example.NET' HTTP_HOST=x.invalid
+case_ ac-escaped "$D/full.ini" $N QUERY_STRING='emailaddress=o%27brien%26co%40esc.example'
+case_ ac-catchall "$D/catchall.ini" $N QUERY_STRING='emailaddress=a%40elsewhere.example'
+case_ ac-unknown "$P" $N QUERY_STRING='emailaddress=a%40unknown.example'
+
+# Outlook Autodiscover POX, in the casings real clients use
+case_ pox-thunderbird "$P" "$T_TMP/tb.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml "$X" CONTENT_LENGTH=395 $AD
+case_ pox-outlook "$P" "$T_TMP/tb.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/Autodiscover/Autodiscover.xml CONTENT_TYPE=text/xml \
+    CONTENT_LENGTH=395 $AD
+case_ pox-windows-mail "$P" "$T_TMP/tb.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/AutoDiscover/AutoDiscover.xml CONTENT_LENGTH=395 $AD
+case_ pox-get "$P" $N REQUEST_METHOD=GET REQUEST_URI=/autodiscover/autodiscover.xml $AD
+case_ pox-samsung-chunked "$P" "$T_TMP/samsung.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml CONTENT_TYPE=text/xml $AD
+case_ pox-truncated "$P" "$T_TMP/trunc.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml CONTENT_TYPE=text/xml $AD
+case_ pox-other-schema "$P" "$T_TMP/other.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml CONTENT_TYPE=text/xml $AD
+case_ pox-every-key "$D/full.ini" "$T_TMP/ex.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml CONTENT_TYPE=text/xml
+case_ pox-redirect "$D/full.ini" "$T_TMP/redir.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml CONTENT_TYPE=text/xml
+case_ pox-escaped "$D/full.ini" "$T_TMP/esc.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml CONTENT_TYPE=text/xml
+case_ pox-unknown "$P" $N REQUEST_METHOD=GET \
+    REQUEST_URI=/autodiscover/autodiscover.xml HTTP_HOST=autodiscover.nope.example
+case_ put-405 "$P" $N REQUEST_METHOD=PUT REQUEST_URI="$AC" $H
+
+# HEAD gives the headers of GET, Content-Length included, and no body
+f=$T_TMP/ac-head
+check_eq "HEAD has no body" 0 "$(wc -c <"$f.body")"
+check_eq "HEAD Content-Length is GET's" \
+    "$(header "$T_TMP/ac-thunderbird" Content-Length)" "$(header "$f" Content-Length)"
+for c in ac-thunderbird pox-thunderbird ac-unknown; do
+	check_eq "$c: Content-Length is the body's" \
+	    "$(wc -c <"$T_TMP/$c.body" | tr -d ' ')" "$(header "$T_TMP/$c" Content-Length)"
+done
+check_eq "405 names the methods" "GET, HEAD, POST" "$(header "$T_TMP/put-405" Allow)"
+check_eq "autoconfig is cacheable" "max-age=3600" \
+    "$(header "$T_TMP/ac-thunderbird" Cache-Control)"
+check_eq "cache_max_age is honoured" "max-age=600" \
+    "$(header "$T_TMP/ac-every-key" Cache-Control)"
+check_eq "rejections log one line" 1 "$(wc -l <"$T_TMP/ac-unknown.err")"
+check "the log line names the rule" grep -q '^mailautoconf: 404: unknown domain$' \
+    "$T_TMP/ac-unknown.err"
+check_eq "a good answer logs nothing" 0 "$(wc -c <"$T_TMP/ac-thunderbird.err")"
+
+# The seed: the same servers, in the same order, as its hand-written XML
+servers() {
+	xmllint --xpath '//*[local-name()="incomingServer" or local-name()="outgoingServer"]' "$1" |
+	    tr -d ' \n' | sed 's/<\/\(in\|out\)[a-zA-Z]*Server>/&\n/g'
+}
+servers "$D/seed-mailbox.org.xml" >"$T_TMP/seed.servers"
+servers "$T_TMP/ac-thunderbird.body" >"$T_TMP/ours.servers"
+check_eq "seed: six servers" 6 "$(wc -l <"$T_TMP/seed.servers" | tr -d ' ')"
+if cmp -s "$T_TMP/seed.servers" "$T_TMP/ours.servers"; then
+	ok "seed: servers, ports, sockets, auth, usernames, order"
+else
+	fail "seed: servers differ"
+	diff "$T_TMP/seed.servers" "$T_TMP/ours.servers"
+fi
+for x in domain displayName displayShortName; do
+	check_eq "seed: $x" \
+	    "$(xmllint --xpath "string(//$x)" "$D/seed-mailbox.org.xml")" \
+	    "$(xmllint --xpath "string(//$x)" "$T_TMP/ac-thunderbird.body")"
+done
+check_eq "seed: documentation" \
+    "$(xmllint --xpath '//documentation' "$D/seed-mailbox.org.xml" | tr -d ' \n')" \
+    "$(xmllint --xpath '//documentation' "$T_TMP/ac-thunderbird.body" | tr -d ' \n')"
+
+# Thunderbird 153's reader: no empty elements, exact socketType words
+check "no empty text elements" sh -c "! grep -q '<[a-zA-Z]*></' '$T_TMP/ac-every-key.body'"
+check "socketType words" sh -c "! grep '<socketType>' '$T_TMP/ac-every-key.body' | grep -qv '<socketType>\(SSL\|STARTTLS\|plain\)</socketType>'"
+# POX: one Protocol per type, exactly on/off
+check_eq "POX: three protocols" "IMAPPOP3SMTP" \
+    "$(xmllint --xpath '//*[local-name()="Type"]/text()' "$T_TMP/pox-thunderbird.body" | tr -d '\n')"
+check "POX: values are on/off" sh -c "! grep -E '<(SSL|SPA|AuthRequired|DomainRequired)>' '$T_TMP/pox-every-key.body' | grep -qvE '>(on|off)<'"
+check "POX: STARTTLS is Encryption TLS" grep -q '<Encryption>TLS</Encryption>' "$T_TMP/pox-every-key.body"
+check "POX: password-encrypted is SPA on" grep -q "<SPA>on</SPA>" "$T_TMP/pox-every-key.body"
+check "POX: templates filled" grep -q '<Server>mail.example.net</Server>' "$T_TMP/pox-every-key.body"
+check "POX: LoginName filled" grep -q "<LoginName>jane.doe</LoginName>" "$T_TMP/pox-every-key.body"
+check "escaped name" grep -q '&lt;b&gt;Bad &amp; &quot;quoted&quot; &apos;name&apos;&lt;/b&gt;' "$T_TMP/pox-escaped.body"
+check "escaped name in autoconfig" grep -q '&lt;b&gt;Bad &amp;' "$T_TMP/ac-escaped.body"
+check "escaped URL attribute" grep -q 'url="https://esc.example/?a=1&amp;b=%3C2%3E&amp;c=&apos;x&apos;"' "$T_TMP/ac-escaped.body"
+check "escaped address in LoginName" grep -q "<LoginName>o&apos;brien&amp;co@esc.example</LoginName>" "$T_TMP/pox-escaped.body"
+finish

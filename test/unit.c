@@ -1,0 +1,699 @@
+/*
+ * unit.c: table-driven tests of the parsers and the escaper.
+ * Ends with "N passed, N failed" and exits 1 on any failure.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailautoconf.h"
+
+static int	passed, failed;
+
+/* a string with its NUL, for building test input */
+static void
+mcpy(char *dst, const char *src)
+{
+	memcpy(dst, src, strlen(src) + 1);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+expect(int cond, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (cond) {
+		passed++;
+		return;
+	}
+	failed++;
+	printf("FAIL ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+/* ---- percent-decoding ----------------------------------------------- */
+
+static void
+test_urldecode(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;	/* NULL: rejected */
+	} t[] = {
+		{ "jane%40example.com", "jane@example.com" },
+		{ "a+b", "a+b" },
+		{ "%41%62", "Ab" },
+		{ "", "" },
+		{ "%", NULL },
+		{ "%4", NULL },
+		{ "%4g", NULL },
+		{ "%00", NULL },
+		{ "a%00b", NULL },
+		{ "%zz", NULL },
+		{ "100%", NULL },
+		{ "%C3%A9", "\xc3\xa9" },
+	};
+	char	buf[64];
+	size_t	i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		ssize_t n = req_urldecode(buf, sizeof(buf), t[i].in,
+		    strlen(t[i].in));
+
+		if (t[i].out == NULL)
+			expect(n < 0, "urldecode '%s' should fail", t[i].in);
+		else
+			expect(n >= 0 && strcmp(buf, t[i].out) == 0,
+			    "urldecode '%s'", t[i].in);
+	}
+	/* the NUL must fit: 3 bytes into a 3-byte buffer fails */
+	expect(req_urldecode(buf, 3, "abc", 3) < 0, "urldecode leaves room "
+	    "for the NUL");
+	expect(req_urldecode(buf, 4, "abc", 3) == 3, "urldecode exact fit");
+}
+
+/* ---- query strings ---------------------------------------------------- */
+
+static void
+test_query(void)
+{
+	static const struct {
+		enum endpoint	 ep;
+		const char	*q;
+		int		 status;
+		const char	*addr;
+	} t[] = {
+		{ EP_AUTOCONFIG, "emailaddress=jane%40example.com", 0,
+		    "jane@example.com" },
+		{ EP_AUTOCONFIG, "EmailAddress=a%40b.c", 0, "a@b.c" },
+		{ EP_AUTOCONFIG, "email=a%40b.c", 0, "a@b.c" },
+		{ EP_AUTOCONFIG, "emailaddress=EVOLUTIONUSER%40example.com&"
+		    "emailmd5=0123abcd", 0, "EVOLUTIONUSER@example.com" },
+		{ EP_AUTOCONFIG, "", 0, NULL },
+		{ EP_AUTOCONFIG, "emailaddress=a%40b.c&emailaddress=x%40y.z",
+		    400, NULL },
+		{ EP_AUTOCONFIG, "emailaddress=a%40b.c&email=x%40y.z", 400,
+		    NULL },
+		{ EP_AUTOCONFIG, "emailaddress", 400, NULL },
+		{ EP_AUTOCONFIG, "emailaddress=a%40b.c&", 400, NULL },
+		{ EP_AUTOCONFIG, "&emailaddress=a%40b.c", 400, NULL },
+		{ EP_AUTOCONFIG, "emailaddress=a%40b.c&&x=1", 400, NULL },
+		{ EP_AUTOCONFIG, "foo=bar", 400, NULL },
+		/* a prefix of a key is not the key (bgplgd's n= bug) */
+		{ EP_AUTOCONFIG, "e=a%40b.c", 400, NULL },
+		{ EP_AUTOCONFIG, "emailaddres=a%40b.c", 400, NULL },
+		{ EP_AUTOCONFIG, "emailaddressx=a%40b.c", 400, NULL },
+		{ EP_AUTOCONFIG, "emailaddress=a%00%40b.c", 400, NULL },
+		{ EP_AUTOCONFIG, "emailaddress=a%4", 400, NULL },
+		{ EP_AUTOCONFIG, "protocol=x", 400, NULL },
+		{ EP_JSON, "Email=a%40b.c&Protocol=AutodiscoverV1&"
+		    "RedirectCount=1", 0, "a@b.c" },
+		{ EP_JSON, "Protocol=a&protocol=b", 400, NULL },
+		{ EP_JSON, "emailmd5=x", 400, NULL },
+	};
+	static struct request r;
+	size_t	i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int st;
+
+		memset(&r, 0, offsetof(struct request, body));
+		r.ep = t[i].ep;
+		st = req_query(&r, t[i].q, strlen(t[i].q));
+		expect(st == t[i].status, "query '%s': status %d, want %d",
+		    t[i].q, st, t[i].status);
+		if (st == 0 && t[i].addr != NULL)
+			expect(r.has_qaddr && strcmp(r.qaddr, t[i].addr) == 0,
+			    "query '%s': address '%s'", t[i].q, r.qaddr);
+		if (st == 0 && t[i].addr == NULL)
+			expect(!r.has_qaddr, "query '%s': no address", t[i].q);
+		if (st != 0)
+			expect(r.why != NULL, "query '%s': a reason", t[i].q);
+	}
+}
+
+/* ---- addresses -------------------------------------------------------- */
+
+static void
+test_address(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*domain;	/* NULL: 400 */
+	} t[] = {
+		{ "jane@example.com", "example.com" },
+		{ "Jane.Doe@Example.COM.", "example.com" },
+		{ "jane+tag@mail.example.com", "mail.example.com" },
+		{ "a!#$%&'*+-/=?^_`{|}~b@example.com", "example.com" },
+		{ "j\xc3\xa1ne@example.com", "example.com" },
+		{ "EVOLUTIONUSER@example.com", "example.com" },
+		{ "x@localhost", "localhost" },
+		{ "x@xn--bcher-kva.example", "xn--bcher-kva.example" },
+		{ "", NULL },
+		{ "jane", NULL },
+		{ "@example.com", NULL },
+		{ "jane@", NULL },
+		{ "jane@@example.com", NULL },
+		{ "ja@ne@example.com", NULL },
+		{ ".jane@example.com", NULL },
+		{ "jane.@example.com", NULL },
+		{ "ja..ne@example.com", NULL },
+		{ "\"jane\"@example.com", NULL },
+		{ "ja ne@example.com", NULL },
+		{ "ja<ne@example.com", NULL },
+		{ "jane\r\nX: y@example.com", NULL },
+		{ "ja\x01ne@example.com", NULL },
+		{ "ja\xc2\x85ne@example.com", NULL },
+		{ "ja\xffne@example.com", NULL },
+		{ "ja\xc3ne@example.com", NULL },
+		{ "jane@[127.0.0.1]", NULL },
+		{ "jane@127.0.0.1", NULL },
+		{ "jane@exa_mple.com", NULL },
+		{ "jane@-example.com", NULL },
+		{ "jane@example-.com", NULL },
+		{ "jane@example..com", NULL },
+		{ "jane@.example.com", NULL },
+		{ "jane@example.com..", NULL },
+		{ "jane@exa<mple.com", NULL },
+	};
+	struct address	 a;
+	const char	*why;
+	size_t		 i;
+	char		 big[400];
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int st = req_address(&a, t[i].in, strlen(t[i].in), &why);
+
+		if (t[i].domain == NULL)
+			expect(st == 400, "address '%s' should be 400", t[i].in);
+		else
+			expect(st == 0 && strcmp(a.domain, t[i].domain) == 0,
+			    "address '%s': %s", t[i].in,
+			    st == 0 ? a.domain : why);
+	}
+	/* 64-byte local part passes, 65 fails */
+	memset(big, 'a', 65);
+	memcpy(big + 64, "@example.com", 13);
+	expect(req_address(&a, big, strlen(big), &why) == 0, "local part 64");
+	memset(big, 'a', 65);
+	memcpy(big + 65, "@example.com", 13);
+	expect(req_address(&a, big, strlen(big), &why) == 400, "local part 65");
+	/* a 63-byte label passes, 64 fails */
+	memcpy(big, "a@", 2);
+	memset(big + 2, 'b', 64);
+	memcpy(big + 66, ".com", 5);
+	expect(req_address(&a, big, strlen(big), &why) == 400, "label 64");
+	memcpy(big + 65, ".com", 5);
+	expect(req_address(&a, big, strlen(big), &why) == 0, "label 63");
+	/* 255 bytes in all fails */
+	memset(big, 'c', sizeof(big));
+	memcpy(big, "a@", 2);
+	for (i = 63 + 2; i < 255; i += 64)
+		big[i] = '.';
+	big[255] = '\0';
+	expect(req_address(&a, big, 255, &why) == 400, "address of 255 bytes");
+}
+
+/* ---- Host headers ------------------------------------------------------ */
+
+static void
+test_host(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;	/* NULL: 400 */
+	} t[] = {
+		{ "autoconfig.example.com", "autoconfig.example.com" },
+		{ "Autodiscover.Example.COM:443", "autodiscover.example.com" },
+		{ "example.com.", "example.com" },
+		{ "", NULL },
+		{ "127.0.0.1", NULL },
+		{ "[::1]:80", NULL },
+		{ "example.com:", NULL },
+		{ "example.com:99999", NULL },
+		{ "exa mple.com", NULL },
+		{ "example.com\r\nX: y", NULL },
+		{ "ex<a>mple.com", NULL },
+	};
+	char		 h[DOMAIN_MAX + 1];
+	const char	*why;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int st = req_host(h, t[i].in, &why);
+
+		if (t[i].out == NULL)
+			expect(st == 400, "host '%s' should be 400", t[i].in);
+		else
+			expect(st == 0 && strcmp(h, t[i].out) == 0,
+			    "host '%s'", t[i].in);
+	}
+}
+
+/* ---- the escaper ------------------------------------------------------ */
+
+static void
+test_escape(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;	/* NULL: refused */
+	} t[] = {
+		{ "plain", "plain" },
+		{ "a&b", "a&amp;b" },
+		{ "<x>", "&lt;x&gt;" },
+		{ "\"'", "&quot;&apos;" },
+		{ "&amp;", "&amp;amp;" },
+		{ "caf\xc3\xa9", "caf\xc3\xa9" },
+		{ "tab\there", "tab\there" },
+		{ "", "" },
+		{ "a\nb", NULL },
+		{ "a\rb", NULL },
+		{ "\x01", NULL },
+		{ "\x7f", NULL },
+		{ "\xc2\x80", NULL },
+		{ "\xc3", NULL },
+		{ "\xe0\x80\x80", NULL },
+		{ "\xed\xa0\x80", NULL },
+		{ "\xf4\x90\x80\x80", NULL },
+		{ "\xc0\xaf", NULL },
+		{ "\xff", NULL },
+	};
+	char	buf[64];
+	size_t	i, n;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		bool ok = xml_escape(buf, sizeof(buf), t[i].in,
+		    strlen(t[i].in), &n);
+
+		if (t[i].out == NULL)
+			expect(!ok, "escape refuses %zu", i);
+		else
+			expect(ok && n == strlen(t[i].out) &&
+			    memcmp(buf, t[i].out, n) == 0, "escape %zu", i);
+	}
+	/* fails closed when the output does not fit */
+	expect(!xml_escape(buf, 4, "&", 1, &n), "escape overflow");
+	expect(xml_escape(buf, 5, "&", 1, &n) && n == 5 - 0, "escape fits");
+}
+
+/* ---- the writer: overflow turns into an error, never a cut document ---- */
+
+static void
+test_writer(void)
+{
+	char		buf[64];
+	struct out	o;
+
+	out_init(&o, buf, sizeof(buf));
+	xml_open(&o, "a");
+	xml_elem(&o, "b", "x<y");
+	xml_close(&o);
+	expect(!o.err && o.len == strlen("<a>\n  <b>x&lt;y</b>\n</a>\n") &&
+	    memcmp(buf, "<a>\n  <b>x&lt;y</b>\n</a>\n", o.len) == 0,
+	    "writer output");
+	out_init(&o, buf, 16);
+	xml_open(&o, "a");
+	xml_elem(&o, "b", "0123456789abcdef");
+	xml_close(&o);
+	expect(o.err, "writer overflow is an error");
+	out_init(&o, buf, sizeof(buf));
+	xml_close(&o);
+	expect(o.err, "writer close without open");
+	out_init(&o, buf, sizeof(buf));
+	xml_elem(&o, "b", "bad\x01");
+	expect(o.err, "writer refuses control bytes");
+}
+
+/* ---- the INI loader ---------------------------------------------------- */
+
+static struct config *
+load(const char *ini, int *errors, int *warns)
+{
+	struct diag	 d = { NULL, true, 0, 0 };
+	struct config	*cf;
+
+	cf = prov_load_mem(ini, strlen(ini), "t.ini", &d);
+	*errors = d.errors;
+	if (warns != NULL)
+		*warns = d.warns;
+	return cf;
+}
+
+static const char GOOD[] =
+    "[example.com]\n"
+    "imap = mail.example.com\n"
+    "smtp = mail.example.com:587 starttls\n";
+
+static void
+test_ini_errors(void)
+{
+	static const struct {
+		const char	*ini;
+		const char	*what;
+	} bad[] = {
+		{ "[a.com]\nimapp = x\n", "unknown key" },
+		{ "foo = 1\n", "unknown global key" },
+		{ "[a.com]\nimap = x:0\n", "port 0" },
+		{ "[a.com]\nimap = x:65536\n", "port 65536" },
+		{ "[a.com]\nimap = x:99a\n", "port not a number" },
+		{ "[a.com]\nimap = x tls\n", "bad socket word" },
+		{ "[a.com]\nimap = x ssl foo=bar\n", "unknown option" },
+		{ "[a.com]\nimap = x ssl restriction=client-IP-address\n",
+		    "smtp-only option on imap" },
+		{ "[a.com]\npop3 = x ssl check_interval=0\n", "interval 0" },
+		{ "[a.com]\nsmtp = x add_this_server=yes\n", "bool yes" },
+		{ "[a.com]\nauth = password-clear\n", "unknown auth" },
+		{ "[a.com]\nusername = %EMAIL%\n", "unknown placeholder" },
+		{ "[a.com]\nname = a\nname = b\n", "name twice" },
+		{ "[a.com]\ndomains = a..com\n", "bad domain" },
+		{ "[a.com]\n[b.com]\ndomains = a.com\n", "domain twice" },
+		{ "[a.com]\ndomains = x.com\n[b.com]\ndomains = X.com.\n",
+		    "domain twice, case and dot" },
+		{ "[a.com]\n[a.com]\n", "section twice" },
+		{ "catch_all = nope\n[a.com]\n", "catch_all unknown" },
+		{ "cache_max_age = -1\n", "negative age" },
+		{ "cache_max_age = 1\ncache_max_age = 2\n", "global twice" },
+		{ "[a.com]\ndocumentation.descr = x\n", "descr before doc" },
+		{ "[a.com]\ndocumentation = ftp://x\n", "non-http URL" },
+		{ "[a.com]\nwebmail = https://a b\n", "URL with space" },
+		{ "[a.com]\noauth2.issuer = a.com\n", "oauth2 partial" },
+		{ "[a.com]\nimap = x\n  y\n", "continued server line" },
+		{ "[a.com]\nthis is not a pair\n", "line without =" },
+		{ "[a.com\n", "section without ]" },
+		{ "[]\n", "empty section name" },
+		{ "[a b]\n", "section name with space" },
+		{ "[not_a_domain]\nimap = x\n", "id not a domain, no domains" },
+		{ "[a.com]\nimap = ex ample.com\n", "host with space: 2 words" },
+		{ "[a.com]\nimap = [zz::1]\n", "bad v6" },
+		{ "[a.com]\nautodiscover.redirect = x\n", "redirect without @" },
+		{ "[a.com]\nname = a\x01" "b\n", "control byte" },
+		{ "[a.com]\nname = a\xff" "b\n", "invalid UTF-8" },
+		{ "web_host = -x.com\n", "bad web_host" },
+	};
+	int		 e;
+	size_t		 i;
+	struct config	*cf;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cf = load(bad[i].ini, &e, NULL);
+		expect(cf == NULL && e > 0, "ini rejects: %s", bad[i].what);
+		prov_free(cf);
+	}
+	cf = load(GOOD, &e, NULL);
+	expect(cf != NULL && e == 0, "ini: the good file loads");
+	prov_free(cf);
+}
+
+/* Debian's libinih r55 splits lines of 200 bytes: we refuse them. */
+static void
+test_ini_r55(void)
+{
+	char		 ini[1024], *p;
+	int		 e;
+	struct config	*cf;
+
+	/* 199 bytes: fine */
+	p = ini + snprintf(ini, sizeof(ini), "[a.com]\nname = ");
+	memset(p, 'x', 199 - 7);
+	mcpy(p + 199 - 7, "\nimap = x\nsmtp = x\n");
+	cf = load(ini, &e, NULL);
+	expect(cf != NULL && strlen(cf->prov[0].name) == 192,
+	    "ini: line of 199 bytes loads");
+	prov_free(cf);
+	/* 200 bytes: the tail would reach inih as "secret = x" */
+	p = ini + snprintf(ini, sizeof(ini), "[a.com]\nname = ");
+	memset(p, 'x', 200 - 7 - 10);
+	mcpy(p + 200 - 7 - 10, "secret = x\nimap = x\n");
+	cf = load(ini, &e, NULL);
+	expect(cf == NULL && e == 1, "ini: line of 200 bytes is an error");
+	/* section names: 49 bytes fine, 50 an error */
+	p = ini;
+	*p++ = '[';
+	memset(p, 'a', 45);
+	mcpy(p + 45, ".com]\nimap = x\nsmtp = x\n");
+	cf = load(ini, &e, NULL);
+	expect(cf != NULL && strlen(cf->prov[0].id) == 49,
+	    "ini: section name of 49 bytes");
+	prov_free(cf);
+	memset(p, 'a', 46);
+	mcpy(p + 46, ".com]\nimap = x\n");
+	cf = load(ini, &e, NULL);
+	expect(cf == NULL && e == 1, "ini: section name of 50 bytes is an "
+	    "error");
+	{
+		struct diag	d = { NULL, false, 0, 0 };
+		static const char nul[] = "[a.com]\nname = a\0b\n";
+
+		cf = prov_load_mem(nul, sizeof(nul) - 1, "t.ini", &d);
+		expect(cf == NULL && d.errors == 1, "ini: NUL byte");
+	}
+	/* CRLF line ends count like LF */
+	cf = load("[a.com]\r\nimap = x\r\nsmtp = y\r\n", &e, NULL);
+	expect(cf != NULL && strcmp(cf->prov[0].in[0].host, "x") == 0,
+	    "ini: CRLF");
+	prov_free(cf);
+}
+
+static void
+test_ini_values(void)
+{
+	static const char ini[] =
+	    "cache_max_age = 60\n"
+	    "autodiscover.ttl = 2\n"
+	    "web_host = Web.Example.NET.\n"
+	    "catch_all = b.org\n"
+	    "[a.com]\n"
+	    "domains = a.com, A.net.\n"
+	    "domains = a.org\n"
+	    "  a.info\n"
+	    "auth = NTLM,password-CLEARTEXT\n"
+	    "imap = [2001:db8::1]:1993 starttls username=%EMAILLOCALPART%\n"
+	    "pop3 = mail.%EMAILDOMAIN% plain leave_messages_on_server=true\n"
+	    "smtp = 192.0.2.1 starttls auth=none add_this_server=false\n"
+	    "smtp = s.a.com:2525\n"
+	    "ews = https://ews.a.com/EWS/Exchange.asmx\n"
+	    "documentation = https://a.com/\n"
+	    "  help/\n"
+	    "documentation.descr.pt-BR = Ajuda  ; a comment\n"
+	    "  em linha\n"
+	    "[b.org]\n"
+	    "imap = i.b.org\n"
+	    "smtp = s.b.org\n";
+	int			 e, w;
+	struct config		*cf;
+	const struct provider	*p;
+
+	cf = load(ini, &e, &w);
+	expect(cf != NULL, "ini values: loads (%d errors)", e);
+	if (cf == NULL)
+		return;
+	expect(cf->cache_max_age == 60 && cf->ad_ttl == 2, "ini: globals");
+	expect(strcmp(cf->web_host, "web.example.net") == 0, "ini: web_host");
+	p = prov_lookup(cf, "a.net", 5);
+	expect(p != NULL && strcmp(p->id, "a.com") == 0, "ini: lookup a.net");
+	expect(prov_lookup(cf, "a.info", 6) == p, "ini: continued domains");
+	expect(prov_lookup(cf, "zzz.com", 7) == &cf->prov[1],
+	    "ini: catch_all");
+	expect(p->ndomains == 4, "ini: 4 domains");
+	expect(p->nin == 3 && p->nout == 2, "ini: servers");
+	expect(strcmp(p->in[0].host, "[2001:db8::1]") == 0 &&
+	    p->in[0].port == 1993 && p->in[0].sock == SOCK_STARTTLS,
+	    "ini: v6 host");
+	expect(p->in[0].auth.n == 2 && p->in[0].auth.a[0] == AUTH_NTLM,
+	    "ini: provider auth inherited");
+	expect(strcmp(p->in[0].username, "%EMAILLOCALPART%") == 0,
+	    "ini: username option");
+	expect(p->in[1].port == 110 && p->in[1].sock == SOCK_PLAIN &&
+	    p->in[1].leave_on_server == 1, "ini: pop3 plain");
+	expect(p->out[0].port == 587 && p->out[0].auth.a[0] == AUTH_NONE &&
+	    p->out[0].add_this_server == 0, "ini: smtp options");
+	expect(p->out[1].port == 2525 && p->out[1].sock == SOCK_SSL,
+	    "ini: smtp default ssl");
+	expect(p->in[2].type == SRV_EWS, "ini: ews");
+	expect(p->ndocs == 1 && strcmp(p->docs[0].url,
+	    "https://a.com/help/") == 0, "ini: URL continuation joins with "
+	    "nothing");
+	expect(p->docs[0].ndescr == 1 &&
+	    strcmp(p->docs[0].descr[0].lang, "pt-BR") == 0 &&
+	    strcmp(p->docs[0].descr[0].text, "Ajuda em linha") == 0,
+	    "ini: text continuation joins with a space, inline comment "
+	    "dropped ('%s')", p->docs[0].ndescr ? p->docs[0].descr[0].text :
+	    "");
+	expect(strcmp(p->mc_identifier, "com.a") == 0, "ini: identifier");
+	expect(w == 1, "ini: one warning (plain pop3): %d", w);
+	prov_free(cf);
+}
+
+static void
+test_ini_warnings(void)
+{
+	int		 e, w;
+	struct config	*cf;
+
+	cf = load("[a.com]\nimap = x\n", &e, &w);
+	expect(cf != NULL && w == 1, "ini: warn on no smtp");
+	prov_free(cf);
+	cf = load("[a.com]\nsmtp = x\n", &e, &w);
+	expect(cf != NULL && w == 1, "ini: warn on no incoming");
+	prov_free(cf);
+	cf = load(GOOD, &e, &w);
+	expect(cf != NULL && w == 0, "ini: no warning on a good file");
+	prov_free(cf);
+}
+
+/* A hosting company lists 100 000 domains: lookup stays O(1). */
+static void
+test_ini_many(void)
+{
+	size_t		 n = 20000, i, len = 0, cap = n * 64;
+	char		*ini = malloc(cap);
+	int		 e;
+	struct config	*cf;
+	char		 d[64];
+
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(ini + len, cap - len,
+		    "[p%zu.example]\ndomains = d%zu.example\nimap = x\n"
+		    "smtp = y\n", i, i);
+	cf = load(ini, &e, NULL);
+	expect(cf != NULL && cf->ndomains == n, "ini: 20000 providers");
+	if (cf != NULL) {
+		int hits = 0;
+
+		for (i = 0; i < n; i++) {
+			int dl = snprintf(d, sizeof(d), "d%zu.example", i);
+			const struct provider *p = prov_lookup(cf, d,
+			    (size_t)dl);
+
+			hits += p == &cf->prov[i];
+		}
+		expect(hits == (int)n, "ini: every domain found");
+		expect(prov_lookup(cf, "nope.example", 12) == NULL,
+		    "ini: unknown domain");
+	}
+	prov_free(cf);
+	free(ini);
+}
+
+/* ---- the POX scanner --------------------------------------------------- */
+
+#define REQ_NS	"http://schemas.microsoft.com/exchange/autodiscover/outlook/" \
+		"requestschema/2006"
+#define RESP_A	"http://schemas.microsoft.com/exchange/autodiscover/outlook/" \
+		"responseschema/2006a"
+#define MOBILE	"http://schemas.microsoft.com/exchange/autodiscover/" \
+		"mobilesync/responseschema/2006"
+
+static void
+test_pox(void)
+{
+	static const struct {
+		const char	*body;
+		int		 ok;	/* 1: parsed, 0: error 600 */
+		const char	*addr;
+		enum pox_schema	 schema;
+	} t[] = {
+		{ "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Autodiscover "
+		    "xmlns=\"" REQ_NS "\">\n<Request>\n<EMailAddress>jane@"
+		    "example.com</EMailAddress>\n<AcceptableResponseSchema>"
+		    RESP_A "</AcceptableResponseSchema>\n</Request>\n"
+		    "</Autodiscover>", 1, "jane@example.com", POX_OUTLOOK },
+		{ "<a:Autodiscover xmlns:a=\"x\"><a:Request><a:EMailAddress>"
+		    " j@e.com </a:EMailAddress></a:Request></a:Autodiscover>",
+		    1, "j@e.com", POX_OUTLOOK },
+		{ "<Autodiscover><Request><EMailAddress>j@e.com</EMailAddress>"
+		    "<AcceptableResponseSchema>" MOBILE
+		    "</AcceptableResponseSchema></Request></Autodiscover>", 1,
+		    "j@e.com", POX_MOBILESYNC },
+		{ "<Autodiscover><Request><EMailAddress>j@e.com</EMailAddress>"
+		    "<AcceptableResponseSchema>urn:other"
+		    "</AcceptableResponseSchema></Request></Autodiscover>", 1,
+		    "j@e.com", POX_OTHER },
+		{ "<Autodiscover><!-- c --><Request><EMailAddress>j&amp;x@e.com"
+		    "</EMailAddress></Request></Autodiscover>", 1,
+		    "j&x@e.com", POX_OUTLOOK },
+		{ "<!DOCTYPE a [<!ENTITY x \"y\">]><Autodiscover><Request>"
+		    "<EMailAddress>&x;</EMailAddress></Request></Autodiscover>",
+		    0, NULL, 0 },
+		{ "<Autodiscover><Request><EMailAddress>&x;</EMailAddress>"
+		    "</Request></Autodiscover>", 0, NULL, 0 },
+		{ "<Autodiscover><Request><EMailAddress>&#64;</EMailAddress>"
+		    "</Request></Autodiscover>", 0, NULL, 0 },
+		{ "<Autodiscover><Request><EMailAddress><![CDATA[a@b.c]]>"
+		    "</EMailAddress></Request></Autodiscover>", 0, NULL, 0 },
+		{ "<Autodiscover><Request><EMailAddress>a@b.c</EMailAddress>"
+		    "</Request>", 0, NULL, 0 },
+		{ "<Autodiscover><Request><EMailAddress>a@b.c</Request>"
+		    "</EMailAddress></Autodiscover>", 0, NULL, 0 },
+		{ "<Autodiscover><Request></Request></Autodiscover>", 0, NULL,
+		    0 },
+		{ "<Other><EMailAddress>a@b.c</EMailAddress></Other>", 0,
+		    NULL, 0 },
+		{ "<Autodiscover><Request><EMailAddress>a@b.c</EMailAddress>"
+		    "<EMailAddress>x@y.z</EMailAddress></Request>"
+		    "</Autodiscover>", 0, NULL, 0 },
+		{ "<Autodiscover><Request><EMailAddress>a<b/>@b.c"
+		    "</EMailAddress></Request></Autodiscover>", 0, NULL, 0 },
+		{ "<Autodiscover a='1' b=\"x>y\"><Request><EMailAddress>a@b.c"
+		    "</EMailAddress></Request></Autodiscover>", 1, "a@b.c", 0 },
+		{ "<Autodiscover a=1><Request/></Autodiscover>", 0, NULL, 0 },
+		{ "<Autodiscover></Autodiscover><Autodiscover/>", 0, NULL, 0 },
+		{ "junk<Autodiscover/>", 0, NULL, 0 },
+		{ "", 0, NULL, 0 },
+		{ "<", 0, NULL, 0 },
+		{ "<Autodiscover><Request><EMailAddress>a@b.c</EMailAddress>"
+		    "<AcceptableResponseSchema>urn:\"x</AcceptableResponse"
+		    "Schema></Request></Autodiscover>", 1, NULL, 0 },
+	};
+	static struct request	r;
+	size_t			i;
+	char			deep[2048];
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int st;
+
+		memset(&r, 0, offsetof(struct request, body));
+		st = req_pox(&r, t[i].body, strlen(t[i].body));
+		expect(st == 0, "pox %zu: status %d", i, st);
+		if (t[i].ok && t[i].addr != NULL)
+			expect(!r.pox_error && strcmp(r.qaddr, t[i].addr) == 0 &&
+			    r.schema == t[i].schema, "pox %zu: parsed ('%s')",
+			    i, r.qaddr);
+		else if (t[i].ok)
+			expect(r.pox_error, "pox %zu: schema with a quote is "
+			    "600", i);
+		else
+			expect(r.pox_error, "pox %zu: error 600", i);
+	}
+	/* nesting beyond POX_DEPTH is refused */
+	mcpy(deep, "<Autodiscover>");
+	for (i = 0; i < POX_DEPTH + 2; i++)
+		mcpy(deep + 14 + 3 * i, "<a>");
+	memset(&r, 0, offsetof(struct request, body));
+	req_pox(&r, deep, strlen(deep));
+	expect(r.pox_error, "pox: deep nesting");
+}
+
+int
+main(void)
+{
+	test_urldecode();
+	test_query();
+	test_address();
+	test_host();
+	test_escape();
+	test_writer();
+	test_ini_errors();
+	test_ini_r55();
+	test_ini_values();
+	test_ini_warnings();
+	test_ini_many();
+	test_pox();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}
