@@ -180,3 +180,85 @@ ad_error(const struct request *r, int code, struct out *o)
 	xml_close(o);
 	return 200;
 }
+
+/* ---- Autodiscover v2 JSON (SPEC §5) ---------------------------------- */
+
+/* Outlook 2019 sends "Autodiscoverv1": compared case-insensitively. */
+static bool
+ad_json_v1(const struct request *r)
+{
+	return r->has_protocol &&
+	    mac_casecmp_n(r->protocol, strlen(r->protocol), "AutodiscoverV1") ==
+	    0;
+}
+
+/*
+ * The JSON endpoint's error bodies, fixed text like every error body
+ * (SPEC §8): nothing of the request is echoed, not even the Protocol it
+ * named.  Exchange Online answers a protocol it does not serve with
+ * ErrorCode InvalidProtocol; the other codes are ours.
+ */
+void
+ad_json_error(const struct request *r, int status, struct out *o)
+{
+	const char	*code, *msg;
+
+	if (status == 400 && !ad_json_v1(r)) {
+		code = "InvalidProtocol";
+		msg = "The Protocol parameter must be AutodiscoverV1.";
+	} else if (status == 400) {
+		code = "InvalidRequest";
+		msg = "The request is malformed or the address is invalid.";
+	} else if (status == 404) {
+		code = "NotFound";
+		msg = "No mail settings are published for this domain.";
+	} else if (status == 405) {
+		code = "MethodNotAllowed";
+		msg = "Use GET.";
+	} else if (status < 500) {
+		code = "InvalidRequest";
+		msg = "The request was refused.";
+	} else {
+		code = "InternalError";
+		msg = "The server could not answer.";
+	}
+	out_str(o, "{\"ErrorCode\":");
+	out_json_str(o, code, strlen(code));
+	out_str(o, ",\"ErrorMessage\":");
+	out_json_str(o, msg, strlen(msg));
+	out_str(o, "}");
+}
+
+/*
+ * AutodiscoverV1: send the client on to the POX endpoint of the host it
+ * asked (r->host, a validated LDH name: req_finish requires it).  The
+ * answer is the same for every provider, but an unknown domain has been
+ * answered 404 already, as everywhere.
+ */
+int
+ad_json(const struct request *r, const struct config *cf,
+    const struct provider *p, struct out *o)
+{
+	char	url[sizeof("https:///Autodiscover/Autodiscover.xml") +
+		    DOMAIN_MAX];
+	size_t	hl = strlen(r->host);
+
+	(void)cf;
+	(void)p;
+	if (!ad_json_v1(r)) {
+		ad_json_error(r, 400, o);
+		return 400;
+	}
+	if (hl == 0 || hl > DOMAIN_MAX) {
+		o->err = true;
+		return 500;
+	}
+	memcpy(url, "https://", 8);
+	memcpy(url + 8, r->host, hl);
+	mac_strlcpy(url + 8 + hl, "/Autodiscover/Autodiscover.xml",
+	    sizeof(url) - 8 - hl);
+	out_str(o, "{\"Protocol\":\"AutodiscoverV1\",\"Url\":");
+	out_json_str(o, url, strlen(url));
+	out_str(o, "}");
+	return 200;
+}

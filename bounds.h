@@ -60,4 +60,24 @@
 /* autodiscover.ttl, in hours: one year. */
 #define AD_TTL_MAX	8760
 
+/*
+ * --workers: FastCGI serves one request at a time per process, so workers
+ * beyond a few per CPU only hold memory; 256 is far past any use.
+ */
+#define PF_WORKERS_MAX	256
+
+/*
+ * --import: ISPDB's config-v1.1.xml files are a few KiB, four elements
+ * deep, with a few servers; the largest lists a few hundred domains.
+ * Anything beyond these is not a mail client config.
+ */
+#define IMPORT_MAX	(1024 * 1024)
+#define IMPORT_DEPTH	16
+#define IMPORT_TEXT_MAX	4096
+#define IMPORT_DOMAINS	1024
+#define IMPORT_SERVERS	64
+#define IMPORT_TEXTS	32
+/* --import: continued values are wrapped at this width, for people */
+#define IMPORT_WRAP	100
+
 #endif

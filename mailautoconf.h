@@ -31,6 +31,16 @@ void	 mac_free(void *);
 /* test builds: fail the Nth allocation from now (0: never) */
 void	 mac_alloc_fail_after(long);
 
+/* idn.c: mac_domain for UTF-8 names too, through their A-label form */
+int	 mac_domain_idn(char *, size_t *, const char *, size_t,
+	    const char **);
+
+/* sha1.c: SHA-1 and name-based (v5) UUIDs for Apple profiles */
+#define MAC_SHA1_LEN	20
+#define MAC_UUID_LEN	36
+void	 mac_sha1(const void *, size_t, unsigned char *);
+void	 mac_uuid5(char *, const unsigned char *, const char *, size_t);
+
 /* ---- xmlout.c: the one writer of request-dependent bytes ------------- */
 
 struct out {
@@ -71,6 +81,8 @@ void	 xml_elem_attr(struct out *, const char *, const char *, const char *,
 void	 xml_attr_uint(struct out *, const char *, unsigned long);
 void	 xml_empty(struct out *, const char *);
 bool	 xml_escape(char *, size_t, const char *, size_t, size_t *);
+void	 out_json_str(struct out *, const char *, size_t);
+void	 out_hdr_token(struct out *, const char *);
 
 /* ---- providers.c: the configuration --------------------------------- */
 
@@ -161,6 +173,7 @@ struct dslot {
 };
 
 struct arena;
+struct mc_signer;
 
 struct config {
 	const char		*file;
@@ -174,6 +187,7 @@ struct config {
 	long			 ad_ttl;	/* hours; -1: not set */
 	const char		*web_host;
 	struct arena		*arena;
+	struct mc_signer	*mc_signer;	/* NULL: profiles go unsigned */
 };
 
 /* where load errors and --check warnings go: one line each */
@@ -252,6 +266,44 @@ int	 ac_render(const struct request *, const struct config *,
 int	 ad_render(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
 int	 ad_error(const struct request *, int, struct out *);
+int	 ad_json(const struct request *, const struct config *,
+	    const struct provider *, struct out *);
+void	 ad_json_error(const struct request *, int, struct out *);
+int	 mc_render(const struct request *, const struct config *,
+	    const struct provider *, struct out *);
+int	 mc_page(const struct request *, const struct config *,
+	    const struct provider *, struct out *);
+
+/* ---- mcsign.c: CMS signatures for Apple profiles (libcrypto) --------- */
+
+struct mc_signer *mc_sign_load(const char *, const char *, char *, size_t);
+void	 mc_sign_free(struct mc_signer *);
+int	 mc_sign(const struct mc_signer *, const char *, size_t, struct out *,
+	    char *, size_t);
+
+/* ---- import.c: config-v1.1.xml -> a providers.ini section (--import) - */
+
+int	 imp_mem(const char *, size_t, const char *, FILE *, FILE *);
+int	 imp_file(const char *, FILE *, FILE *);
+
+/* ---- sandbox.c: privileges, Landlock, seccomp (after loading) -------- */
+
+enum sb_mode {
+	SB_CGI, SB_FASTCGI, SB_SUPERVISOR
+};
+
+int	 sb_privileges(const char *, bool);
+int	 sb_enter(enum sb_mode, const char *);
+
+/* ---- prefork.c: --workers N under a supervisor ------------------------ */
+
+typedef struct config *(*pf_reload)(struct config *, const char *);
+
+int	 pf_supervise(int, struct config **, const char *, pf_reload);
+
+/* ---- dns.c: --dns --------------------------------------------------- */
+
+int	 dns_print(const struct config *, const char *, FILE *);
 
 /* ---- http.c: status, headers, fixed error bodies, dispatch ----------- */
 

@@ -33,6 +33,10 @@ static const char DEFAULT_CONFIG[] = SYSCONFDIR "/mailautoconf/providers.ini";
 
 static volatile sig_atomic_t reload_pending;
 
+/* --user: whom a daemon started as root becomes; --workers: how many */
+static const char	*opt_user;
+static long long	 opt_workers = 1;
+
 /* Kept off the stack: the request holds a 64 KiB body, the answer more. */
 static struct request	req;
 static struct response	resp;
@@ -43,7 +47,11 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: mailautoconf [-c file]                 CGI or FastCGI (fd 0)\n"
 	    "       mailautoconf [-c file] --listen addr:port|path\n"
+	    "           [--user name] [--workers n]      (FastCGI)\n"
 	    "       mailautoconf [-c file] --check\n"
+	    "       mailautoconf [-c file] --dns [domain]   zone file lines\n"
+	    "       mailautoconf --import file.xml      config-v1.1.xml to "
+	    "providers.ini\n"
 	    "       mailautoconf --help | --version\n"
 	    "The config is -c file, else $MAILAUTOCONF_CONFIG, else\n"
 	    "%s.\n", DEFAULT_CONFIG);
@@ -193,6 +201,10 @@ run_cgi(const char *file)
 	struct io	 io = { cgi_get, NULL, cgi_read, cgi_log };
 
 	cf = load(file, false);
+	if (sb_privileges(opt_user, false) != 0 || sb_enter(SB_CGI, file) != 0) {
+		prov_free(cf);
+		return 1;
+	}
 	serve(cf, &io);
 	write_all(STDOUT_FILENO, resp.head, resp.hlen);
 	if (resp.send_body)
@@ -294,7 +306,23 @@ run_fcgi(int fd, const char *file)
 		fprintf(stderr, "mailautoconf: cannot set up FastCGI\n");
 		return 1;
 	}
+	if (sb_privileges(opt_user, true) != 0) {
+		prov_free(cf);
+		return 1;
+	}
+	if (opt_workers > 1) {
+		int w = pf_supervise((int)opt_workers, &cf, file, reload);
+
+		if (w != 0) {
+			prov_free(cf);
+			return w < 0;
+		}
+	}
 	signals(&during);
+	if (sb_enter(SB_FASTCGI, file) != 0) {
+		prov_free(cf);
+		return 1;
+	}
 	for (;;) {
 		if (reload_pending)
 			cf = reload(cf, file);
@@ -387,6 +415,19 @@ run_check(const char *file)
 	return bad ? 1 : 0;
 }
 
+static int
+run_dns(const char *file, const char *only)
+{
+	struct config	*cf;
+	int		 rc;
+
+	if ((cf = load(file, false)) == NULL)
+		return 1;
+	rc = dns_print(cf, only, stdout);
+	prov_free(cf);
+	return rc;
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 int
@@ -394,6 +435,8 @@ main(int argc, char *argv[])
 {
 	const char	*file = NULL, *listen_addr = NULL;
 	bool		 check = false;
+	const char	*import_xml = NULL, *dns_only = NULL;
+	bool		 dns = false;
 	int		 i, fd;
 
 	sane_fds();
@@ -406,7 +449,24 @@ main(int argc, char *argv[])
 			file = argv[i];
 		} else if (strcmp(a, "--check") == 0 || strcmp(a, "-t") == 0)
 			check = true;
-		else if (strcmp(a, "--listen") == 0) {
+		else if (strcmp(a, "--import") == 0) {
+			if (++i == argc)
+				goto bad;
+			import_xml = argv[i];
+		} else if (strcmp(a, "--dns") == 0) {
+			dns = true;
+			/* an optional DOMAIN: the next word, unless an option */
+			if (i + 1 < argc && argv[i + 1][0] != '-')
+				dns_only = argv[++i];
+		} else if (strcmp(a, "--user") == 0) {
+			if (++i == argc)
+				goto bad;
+			opt_user = argv[i];
+		} else if (strcmp(a, "--workers") == 0) {
+			if (++i == argc || mac_strtonum(argv[i], 1,
+			    PF_WORKERS_MAX, &opt_workers) != 0)
+				goto bad;
+		} else if (strcmp(a, "--listen") == 0) {
 			if (++i == argc)
 				goto bad;
 			listen_addr = argv[i];
@@ -419,6 +479,9 @@ main(int argc, char *argv[])
 		} else
 			goto bad;
 	}
+	/* a converter: needs no config, serves nothing */
+	if (import_xml != NULL)
+		return imp_file(import_xml, stdout, stderr);
 	if (file == NULL && (file = getenv("MAILAUTOCONF_CONFIG")) != NULL &&
 	    *file == '\0')
 		file = NULL;
@@ -426,6 +489,8 @@ main(int argc, char *argv[])
 		file = DEFAULT_CONFIG;
 	if (check)
 		return run_check(file);
+	if (dns)
+		return run_dns(file, dns_only);
 	if (listen_addr != NULL) {
 		/* a stale socket file from an earlier run would block bind() */
 		struct stat st;

@@ -340,11 +340,11 @@ static enum join
 key_join(const char *key)
 {
 	static const char *const text[] = {
-		"domains", "auth", "oauth2.scope", "name", "short_name",
+		"domains", "auth", "oauth2.scope",
 	};
 	static const char *const url[] = {
 		"documentation", "enable", "webmail", "carddav", "caldav",
-		"oauth2.auth_url", "oauth2.token_url", "oauth2.issuer",
+		"oauth2.auth_url", "oauth2.token_url",
 	};
 	size_t	i;
 
@@ -870,7 +870,8 @@ add_domains(struct loader *l, struct pbuild *b, int line, const char *s)
 			s++;
 		if ((n = strcspn(s, " ,\t")) == 0)
 			break;
-		if (mac_domain(d, &dl, s, n, &why) != 0) {
+		/* a UTF-8 name is stored as its A-label (SPEC §2) */
+		if (mac_domain_idn(d, &dl, s, n, &why) != 0) {
 			ERR(l, line, "bad domain: %s", why);
 			return false;
 		}
@@ -1129,7 +1130,8 @@ prov_finish(struct loader *l, struct pbuild *b)
 			if (all[k][i].username == NULL)
 				all[k][i].username = p->username;
 		}
-	if (p->ndomains == 0 && !add_domains(l, b, p->line, p->id))
+	if (p->ndomains == 0 && (!add_domains(l, b, p->line, p->id) ||
+	    p->ndomains == 0))
 		return;
 	if (p->mc_identifier == NULL)
 		p->mc_identifier = reverse_dns(l, p->domains[0]);
@@ -1166,6 +1168,10 @@ global_key(struct loader *l, const struct entry *e)
 			cf->ad_ttl = v;
 	} else if (strcmp(e->key, "catch_all") == 0) {
 		/* resolved once every section is known */
+	} else if (strcmp(e->key, "mobileconfig.sign_cert") == 0 ||
+	    strcmp(e->key, "mobileconfig.sign_key") == 0) {
+		/* read by load_signer once both are known */
+		text_val(l, e->line, e->key, e->val);
 	} else if (strcmp(e->key, "web_host") == 0) {
 		if (mac_domain(d, &dl, e->val, strlen(e->val), &why) != 0)
 			ERR(l, e->line, "web_host: %s", why);
@@ -1182,8 +1188,9 @@ globals(struct loader *l)
 {
 	static const char *const keys[] = {
 		"cache_max_age", "catch_all", "web_host", "autodiscover.ttl",
+		"mobileconfig.sign_cert", "mobileconfig.sign_key",
 	};
-	int	seen[4] = { 0 };
+	int	seen[sizeof(keys) / sizeof(keys[0])] = { 0 };
 	size_t	i, k;
 
 	for (i = 0; i < l->nents; i++) {
@@ -1191,7 +1198,7 @@ globals(struct loader *l)
 
 		if (e->sec != -1 || e->line <= 0)
 			continue;
-		for (k = 0; k < 4; k++)
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 			if (strcmp(e->key, keys[k]) == 0) {
 				if (seen[k] != 0) {
 					ERR(l, e->line, "'%s' given twice "
@@ -1237,7 +1244,7 @@ sections(struct loader *l)
 		for (; j < l->nents && l->ents[j].sec == (int)i; j++)
 			if (l->ents[j].line > 0)
 				prov_key(l, &b, &l->ents[j]);
-		if (l->d->errors == 0 && !l->oom)
+		if (!l->oom)
 			prov_finish(l, &b);
 	}
 }
@@ -1333,6 +1340,59 @@ resolve_catch_all(struct loader *l)
 	}
 }
 
+/* A relative path names a file beside the config (as nginx's do). */
+static bool
+beside_config(char *dst, size_t cap, const char *file, const char *path)
+{
+	const char	*slash = strrchr(file, '/');
+	int		 n;
+
+	if (path[0] == '/' || slash == NULL)
+		n = snprintf(dst, cap, "%s", path);
+	else
+		n = snprintf(dst, cap, "%.*s/%s", (int)(slash - file), file,
+		    path);
+	return n >= 0 && (size_t)n < cap;
+}
+
+/*
+ * mobileconfig.sign_cert and mobileconfig.sign_key: both or neither.  The
+ * key is read now, once, so that a request never touches a file.
+ */
+static void
+load_signer(struct loader *l)
+{
+	const struct entry	*cert = NULL, *key = NULL;
+	char			 cp[4096], kp[4096], err[256];
+	size_t			 i;
+
+	for (i = 0; i < l->nents; i++) {
+		const struct entry *e = &l->ents[i];
+
+		if (e->sec != -1 || e->line <= 0)
+			continue;
+		if (strcmp(e->key, "mobileconfig.sign_cert") == 0)
+			cert = e;
+		else if (strcmp(e->key, "mobileconfig.sign_key") == 0)
+			key = e;
+	}
+	if (cert == NULL && key == NULL)
+		return;
+	if (cert == NULL || key == NULL) {
+		ERR(l, (cert != NULL ? cert : key)->line, "mobileconfig.sign_cert "
+		    "and mobileconfig.sign_key go together");
+		return;
+	}
+	if (!beside_config(cp, sizeof(cp), l->file, cert->val) ||
+	    !beside_config(kp, sizeof(kp), l->file, key->val)) {
+		ERR(l, cert->line, "signing file path too long");
+		return;
+	}
+	if ((l->cf->mc_signer = mc_sign_load(cp, kp, err, sizeof(err))) ==
+	    NULL)
+		ERR(l, cert->line, "mobileconfig.sign_cert/sign_key: %s", err);
+}
+
 /* ---- entry points --------------------------------------------------- */
 
 struct config *
@@ -1342,6 +1402,7 @@ prov_load_mem(const char *buf, size_t len, const char *file, struct diag *d)
 	struct config	*cf;
 	struct arena	*a = NULL;
 	size_t		 i;
+	bool		 raw_ok;
 
 	memset(&l, 0, sizeof(l));
 	l.file = file;
@@ -1359,16 +1420,20 @@ prov_load_mem(const char *buf, size_t len, const char *file, struct diag *d)
 	if ((cf->file = adup(&l, file)) == NULL)
 		goto oom;
 	raw_check(&l);
-	if (d->errors == 0) {
+	raw_ok = d->errors == 0;
+	if (raw_ok) {
 		if (ini_parse_stream(reader, &l, handler, &l) == -2)
 			l.oom = true;
 	}
-	if (d->errors == 0 && !l.oom)
+	/* past the raw check, go on so that --check lists every error */
+	if (raw_ok && !l.oom)
 		globals(&l);
-	if (d->errors == 0 && !l.oom)
+	if (raw_ok && !l.oom)
 		sections(&l);
-	if (d->errors == 0 && !l.oom)
+	if (raw_ok && !l.oom)
 		resolve_catch_all(&l);
+	if (d->errors == 0 && !l.oom)
+		load_signer(&l);
 	if (d->errors == 0 && !l.oom)
 		build_table(&l);
 	for (i = 0; i < l.nents; i++)
@@ -1445,6 +1510,8 @@ prov_load_file(const char *file, struct diag *d)
 void
 prov_free(struct config *cf)
 {
-	if (cf != NULL)
+	if (cf != NULL) {
+		mc_sign_free(cf->mc_signer);
 		arena_free(cf->arena);
+	}
 }

@@ -282,8 +282,12 @@ req_address(struct address *a, const char *s, size_t n, const char **why)
 		return *why = "local part is not valid UTF-8 text", 400;
 	if (n - ll - 1 > 0 && s[ll + 1] == '[')
 		return *why = "IP literal as domain", 400;
-	if (mac_domain(a->domain, &a->dlen, at + 1, n - ll - 1, why) != 0)
+	/* a UTF-8 domain is matched through its A-label form (SPEC §2) */
+	if (mac_domain_idn(a->domain, &a->dlen, at + 1, n - ll - 1, why) != 0)
 		return 400;
+	/* an A-label may be longer than the UTF-8 it came from */
+	if (ll + 1 + a->dlen > ADDR_MAX)
+		return *why = "address longer than 254 bytes", 400;
 	memcpy(a->local, s, ll);
 	a->local[ll] = '\0';
 	memcpy(a->full, s, ll + 1);
@@ -309,7 +313,7 @@ req_host(char *dst, const char *h, const char **why)
 		if (mac_strtonum(h + n + 1, 1, 65535, &port) != 0)
 			return *why = "bad port in Host", 400;
 	}
-	if (mac_domain(dst, &dl, h, n, why) != 0)
+	if (mac_domain_idn(dst, &dl, h, n, why) != 0)
 		return 400;
 	return 0;
 }

@@ -287,3 +287,70 @@ xml_empty(struct out *o, const char *name)
 	xml_open(o, name);
 	xml_close(o);
 }
+
+/*
+ * A JSON string, quotes included (SPEC §5).  '"' and '\' are escaped as
+ * JSON wants; control bytes (C0, DEL, C1) and & < > ' become \u00XX, so
+ * the string stays inert if a browser or a log viewer shows it as HTML.
+ * Invalid UTF-8 is refused: the answer becomes a 500.
+ */
+void
+out_json_str(struct out *o, const char *s, size_t n)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*u = (const unsigned char *)s;
+	char			 esc[6] = { '\\', 'u', '0', '0', '0', '0' };
+	size_t			 i;
+
+	if (!mac_utf8_ok(u, n)) {
+		o->err = true;
+		return;
+	}
+	out_raw(o, "\"", 1);
+	for (i = 0; i < n && !o->err; i++) {
+		unsigned c = u[i];
+
+		/* U+0080..U+009F, the C1 controls, are 0xC2 0x80..0x9F */
+		if (c == 0xc2 && i + 1 < n && u[i + 1] < 0xa0)
+			c = u[++i];
+		else if (c >= 0x80 || (c >= 0x20 && c != 0x7f &&
+		    strchr("\"\\&<>'", (int)c) == NULL)) {
+			out_raw(o, s + i, 1);
+			continue;
+		}
+		if (c == '"' || c == '\\') {
+			esc[1] = (char)c;
+			out_raw(o, esc, 2);
+			esc[1] = 'u';
+			continue;
+		}
+		esc[4] = hex[c >> 4];
+		esc[5] = hex[c & 0xf];
+		out_raw(o, esc, 6);
+	}
+	out_raw(o, "\"", 1);
+}
+
+/*
+ * A token inside a quoted header value (the file name of a profile):
+ * letters, digits, '.', '-' and '_' only.  Anything else, which a
+ * validated domain never holds, fails the answer instead of being
+ * escaped: no request byte reaches a header unchecked (SPEC §8).
+ */
+void
+out_hdr_token(struct out *o, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		    s[i] == '-' || s[i] == '_')) {
+			o->err = true;
+			return;
+		}
+	if (i == 0)
+		o->err = true;
+	out_raw(o, s, i);
+}

@@ -35,8 +35,15 @@ hostile() {
 		    { fail "$desc: no error document"; return; }
 	else
 		reason=$(header "$f" Status | cut -d' ' -f2-)
-		[ "$(cat "$f.body")" = "$want $reason" ] ||
-		    { fail "$desc: body is not the fixed text"; return; }
+		case $(header "$f" Content-Type) in
+		application/json)
+			# the JSON endpoint answers errors as fixed JSON
+			grep -q '^{"ErrorCode":"[A-Za-z]*","ErrorMessage":"[^"]*"}$' "$f.body" ||
+			    { fail "$desc: body is not the fixed JSON"; return; } ;;
+		*)
+			[ "$(cat "$f.body")" = "$want $reason" ] ||
+			    { fail "$desc: body is not the fixed text"; return; } ;;
+		esac
 	fi
 	if grep -q -i -e 'injected' -e 'x-evil' -e '<script' "$f"; then
 		fail "$desc: injected bytes in the answer"

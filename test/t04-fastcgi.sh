@@ -15,6 +15,15 @@ PORT=$((17000 + $$ % 90))
 CONF=$T_TMP/providers.ini
 cp "$TOP/providers.ini" "$CONF"
 PIDF=$T_TMP/pid
+# As root (CI), the FastCGI server must drop to a user of its own: it
+# refuses to serve as root.  That user reads the config from our temp dir.
+SPAWN_USER= LISTEN_USER=
+if [ "$(id -u)" = 0 ]; then
+	SPAWN_USER="-u nobody -g nogroup"
+	LISTEN_USER="--user nobody"
+	chmod 755 "$T_TMP"
+	chmod 644 "$CONF"
+fi
 
 stop() {
 	[ -s "$PIDF" ] && kill "$(cat "$PIDF")" 2>/dev/null
@@ -26,7 +35,7 @@ trap stop EXIT
 # spawn-fcgi forks the binary with fd 0 a listening socket
 env -i PATH="$PATH" ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
     ${UBSAN_OPTIONS:+UBSAN_OPTIONS="$UBSAN_OPTIONS"} \
-    spawn-fcgi -a 127.0.0.1 -p "$PORT" -P "$PIDF" -- \
+    spawn-fcgi -a 127.0.0.1 -p "$PORT" -P "$PIDF" $SPAWN_USER -- \
     $MAC_BIN -c "$CONF" >"$T_TMP/spawn.out" 2>"$T_TMP/spawn.err" ||
     fail "spawn-fcgi: $(cat "$T_TMP/spawn.err")"
 
@@ -77,8 +86,10 @@ same ac-noquery $N REQUEST_METHOD=GET REQUEST_URI=$AC HTTP_HOST=autoconfig.mailb
 same ac-head $N REQUEST_METHOD=HEAD REQUEST_URI=$AC QUERY_STRING="$Q"
 same pox-post "$T_TMP/pox" REQUEST_METHOD=POST REQUEST_URI=/Autodiscover/Autodiscover.xml \
     CONTENT_TYPE=text/xml CONTENT_LENGTH="$LEN" HTTP_HOST=autodiscover.mailbox.org
-same pox-chunked "$T_TMP/mobile" REQUEST_METHOD=POST REQUEST_URI=$AD CONTENT_TYPE=text/xml \
-    HTTP_HOST=autodiscover.mailbox.org
+# (cgi-fcgi forwards stdin only up to CONTENT_LENGTH, so a chunked body,
+# which arrives without one, cannot be sent through it; CGI covers it.)
+same pox-mobilesync "$T_TMP/mobile" REQUEST_METHOD=POST REQUEST_URI=$AD CONTENT_TYPE=text/xml \
+    CONTENT_LENGTH="$(wc -c <"$T_TMP/mobile" | tr -d ' ')" HTTP_HOST=autodiscover.mailbox.org
 same pox-get $N REQUEST_METHOD=GET REQUEST_URI=$AD HTTP_HOST=autodiscover.mailbox.org
 same unknown $N REQUEST_METHOD=GET REQUEST_URI=$AC QUERY_STRING='emailaddress=a%40nope.example'
 same bad $N REQUEST_METHOD=GET REQUEST_URI=$AC QUERY_STRING='emailaddress=a%00b'
@@ -126,7 +137,7 @@ check "SIGTERM ends the process" sh -c "! kill -0 $PID 2>/dev/null"
 SOCK=$T_TMP/mac.sock
 cp "$TOP/providers.ini" "$CONF"
 env -i PATH="$PATH" ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
-    $MAC_BIN -c "$CONF" --listen "$SOCK" 2>"$T_TMP/listen.err" &
+    $MAC_BIN -c "$CONF" $LISTEN_USER --listen "$SOCK" 2>"$T_TMP/listen.err" &
 LPID=$!
 i=0
 while [ ! -S "$SOCK" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -140,7 +151,7 @@ LPID=
 # --listen on TCP
 PORT2=$((PORT + 1))
 env -i PATH="$PATH" ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
-    $MAC_BIN -c "$CONF" --listen "127.0.0.1:$PORT2" 2>"$T_TMP/listen2.err" &
+    $MAC_BIN -c "$CONF" $LISTEN_USER --listen "127.0.0.1:$PORT2" 2>"$T_TMP/listen2.err" &
 LPID=$!
 i=0
 until fcgi "$T_TMP/l2" "127.0.0.1:$PORT2" $N REQUEST_METHOD=GET REQUEST_URI=$AC \
@@ -154,7 +165,7 @@ wait "$LPID"
 LPID=
 # a broken config at start: FastCGI refuses to start
 printf 'nonsense\n' >"$T_TMP/broken.ini"
-$MAC_BIN -c "$T_TMP/broken.ini" --listen "$T_TMP/x.sock" 2>"$T_TMP/b.err"
+$MAC_BIN -c "$T_TMP/broken.ini" $LISTEN_USER --listen "$T_TMP/x.sock" 2>"$T_TMP/b.err"
 check_eq "a broken config at start exits 1" 1 "$?"
 check "and says where" grep -q 'broken.ini:1:' "$T_TMP/b.err"
 finish

@@ -1,0 +1,236 @@
+/*
+ * micro: the request path alone, for `make bench`: parse the request
+ * (req_start, the body, req_finish), look the domain up (prov_lookup),
+ * render the answer with its headers (http_respond), in a loop, with no
+ * process start, no config load and no I/O. What main.c's serve() does
+ * for each request, minus the transport.
+ *
+ *	micro -c CONFIG [-d DOMAIN] [-p] [-t SECONDS | -n COUNT]
+ *
+ * The request is Thunderbird's autoconfig GET for jane@DOMAIN (default
+ * mailbox.org), or with -p the Autodiscover POX POST
+ * (shared spec, client-requests.md). With -t (default 2) it prints
+ * ns/request for the whole path and for its parts; with -n it runs the
+ * whole path COUNT times and prints nothing but errors (for callgrind:
+ * the difference between -n 0 and -n 1000 is 1000 requests' instructions).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mailautoconf.h"
+
+#define ROUNDS	5
+
+struct env {
+	const char	*name[12];
+	const char	*value[12];
+	int		 n;
+};
+
+static struct request	req;
+static struct response	resp;
+static struct env	env;
+static char		body[1024];
+static size_t		bodylen;
+static volatile size_t	sink;
+
+static const char *
+env_get(void *ctx, const char *name)
+{
+	struct env	*e = ctx;
+	int		 i;
+
+	for (i = 0; i < e->n; i++)
+		if (strcmp(e->name[i], name) == 0)
+			return e->value[i];
+	return NULL;
+}
+
+static void
+env_set(const char *name, const char *value)
+{
+	env.name[env.n] = name;
+	env.value[env.n++] = value;
+}
+
+static double
+now_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* as main.c's serve(), minus the transport */
+static int
+parse(void)
+{
+	int	st;
+
+	if ((st = req_start(&req, env_get, &env)) != 0)
+		return st;
+	if (req.body_want > 0) {
+		memcpy(req.body, body, bodylen);
+		req.bodylen = bodylen;
+	}
+	return req_finish(&req);
+}
+
+static int
+full(const struct config *cf)
+{
+	int	st;
+
+	if ((st = parse()) != 0) {
+		http_error(&resp, &req, st);
+		return st;
+	}
+	http_respond(cf, &req, &resp);
+	return resp.status;
+}
+
+static int
+cmpd(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * ns per call of what `what` selects, the median of ROUNDS rounds of
+ * `secs / ROUNDS` seconds each: the median shrugs off a round that
+ * something else on the machine disturbed.
+ */
+static double
+time_it(const struct config *cf, int what, double secs)
+{
+	double	r[ROUNDS], t0, t;
+	long	n, i;
+	int	k;
+
+	for (k = 0; k < ROUNDS; k++) {
+		n = 0;
+		t0 = now_ns();
+		do {
+			for (i = 0; i < 1000; i++) {
+				if (what == 0)
+					sink += (size_t)full(cf);
+				else if (what == 1)
+					sink += (size_t)parse();
+				else
+					sink += (size_t)prov_lookup(cf,
+					    req.domain, req.dlen);
+			}
+			n += 1000;
+			t = now_ns() - t0;
+		} while (t < secs / ROUNDS * 1e9);
+		r[k] = t / n;
+	}
+	qsort(r, ROUNDS, sizeof(r[0]), cmpd);
+	return r[ROUNDS / 2];
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: micro -c config [-d domain] [-p] "
+	    "[-t seconds | -n count]\n");
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct diag	 d = { stderr, false, 0, 0 };
+	struct config	*cf;
+	const char	*file = NULL, *domain = "mailbox.org";
+	static char	 qs[300], uri[400], host[300], clen[16];
+	double		 secs = 2, tf, tp, tl;
+	long		 count = -1, i;
+	int		 c, pox = 0, st;
+
+	while ((c = getopt(argc, argv, "c:d:pt:n:")) != -1) {
+		switch (c) {
+		case 'c':
+			file = optarg;
+			break;
+		case 'd':
+			domain = optarg;
+			break;
+		case 'p':
+			pox = 1;
+			break;
+		case 't':
+			secs = strtod(optarg, NULL);
+			break;
+		case 'n':
+			count = strtol(optarg, NULL, 10);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (file == NULL || strlen(domain) > 250 || secs <= 0)
+		usage();
+	if ((cf = prov_load_file(file, &d)) == NULL)
+		return 1;
+
+	env_set("GATEWAY_INTERFACE", "CGI/1.1");
+	env_set("SERVER_PROTOCOL", "HTTP/1.1");
+	env_set("REMOTE_ADDR", "127.0.0.1");
+	if (pox) {
+		snprintf(host, sizeof(host), "autodiscover.%s", domain);
+		bodylen = (size_t)snprintf(body, sizeof(body),
+		    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		    "    <Autodiscover xmlns=\"http://schemas.microsoft.com/"
+		    "exchange/autodiscover/outlook/requestschema/2006\">\n"
+		    "      <Request>\n"
+		    "        <EMailAddress>jane@%s</EMailAddress>\n"
+		    "        <AcceptableResponseSchema>http://schemas.microsoft"
+		    ".com/exchange/autodiscover/outlook/responseschema/2006a"
+		    "</AcceptableResponseSchema>\n"
+		    "      </Request>\n"
+		    "    </Autodiscover>\n", domain);
+		snprintf(clen, sizeof(clen), "%zu", bodylen);
+		env_set("REQUEST_METHOD", "POST");
+		env_set("REQUEST_URI", "/autodiscover/autodiscover.xml");
+		env_set("QUERY_STRING", "");
+		env_set("CONTENT_TYPE", "text/xml; charset=utf-8");
+		env_set("CONTENT_LENGTH", clen);
+	} else {
+		snprintf(host, sizeof(host), "autoconfig.%s", domain);
+		snprintf(qs, sizeof(qs), "emailaddress=jane%%40%s", domain);
+		snprintf(uri, sizeof(uri), "/mail/config-v1.1.xml?%s", qs);
+		env_set("REQUEST_METHOD", "GET");
+		env_set("REQUEST_URI", uri);
+		env_set("QUERY_STRING", qs);
+	}
+	env_set("HTTP_HOST", host);
+
+	if ((st = full(cf)) != 200) {
+		fprintf(stderr, "micro: %s for %s: HTTP %d (%s)\n",
+		    pox ? "POST" : "GET", domain, st,
+		    req.why != NULL ? req.why : "");
+		return 1;
+	}
+	if (count >= 0) {
+		for (i = 0; i < count; i++)
+			sink += (size_t)full(cf);
+		prov_free(cf);
+		return 0;
+	}
+	tf = time_it(cf, 0, secs);
+	tp = time_it(cf, 1, secs);
+	tl = time_it(cf, 2, secs);
+	printf("%s %s, %zu domains: %.0f ns/request (parse %.0f, lookup %.0f, "
+	    "render and headers %.0f), %zu bytes\n", pox ? "POX POST" : "GET",
+	    domain, cf->ndomains, tf, tp, tl, tf - tp - tl,
+	    resp.hlen + resp.blen);
+	prov_free(cf);
+	return 0;
+}

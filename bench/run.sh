@@ -1,0 +1,694 @@
+#!/bin/sh
+# bench/run.sh: measure mailautoconf against the physical ceiling.
+# `make bench` runs it after test/deps.sh bench; docs/BENCHMARKS.md says
+# what each number means and what limits it.
+#
+# Everything runs on 127.0.0.1, ports 19080-19099, with nginx's prefix,
+# pids, logs and every unix socket in one private temporary directory that
+# is removed at the end (BENCH_KEEP=1 keeps it). Every load is bounded in
+# time by wrk's -d or cgiloop's -t.
+#
+# Knobs (environment):
+#   BENCH_SECONDS     wrk duration of one measurement (10)
+#   BENCH_WARMUP      wrk warm-up before each measurement, seconds (2)
+#   BENCH_SWEEP_SECONDS  duration of one point of the process sweep (5)
+#   BENCH_THREADS, BENCH_CONNECTIONS   wrk -t and -c (2, 32)
+#   BENCH_PROCS       processes of the recommended set-up; unset: the
+#                     fastest healthy point of BENCH_SWEEP ("1 2 4 8 32")
+#                     with and without keep_conn
+#   BENCH_KEEPCONN    with BENCH_PROCS: 1 for keep_conn (0)
+#   BENCH_P99_MAX     a set-up with a higher p99 (ms) or any error is not
+#                     healthy (50)
+#   BENCH_NGINX_WORKERS  nginx worker_processes (auto)
+#   BENCH_FCGIWRAP_CHILDREN  fcgiwrap processes for the CGI rows (2)
+#   BENCH_CGI_SECONDS max seconds of one CGI loop (5)
+#   BENCH_SCALE       domain counts of the config-size runs ("1 1000 100000")
+#   BENCH_OUT         also write the report to this file
+#   MAC_BIN           the binary (./mailautoconf)
+#   CC, MAC_CFLAGS, MAC_LIBS   how to build bench/micro.c against libmac.a
+#                     (make bench sets them from the Makefile)
+set -u
+cd "$(dirname "$0")/.." || exit 1
+TOP=$(pwd)
+
+SECS=${BENCH_SECONDS:-10}
+WARM=${BENCH_WARMUP:-2}
+SWEEP_SECS=${BENCH_SWEEP_SECONDS:-5}
+THREADS=${BENCH_THREADS:-2}
+CONNS=${BENCH_CONNECTIONS:-32}
+SWEEP=${BENCH_SWEEP:-1 2 4 8 32}
+P99_MAX=${BENCH_P99_MAX:-50}
+NGX_WORKERS=${BENCH_NGINX_WORKERS:-auto}
+WRAP_CHILDREN=${BENCH_FCGIWRAP_CHILDREN:-2}
+CGI_SECS=${BENCH_CGI_SECONDS:-5}
+SCALE=${BENCH_SCALE:-1 1000 100000}
+CC=${CC:-cc}
+BIN=${MAC_BIN:-$TOP/mailautoconf}
+case $BIN in /*) ;; *) BIN=$TOP/$BIN ;; esac
+CONF=$TOP/providers.ini
+FCGI_LIBS=$(pkg-config --libs fcgi 2>/dev/null || echo -lfcgi)
+FCGI_CFLAGS=$(pkg-config --cflags fcgi 2>/dev/null)
+
+ADDR=jane@mailbox.org
+QS='emailaddress=jane%40mailbox.org'
+AC_PATH=/mail/config-v1.1.xml
+AD_PATH=/autodiscover/autodiscover.xml
+
+# ports: nginx front ends 19080-19089, FastCGI over TCP 19090-19091
+P_STATIC=19080 P_NOOP_TCP=19081 P_NOOP_UNIX=19082 P_NOOP_KEEP=19083
+P_MAC_TCP=19084 P_MAC_KEEP=19085 P_MAC_UNIX=19086 P_WRAP_MIN=19087
+P_WRAP_MAC=19088 B_NOOP_TCP=19090 B_MAC_TCP=19091
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/mac-bench.XXXXXX") || exit 1
+chmod 755 "$T"
+RES=$T/results
+: >"$RES"
+NGX_PID=
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "bench: $*"; exit 1; }
+
+fcgi_stop() {	# NAME: stop what fcgi_start NAME started, and wait
+	[ -f "$T/$1.pids" ] || return 0
+	for fp in $(cat "$T/$1.pids"); do kill "$fp" 2>/dev/null; done
+	for fp in $(cat "$T/$1.pids"); do
+		i=0
+		while kill -0 "$fp" 2>/dev/null && [ $i -lt 50 ]; do
+			sleep 0.1; i=$((i + 1))
+		done
+		kill -9 "$fp" 2>/dev/null
+	done
+	rm -f "$T/$1.pids"
+}
+
+cleanup() {
+	for f in "$T"/*.pids; do
+		[ -f "$f" ] && fcgi_stop "$(basename "$f" .pids)"
+	done
+	[ -n "$NGX_PID" ] && kill "$NGX_PID" 2>/dev/null
+	wait 2>/dev/null
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		say "bench: kept $T"
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PATH=$PATH:/usr/sbin
+for p in wrk nginx spawn-fcgi fcgiwrap curl; do
+	command -v $p >/dev/null 2>&1 || die "$p missing: run test/deps.sh bench"
+done
+
+wait_port() {	# PORT: until something answers HTTP there (5 s at most)
+	i=0
+	while ! curl -s -m 5 -o /dev/null "http://127.0.0.1:$1/" && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+}
+
+wait_sock() {	# FILE: until the socket exists (5 s at most)
+	i=0
+	while [ ! -S "$1" ] && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+}
+
+# As root, nginx's workers and every FastCGI process run as www-data
+# (mailautoconf refuses to serve FastCGI as root), as on a Debian server.
+user= RUNAS=
+if [ "$(id -u)" = 0 ]; then
+	u=www-data g=www-data
+	id $u >/dev/null 2>&1 || u=nobody g=nogroup
+	user="user $u $g;" RUNAS="-u $u -g $g"
+fi
+
+# fcgi_start NAME tcp:PORT|unix:PATH PROCS PROG [ARG...]: spawn-fcgi it.
+fcgi_start() {
+	name=$1 addr=$2 n=$3
+	shift 3
+	case $addr in
+	tcp:*)	set -- -a 127.0.0.1 -p "${addr#tcp:}" -- "$@" ;;
+	unix:*)	rm -f "${addr#unix:}"
+		set -- -s "${addr#unix:}" -M 0666 -- "$@" ;;
+	esac
+	# shellcheck disable=SC2086
+	spawn-fcgi -P "$T/$name.pids" -F "$n" $RUNAS "$@" \
+	    >/dev/null 2>>"$T/spawn.log" ||
+	    die "spawn-fcgi $name failed: $(tail -3 "$T/spawn.log")"
+}
+
+# ---- build the helpers ----------------------------------------------
+HAVE_MAC=0
+[ -x "$BIN" ] && [ -f "$CONF" ] && HAVE_MAC=1
+
+cgi_env() {	# METHOD PATH QUERY HOST CONFIG BODYLEN CMD...: run CMD as a CGI
+	m=$1 p=$2 q=$3 h=$4 c=$5 l=$6
+	shift 6
+	env -i PATH=/usr/bin:/bin GATEWAY_INTERFACE=CGI/1.1 \
+	    SERVER_PROTOCOL=HTTP/1.1 REQUEST_METHOD="$m" \
+	    REQUEST_URI="$p${q:+?$q}" SCRIPT_NAME="$p" QUERY_STRING="$q" \
+	    HTTP_HOST="$h" SERVER_NAME="$h" SERVER_PORT=80 \
+	    REMOTE_ADDR=127.0.0.1 MAILAUTOCONF_CONFIG="$c" \
+	    ${l:+CONTENT_TYPE=text/xml} \
+	    ${l:+CONTENT_LENGTH=$l} "$@"
+}
+
+# the POX body, as bench/pox.lua sends it
+BENCH_ADDR=$ADDR
+export BENCH_ADDR
+awk '/^wrk.body = \[\[/ { on = 1; sub(/^wrk.body = \[\[/, "") }
+    on && /^\]\]$/ { exit }
+    on { gsub(/\]\] \.\. addr \.\. \[\[/, ENVIRON["BENCH_ADDR"]); print }' \
+    bench/pox.lua >"$T/pox.body"
+POX_LEN=$(wc -c <"$T/pox.body" | tr -d ' ')
+
+body_of() {	# CGI output -> body (after the first empty line)
+	sed '1,/^\r\{0,1\}$/d' "$1"
+}
+
+if [ $HAVE_MAC = 1 ]; then
+	cgi_env GET $AC_PATH "$QS" autoconfig.mailbox.org "$CONF" "" "$BIN" \
+	    >"$T/get.cgi" </dev/null
+	cgi_env POST $AD_PATH "" autodiscover.mailbox.org \
+	    "$CONF" "$POX_LEN" "$BIN" >"$T/post.cgi" <"$T/pox.body"
+	grep -q '^Content-Type: text/xml' "$T/get.cgi" &&
+	    grep -q '<Protocol>' "$T/post.cgi" || {
+		say "bench: ./mailautoconf does not answer the benchmark requests:"
+		head -5 "$T/get.cgi" "$T/post.cgi" >&2
+		HAVE_MAC=0
+	}
+fi
+if [ $HAVE_MAC = 0 ]; then
+	say "bench: no working ./mailautoconf or providers.ini; measuring" \
+	    "the reference rows only, with the answers in bench/answers/"
+	for f in get:config-v1.1.xml post:autodiscover.xml; do
+		printf 'Content-Type: text/xml; charset=utf-8\r\n\r\n' \
+		    >"$T/${f%%:*}.cgi"
+		cat "bench/answers/${f#*:}" >>"$T/${f%%:*}.cgi"
+	done
+fi
+body_of "$T/get.cgi" >"$T/get.body"
+body_of "$T/post.cgi" >"$T/post.body"
+
+sh bench/mkanswers.sh "$T/get.cgi" "$T/post.cgi" >"$T/answers.h"
+for prog in noop-fcgi min-cgi cgiloop; do
+	lib=
+	[ $prog = noop-fcgi ] && lib="$FCGI_CFLAGS $FCGI_LIBS"
+	# shellcheck disable=SC2086
+	$CC -O2 -Wall -I"$T" -o "$T/$prog" bench/$prog.c $lib ||
+	    die "cannot build bench/$prog.c"
+done
+
+# ---- nginx ----------------------------------------------------------
+mkdir -p "$T/ngx/logs" "$T/www/mail" "$T/www/autodiscover"
+cp "$T/get.body" "$T/www/mail/config-v1.1.xml"
+cp "$T/post.body" "$T/www/autodiscover/autodiscover.xml"
+chmod -R a+rX "$T/www"
+cp /etc/nginx/fastcgi_params "$T/fastcgi_params" 2>/dev/null ||
+    die "no /etc/nginx/fastcgi_params (nginx-light installs it)"
+
+
+fcgi_loc() {	# UPSTREAM [keep]: a location passing everything to it
+	printf '\t\tlocation / {\n\t\t\tinclude fastcgi_params;\n'
+	printf '\t\t\tfastcgi_pass %s;\n' "$1"
+	[ "${2:-}" = keep ] && printf '\t\t\tfastcgi_keep_conn on;\n'
+	printf '\t\t}\n'
+}
+wrap_loc() {	# SCRIPT: a location running it through fcgiwrap
+	printf '\t\tlocation / {\n\t\t\tinclude fastcgi_params;\n'
+	printf '\t\t\tfastcgi_param SCRIPT_FILENAME %s;\n' "$1"
+	printf '\t\t\tfastcgi_param MAILAUTOCONF_CONFIG %s;\n' "$CONF"
+	printf '\t\t\tfastcgi_pass fcgiwrap;\n\t\t}\n'
+}
+
+{
+	cat <<EOF
+$user
+worker_processes $NGX_WORKERS;
+pid $T/nginx.pid;
+error_log $T/ngx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	client_body_temp_path $T/ngx/body;
+	proxy_temp_path $T/ngx/proxy;
+	fastcgi_temp_path $T/ngx/fastcgi;
+	uwsgi_temp_path $T/ngx/uwsgi;
+	scgi_temp_path $T/ngx/scgi;
+	keepalive_requests 1000000;
+	types { text/xml xml; }
+	default_type application/octet-stream;
+	charset utf-8;
+	charset_types text/xml;
+
+	upstream noop_tcp { server 127.0.0.1:$B_NOOP_TCP; }
+	upstream noop_unix { server unix:$T/noop.sock; }
+	upstream noop_keep { server unix:$T/noop.sock; keepalive 32; }
+	upstream mac_tcp { server 127.0.0.1:$B_MAC_TCP; }
+	upstream mac_keep { server unix:$T/mac.sock; keepalive 32; }
+	upstream mac_unix { server unix:$T/mac.sock; }
+	upstream fcgiwrap { server unix:$T/fcgiwrap.sock; }
+
+	server {
+		listen 127.0.0.1:$P_STATIC;
+		root $T/www;
+		# the static module answers POST with 405; serve the file
+		# anyway (the redirect turns the request into a GET)
+		location = $AD_PATH { error_page 405 =200 \$uri; }
+	}
+EOF
+	for s in "$P_NOOP_TCP noop_tcp" "$P_NOOP_UNIX noop_unix" \
+	    "$P_NOOP_KEEP noop_keep keep" "$P_MAC_TCP mac_tcp" \
+	    "$P_MAC_KEEP mac_keep keep" "$P_MAC_UNIX mac_unix"; do
+		set -- $s
+		printf '\tserver {\n\t\tlisten 127.0.0.1:%s;\n' "$1"
+		fcgi_loc "$2" "${3:-}"
+		printf '\t}\n'
+	done
+	printf '\tserver {\n\t\tlisten 127.0.0.1:%s;\n' $P_WRAP_MIN
+	wrap_loc "$T/min-cgi"
+	printf '\t}\n\tserver {\n\t\tlisten 127.0.0.1:%s;\n' $P_WRAP_MAC
+	wrap_loc "$BIN"
+	printf '\t}\n}\n'
+} >"$T/nginx.conf"
+
+nginx -t -q -p "$T/ngx" -c "$T/nginx.conf" 2>"$T/nginx-t.log" ||
+    die "nginx config: $(cat "$T/nginx-t.log")"
+nginx -p "$T/ngx" -c "$T/nginx.conf" -g 'daemon off;' >>"$T/nginx-t.log" 2>&1 &
+NGX_PID=$!
+wait_port $P_STATIC
+
+# ---- measuring ------------------------------------------------------
+to_ms() {	# wrk latency (123.45us, 1.23ms, 1.01s) -> milliseconds
+	awk -v v="$1" 'BEGIN {
+		n = v + 0
+		if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) ; \
+		else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000
+		printf "%.3f", n
+	}'
+}
+
+# check PORT KIND HOST: one request with curl; the body must be the
+# expected one byte for byte. Prints ok or a reason.
+check() {
+	if [ "$2" = get ]; then
+		code=$(curl -s -m 5 -o "$T/check.body" -w '%{http_code}' \
+		    -H "Host: $3" "http://127.0.0.1:$1$AC_PATH?$QS")
+	else
+		code=$(curl -s -m 5 -o "$T/check.body" -w '%{http_code}' \
+		    -H "Host: $3" -H 'Content-Type: text/xml; charset=utf-8' \
+		    --data-binary @"$T/pox.body" "http://127.0.0.1:$1$AD_PATH")
+	fi
+	if [ "$code" != 200 ]; then echo "HTTP $code"
+	elif ! cmp -s "$T/check.body" "$T/$2.body"; then echo "body differs"
+	else echo ok; fi
+}
+
+# wrk_run PORT KIND SECONDS [HOST [PATH?QUERY]]: prints "rps p50 p99 bad"
+wrk_run() {
+	port=$1 kind=$2 d=$3
+	if [ $kind = get ]; then
+		host=${4:-autoconfig.mailbox.org}
+		set -- -H "Host: $host" "http://127.0.0.1:$port${5:-$AC_PATH?$QS}"
+	else
+		host=${4:-autodiscover.mailbox.org}
+		set -- -s bench/pox.lua -H "Host: $host" \
+		    "http://127.0.0.1:$port$AD_PATH"
+	fi
+	[ "$WARM" -gt 0 ] &&
+	    wrk -t"$THREADS" -c"$CONNS" -d"${WARM}s" "$@" >/dev/null 2>&1
+	wrk -t"$THREADS" -c"$CONNS" -d"${d}s" --latency "$@" \
+	    >"$T/wrk.out" 2>&1
+	cat "$T/wrk.out" >>"$T/wrk.log"
+	rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$T/wrk.out")
+	p50=$(awk '$1 == "50%" { print $2 }' "$T/wrk.out")
+	p99=$(awk '$1 == "99%" { print $2 }' "$T/wrk.out")
+	bad=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { \
+	    for (i = 4; i <= NF; i += 2) n += $i } END { print n + 0 }' \
+	    "$T/wrk.out")
+	echo "${rps:-0} $(to_ms "${p50:-0}") $(to_ms "${p99:-0}") $bad"
+}
+
+# measure ID PORT "LABEL": GET and POST, into the results file
+measure() {
+	for kind in get post; do
+		[ $kind = get ] && h=autoconfig.mailbox.org ||
+		    h=autodiscover.mailbox.org
+		ok=$(check "$2" $kind $h)
+		r=$(wrk_run "$2" $kind "$SECS")
+		echo "$1 $kind $r $ok" >>"$RES"
+		say "  $1 $kind: $r $ok"
+	done
+	echo "$1 label $3" >>"$RES"
+}
+
+get() {	# ID KIND FIELD(1 rps, 2 p50, 3 p99, 4 bad, 5 check)
+	awk -v id="$1" -v k="$2" -v f="$3" \
+	    '$1 == id && $2 == k { print $(f + 2); exit }' "$RES"
+}
+
+say "bench: $(nproc) cores, wrk -t$THREADS -c$CONNS -d${SECS}s, in $T"
+
+say "1 static ceiling"
+measure s1 $P_STATIC "nginx static file (ceiling)"
+
+# healthy "RPS P50 P99 BAD": no errors and a p99 under BENCH_P99_MAX ms.
+# A keep_conn set-up with fewer processes than nginx holds connections
+# starves requests for seconds (docs/BENCHMARKS.md): fast but not healthy.
+healthy() {
+	set -- $1
+	[ "$4" = 0 ] && awk -v p="$3" -v m="$P99_MAX" 'BEGIN { exit !(p <= m) }'
+}
+
+port_of() {	# WHAT(noop|mac) KEEP(0|1)
+	case $1$2 in
+	noop0) echo $P_NOOP_UNIX ;; noop1) echo $P_NOOP_KEEP ;;
+	mac0) echo $P_MAC_UNIX ;; mac1) echo $P_MAC_KEEP ;;
+	esac
+}
+keep_label() { [ "$1" = 1 ] && echo "keep_conn" || echo "conn/request"; }
+
+# The recommended set-up: the fastest healthy one of unix socket with and
+# without keep_conn + keepalive pool, times BENCH_SWEEP processes.
+NPROC=${BENCH_PROCS:-}
+KEEP=${BENCH_KEEPCONN:-0}
+if [ $HAVE_MAC = 1 ] && [ -z "$NPROC" ]; then
+	say "3 sweep: mailautoconf, unix socket, -F N, keep_conn off/on"
+	best=0
+	for keep in 0 1; do
+		for n in $SWEEP; do
+			fcgi_start mac "unix:$T/mac.sock" "$n" "$BIN" -c "$CONF"
+			wait_sock "$T/mac.sock"
+			sg=$(wrk_run "$(port_of mac $keep)" get "$SWEEP_SECS")
+			sp=$(wrk_run "$(port_of mac $keep)" post "$SWEEP_SECS")
+			fcgi_stop mac
+			echo "sw$keep.$n get $sg" >>"$RES"
+			echo "sw$keep.$n post $sp" >>"$RES"
+			say "  keep_conn $keep, -F $n: GET $sg / POST $sp"
+			healthy "$sg" && healthy "$sp" || continue
+			sum=$(( ${sg%% *} + ${sp%% *} ))
+			if [ $sum -gt $best ]; then
+				best=$sum NPROC=$n KEEP=$keep
+			fi
+		done
+	done
+fi
+NPROC=${NPROC:-2}
+REC="unix, $(keep_label $KEEP), $NPROC procs"
+
+# fcgi_row ID WHAT ADDR PROCS PORT LABEL: start WHAT, measure, stop
+fcgi_row() {
+	if [ $2 = noop ]; then
+		fcgi_start noop "$3" "$4" "$T/noop-fcgi"
+	else
+		fcgi_start mac "$3" "$4" "$BIN" -c "$CONF"
+	fi
+	case $3 in unix:*) wait_sock "${3#unix:}" ;; esac
+	measure "$1" "$5" "$6"
+	fcgi_stop $2
+}
+
+say "2 no-op FastCGI responder"
+fcgi_row n1 noop "tcp:$B_NOOP_TCP" 1 $P_NOOP_TCP \
+    "no-op FastCGI, TCP, conn/request, 1 proc"
+fcgi_row n2 noop "unix:$T/noop.sock" 1 $P_NOOP_UNIX \
+    "no-op FastCGI, unix, conn/request, 1 proc"
+fcgi_row n3 noop "unix:$T/noop.sock" 1 $P_NOOP_KEEP \
+    "no-op FastCGI, unix, keep_conn, 1 proc"
+NOOP_REC=n$((2 + KEEP))
+if [ "$NPROC" != 1 ]; then
+	fcgi_row n4 noop "unix:$T/noop.sock" "$NPROC" "$(port_of noop $KEEP)" \
+	    "no-op FastCGI, $REC"
+	NOOP_REC=n4
+fi
+
+MAC_REC=m$((2 + KEEP))
+if [ $HAVE_MAC = 1 ]; then
+	say "3 mailautoconf FastCGI"
+	fcgi_row m1 mac "tcp:$B_MAC_TCP" 1 $P_MAC_TCP \
+	    "mailautoconf FastCGI, spawn-fcgi default (TCP, conn/request, 1 proc)"
+	fcgi_row m2 mac "unix:$T/mac.sock" 1 $P_MAC_UNIX \
+	    "mailautoconf FastCGI, unix, conn/request, 1 proc"
+	fcgi_row m3 mac "unix:$T/mac.sock" 1 $P_MAC_KEEP \
+	    "mailautoconf FastCGI, unix, keep_conn, 1 proc"
+	if [ "$NPROC" != 1 ]; then
+		fcgi_row m4 mac "unix:$T/mac.sock" "$NPROC" \
+		    "$(port_of mac $KEEP)" "mailautoconf FastCGI, recommended: $REC"
+		MAC_REC=m4
+	fi
+fi
+
+# fcgiwrap under spawn-fcgi, so that every process is in the pid file
+say "4/5 CGI through fcgiwrap ($WRAP_CHILDREN processes)"
+fcgi_start wrap "unix:$T/fcgiwrap.sock" "$WRAP_CHILDREN" fcgiwrap
+wait_sock "$T/fcgiwrap.sock"
+measure c1 $P_WRAP_MIN "minimal C CGI, nginx + fcgiwrap"
+[ $HAVE_MAC = 1 ] &&
+    measure c2 $P_WRAP_MAC "mailautoconf CGI, nginx + fcgiwrap"
+fcgi_stop wrap
+
+# ---- config size ----------------------------------------------------
+# vmhwm NAME: the largest peak RSS (KiB) of the processes fcgi_start NAME
+# started
+vmhwm() {
+	m=0
+	for fp in $(cat "$T/$1.pids"); do
+		v=$(awk '/^VmHWM:/ { print $2 }' "/proc/$fp/status" 2>/dev/null)
+		[ "${v:-0}" -gt $m ] && m=$v
+	done
+	echo $m
+}
+
+if [ $HAVE_MAC = 1 ]; then
+	say "config size: load, RSS, FastCGI (-F $NPROC, keep_conn), CGI"
+	for nd in $SCALE; do
+		np=$((nd / 5))
+		[ $np -lt 1 ] && np=1
+		cfg=$T/scale-$nd.ini
+		sh bench/genconfig.sh "$nd" "$np" >"$cfg"
+		"$BIN" --check -c "$cfg" >"$T/check-$nd.log" 2>&1
+		rc=$?
+		load=$("$T/cgiloop" -n 20 -t 10 "$BIN" --check -c "$cfg" |
+		    sed 's/.*p50_us=\([^ ]*\).*/\1/')
+		rss=$(/usr/bin/time -f %M "$BIN" --check -c "$cfg" 2>&1 \
+		    >/dev/null | tail -1)
+		echo "z$nd load $np $rc $load ${rss:-?}" >>"$RES"
+		say "  $nd domains: --check rc $rc, p50 ${load} us, ${rss} KiB"
+	done
+	# FastCGI: two rounds, the second in reverse order, to spread drift
+	order="$SCALE $(echo "$SCALE" | awk '{ for (i = NF; i > 0; i--) \
+	    printf "%s ", $i }')"
+	for nd in $order; do
+		cfg=$T/scale-$nd.ini
+		fcgi_start mac "unix:$T/mac.sock" "$NPROC" "$BIN" -c "$cfg"
+		wait_sock "$T/mac.sock"
+		r=$(wrk_run $P_MAC_KEEP get "$SECS" "autoconfig.d$nd.example" \
+		    "$AC_PATH?emailaddress=jane%40d$nd.example")
+		echo "z$nd fcgi $r $(vmhwm mac)" >>"$RES"
+		say "  $nd domains FastCGI: $r"
+		fcgi_stop mac
+	done
+	for nd in $SCALE; do
+		cgi_env GET $AC_PATH "emailaddress=jane%40d$nd.example" \
+		    "autoconfig.d$nd.example" "$T/scale-$nd.ini" "" \
+		    "$T/cgiloop" -n 100000 -t "$CGI_SECS" "$BIN" >"$T/loop.out"
+		echo "z$nd cgi $(cat "$T/loop.out")" >>"$RES"
+		say "  $nd domains CGI: $(cat "$T/loop.out")"
+	done
+fi
+cgi_env GET $AC_PATH "$QS" autoconfig.mailbox.org "$CONF" "" \
+    "$T/cgiloop" -n 100000 -t "$CGI_SECS" "$T/min-cgi" >"$T/loop.out"
+echo "zmin cgi $(cat "$T/loop.out")" >>"$RES"
+say "  minimal C CGI: $(cat "$T/loop.out")"
+
+# ---- instructions and the request path alone -------------------------
+collected() {	# callgrind's stderr -> instructions
+	awk '/Collected :/ { print $NF }' "$1"
+}
+if command -v valgrind >/dev/null 2>&1; then
+	say "callgrind: one whole CGI request"
+	vg="valgrind --tool=callgrind --callgrind-out-file=/dev/null"
+	cgi_env GET $AC_PATH "$QS" autoconfig.mailbox.org "$CONF" "" \
+	    $vg "$T/min-cgi" >/dev/null 2>"$T/cg.err"
+	echo "cg min $(collected "$T/cg.err")" >>"$RES"
+	if [ $HAVE_MAC = 1 ]; then
+		for nd in $SCALE; do
+			cgi_env GET $AC_PATH "emailaddress=jane%40d$nd.example" \
+			    "autoconfig.d$nd.example" "$T/scale-$nd.ini" "" \
+			    $vg "$BIN" >/dev/null 2>"$T/cg.err"
+			echo "cg $nd $(collected "$T/cg.err")" >>"$RES"
+		done
+		cgi_env POST $AD_PATH "" \
+		    autodiscover.mailbox.org "$CONF" "$POX_LEN" $vg "$BIN" \
+		    <"$T/pox.body" >/dev/null 2>"$T/cg.err"
+		echo "cg pox $(collected "$T/cg.err")" >>"$RES"
+	fi
+fi
+
+MICRO=0
+if [ $HAVE_MAC = 1 ] && [ -f mailautoconf.h ] && [ -f libmac.a ]; then
+	# shellcheck disable=SC2086
+	if $CC -std=c99 -D_GNU_SOURCE ${MAC_CFLAGS:--O2 -g} -I. \
+	    -o "$T/micro" bench/micro.c libmac.a \
+	    ${MAC_LIBS:-$FCGI_LIBS -linih} 2>"$T/micro.log"; then
+		MICRO=1
+	else
+		say "bench: bench/micro.c does not build:"
+		head -5 "$T/micro.log" >&2
+	fi
+fi
+if [ $MICRO = 1 ]; then
+	say "micro: parse, lookup, render"
+	for nd in $SCALE; do
+		"$T/micro" -c "$T/scale-$nd.ini" -d "d$nd.example" \
+		    -t 2 >"$T/micro.out" 2>&1 &&
+		    echo "mi $nd $(cat "$T/micro.out")" >>"$RES"
+	done
+	"$T/micro" -c "$CONF" -d mailbox.org -t 2 -p \
+	    >"$T/micro.out" 2>&1 &&
+	    echo "mi pox $(cat "$T/micro.out")" >>"$RES"
+	if command -v valgrind >/dev/null 2>&1; then
+		for nd in $SCALE; do
+			for n in 0 1000; do
+				valgrind --tool=callgrind \
+				    --callgrind-out-file=/dev/null "$T/micro" \
+				    -c "$T/scale-$nd.ini" -d "d$nd.example" \
+				    -n $n >/dev/null 2>"$T/cg.err"
+				eval "i$n=$(collected "$T/cg.err")"
+			done
+			echo "mc $nd $(( (i1000 - i0) / 1000 ))" >>"$RES"
+		done
+	fi
+fi
+
+# ---- report ----------------------------------------------------------
+ratio() {	# A B: A/B with two decimals
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; \
+	    else printf "-" }'
+}
+
+report() {
+	echo "mailautoconf benchmark, $(date -u +%Y-%m-%d)"
+	echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ \
+	    { print $2; exit }' /proc/cpuinfo), $(uname -sr)"
+	echo "wrk -t$THREADS -c$CONNS -d${SECS}s (after ${WARM}s warm-up)," \
+	    "nginx worker_processes $NGX_WORKERS, HTTP keep-alive from wrk"
+	echo "GET  $AC_PATH?$QS  Host: autoconfig.mailbox.org"
+	echo "POST $AD_PATH (POX, $POX_LEN bytes)  Host: autodiscover.mailbox.org"
+	[ $HAVE_MAC = 0 ] && echo "(no working ./mailautoconf: reference rows only)"
+	echo
+	echo "| # | set-up | GET req/s | p50 ms | p99 ms | POST req/s | p50 ms | p99 ms |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|"
+	for id in s1 n1 n2 n3 n4 m1 m2 m3 m4 c1 c2; do
+		label=$(awk -v id=$id '$1 == id && $2 == "label" \
+		    { $1 = $2 = ""; sub(/^ +/, ""); print; exit }' "$RES")
+		[ -n "$label" ] || continue
+		case $id in s*) n=1 ;; n*) n=2 ;; m*) n=3 ;; c1) n=4 ;; c2) n=5 ;; esac
+		line="| $n | $label"
+		for k in get post; do
+			fl=
+			[ "$(get $id $k 5)" = ok ] || fl=" ($(get $id $k 5))"
+			[ "$(get $id $k 4)" = 0 ] ||
+			    fl="$fl ($(get $id $k 4) errors)"
+			line="$line | $(get $id $k 1)$fl | $(get $id $k 2) | $(get $id $k 3)"
+		done
+		echo "$line |"
+	done
+	if [ $HAVE_MAC = 1 ]; then
+		echo
+		echo "| ratio (req/s) | GET | POST | target |"
+		echo "|---|---:|---:|---|"
+		for k in get post; do
+			eval "r31_$k=$(ratio "$(get $MAC_REC $k 1)" "$(get s1 $k 1)")"
+			eval "r32a_$k=$(ratio "$(get m1 $k 1)" "$(get n1 $k 1)")"
+			eval "r32b_$k=$(ratio "$(get $MAC_REC $k 1)" "$(get $NOOP_REC $k 1)")"
+			eval "r54_$k=$(ratio "$(get c2 $k 1)" "$(get c1 $k 1)")"
+		done
+		echo "| 3/1 recommended / static ceiling | $r31_get | $r31_post | >= 0.40 |"
+		echo "| 3/2 spawn-fcgi default / no-op, same set-up | $r32a_get | $r32a_post | >= 1.00 |"
+		echo "| 3/2 recommended / no-op, same set-up ($NPROC procs) | $r32b_get | $r32b_post | >= 1.00 |"
+		echo "| 5/4 mailautoconf CGI / minimal CGI | $r54_get | $r54_post | (time/request <= 1.3x: see below) |"
+	fi
+	if grep -q '^sw' "$RES"; then
+		echo
+		echo "Process sweep: mailautoconf FastCGI over a unix socket," \
+		    "spawn-fcgi -F N, ${SWEEP_SECS}s each"
+		echo
+		echo "| nginx to backend | -F | GET req/s | p99 ms | POST req/s | p99 ms | errors |"
+		echo "|---|---:|---:|---:|---:|---:|---:|"
+		for keep in 0 1; do
+			for n in $SWEEP; do
+				echo "| $(keep_label $keep) | $n" \
+				    "| $(get sw$keep.$n get 1) | $(get sw$keep.$n get 3)" \
+				    "| $(get sw$keep.$n post 1) | $(get sw$keep.$n post 3)" \
+				    "| $(( $(get sw$keep.$n get 4) + $(get sw$keep.$n post 4) )) |"
+			done
+		done
+		echo
+		echo "fastest with no errors and p99 <= $P99_MAX ms: $REC"
+	fi
+	if grep -q '^z[0-9]' "$RES"; then
+		echo
+		echo "Config size (generated by bench/genconfig.sh; request for the last domain):"
+		echo
+		echo "| domains | providers | --check | load p50 ms | peak RSS MiB (--check / FastCGI) | FastCGI GET req/s | CGI ms/request (p50) |"
+		echo "|---:|---:|---|---:|---:|---:|---:|"
+		for nd in $SCALE; do
+			awk -v id=z$nd '
+			function f(s, k,   a) {	# key=value field
+				if (match(s, k "=[^ ]*")) {
+					a = substr(s, RSTART + length(k) + 1, RLENGTH - length(k) - 1)
+					return a
+				}
+				return ""
+			}
+			$1 == id && $2 == "load" { np = $3; rc = $4; load = $5; rss = $6 }
+			$1 == id && $2 == "fcgi" { rps += $3; nf++; if ($7 > hwm) hwm = $7 }
+			$1 == id && $2 == "cgi" { cgi = f($0, "p50_us") }
+			END {
+				printf "| %s | %s | %s | %.1f | %.1f / %.1f | %.0f | %.3f |\n",
+				    substr(id, 2), np, rc == 0 ? "ok" : "exit " rc,
+				    load / 1000, rss / 1024, hwm / 1024,
+				    nf ? rps / nf : 0, cgi / 1000
+			}' "$RES"
+		done
+		mn=$(awk '$1 == "zmin" { sub(/.*p50_us=/, ""); print $1 + 0 }' "$RES")
+		echo
+		echo "minimal C CGI: $(awk -v v="$mn" 'BEGIN { printf "%.3f", v / 1000 }') ms/request (p50)"
+		for nd in $SCALE; do
+			c=$(awk -v id=z$nd '$1 == id && $2 == "cgi" \
+			    { sub(/.*p50_us=/, ""); print $1 + 0 }' "$RES")
+			echo "CGI time/request, $nd domains / minimal C CGI: $(ratio "$c" "$mn")"
+		done
+		one=$(awk '$1 == "z1" && $2 == "fcgi" { s += $3; n++ } END { if (n) print s / n }' "$RES")
+		big=$(awk '$1 == "z100000" && $2 == "fcgi" { s += $3; n++ } END { if (n) print s / n }' "$RES")
+		[ -n "$one" ] && [ -n "$big" ] &&
+		    echo "FastCGI req/s, 100000 domains / 1 domain: $(ratio "$big" "$one")"
+	fi
+	if grep -q '^cg ' "$RES"; then
+		echo
+		echo "Instructions (valgrind --tool=callgrind, whole process):"
+		echo
+		awk '$1 == "cg" {
+			if ($2 == "min") w = "minimal C CGI, one request"
+			else if ($2 == "pox") w = "mailautoconf CGI, one POX POST, shipped providers.ini"
+			else w = "mailautoconf CGI, one GET, " $2 " domains"
+			printf "- %s: %s\n", w, $3
+		}' "$RES"
+	fi
+	if grep -q '^m[ic] ' "$RES"; then
+		echo
+		echo "Request path alone (bench/micro.c: parse, lookup, render; no I/O):"
+		echo
+		awk '$1 == "mi" { $1 = ""; print "-" $0 }
+		    $1 == "mc" { printf "- %s domains: %s instructions/request (callgrind)\n", $2, $3 }' "$RES"
+	fi
+}
+
+report >"$T/report"
+echo
+cat "$T/report"
+[ -n "${BENCH_OUT:-}" ] && cp "$T/report" "$BENCH_OUT"
+exit 0

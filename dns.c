@@ -1,0 +1,138 @@
+/*
+ * dns.c: mailautoconf --dns, the DNS records that make clients find us
+ * (SPEC §7), as zone-file lines.
+ *
+ * Per domain: autoconfig. and autodiscover. CNAMEs to web_host, the
+ * _autodiscover._tcp SRV record Outlook tries when the names above have no
+ * certificate (the hoster's route), and the RFC 6186 SRV records for mail
+ * access and submission.  RFC 6186 §3.4 has clients compare priorities
+ * across _imap, _imaps, _pop3 and _pop3s; RFC 8314 §5.1 wants implicit
+ * TLS preferred: so _imaps < _imap < _pop3s < _pop3, and _submissions <
+ * _submission.  A service not offered gets target "." (RFC 2782), and so
+ * does one offered only without TLS: we do not advertise cleartext.
+ */
+#include <string.h>
+
+#include "mailautoconf.h"
+
+#define DNS_TTL	3600
+
+static const struct srvrec {
+	const char	*name;
+	enum srv_type	 type;
+	enum sock_type	 sock;
+	unsigned	 prio;
+} srvrecs[] = {
+	{ "_imaps._tcp", SRV_IMAP, SOCK_SSL, 0 },
+	{ "_imap._tcp", SRV_IMAP, SOCK_STARTTLS, 10 },
+	{ "_pop3s._tcp", SRV_POP3, SOCK_SSL, 20 },
+	{ "_pop3._tcp", SRV_POP3, SOCK_STARTTLS, 30 },
+	{ "_submissions._tcp", SRV_SMTP, SOCK_SSL, 0 },
+	{ "_submission._tcp", SRV_SMTP, SOCK_STARTTLS, 10 },
+};
+
+/* A host template filled with the domain; false if not a DNS name. */
+static bool
+dns_target(char *dst, size_t cap, const char *host, const char *domain)
+{
+	const char	*p = host, *ph = "%EMAILDOMAIN%";
+	size_t		 d = 0, n;
+
+	if (host[0] == '[')
+		return false;
+	while (*p != '\0') {
+		const char *add = p;
+
+		n = 1;
+		if (strncmp(p, ph, 13) == 0) {
+			add = domain;
+			n = strlen(domain);
+			p += 13;
+		} else if (*p == '%')
+			return false;
+		else
+			p++;
+		if (d + n + 1 >= cap)
+			return false;
+		memcpy(dst + d, add, n);
+		d += n;
+	}
+	dst[d] = '\0';
+	/* an IPv4 address is no SRV target either */
+	return strspn(dst, "0123456789.") != d;
+}
+
+static const struct server *
+dns_find(const struct provider *p, enum srv_type t, enum sock_type s)
+{
+	const struct server	*list = t == SRV_SMTP ? p->out : p->in;
+	size_t			 n = t == SRV_SMTP ? p->nout : p->nin, i;
+
+	for (i = 0; i < n; i++)
+		if (list[i].type == t && list[i].sock == s)
+			return &list[i];
+	return NULL;
+}
+
+static void
+dns_domain(const struct config *cf, const struct provider *p,
+    const char *d, FILE *fp)
+{
+	char	 target[DOMAIN_MAX + 2];
+	size_t	 i;
+
+	fprintf(fp, "; %s, provider [%s]\n", d, p->id);
+	fprintf(fp, "autoconfig.%s.\t%d\tIN\tCNAME\t%s.\n", d, DNS_TTL,
+	    cf->web_host);
+	fprintf(fp, "autodiscover.%s.\t%d\tIN\tCNAME\t%s.\n", d, DNS_TTL,
+	    cf->web_host);
+	fprintf(fp, "_autodiscover._tcp.%s.\t%d\tIN\tSRV\t0 0 443 %s.\n", d,
+	    DNS_TTL, cf->web_host);
+	for (i = 0; i < sizeof(srvrecs) / sizeof(srvrecs[0]); i++) {
+		const struct srvrec	*r = &srvrecs[i];
+		const struct server	*s = dns_find(p, r->type, r->sock);
+
+		if (s != NULL && dns_target(target, sizeof(target), s->host, d))
+			fprintf(fp, "%s.%s.\t%d\tIN\tSRV\t%u 1 %u %s.\n",
+			    r->name, d, DNS_TTL, r->prio, s->port, target);
+		else
+			fprintf(fp, "%s.%s.\t%d\tIN\tSRV\t0 0 0 .\n", r->name,
+			    d, DNS_TTL);
+	}
+}
+
+/*
+ * Print the records of every served domain, or of `only'.  Returns 0, or
+ * 1 after a message on stderr.
+ */
+int
+dns_print(const struct config *cf, const char *only, FILE *fp)
+{
+	char		 norm[DOMAIN_MAX + 1];
+	size_t		 i, j, nl;
+	const char	*why;
+	const struct provider *p;
+
+	if (cf->web_host == NULL) {
+		fprintf(stderr, "mailautoconf: %s: --dns needs the global "
+		    "key web_host (the web server's public name)\n", cf->file);
+		return 1;
+	}
+	if (only != NULL) {
+		if (mac_domain_idn(norm, &nl, only, strlen(only), &why) != 0) {
+			fprintf(stderr, "mailautoconf: --dns: %s\n", why);
+			return 1;
+		}
+		if ((p = prov_lookup(cf, norm, nl)) == NULL) {
+			fprintf(stderr, "mailautoconf: --dns: %s is not "
+			    "served\n", norm);
+			return 1;
+		}
+		dns_domain(cf, p, norm, fp);
+		return 0;
+	}
+	for (i = 0; i < cf->nprov; i++)
+		for (j = 0; j < cf->prov[i].ndomains; j++)
+			dns_domain(cf, &cf->prov[i], cf->prov[i].domains[j], fp);
+	return 0;
+}

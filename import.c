@@ -1,0 +1,1235 @@
+/*
+ * import.c: mailautoconf --import FILE.xml (SPEC §1).  An existing
+ * config-v1.1.xml (a hand-written one like the seed's mailbox.org file,
+ * an ISPDB entry) becomes a providers.ini section on stdout that, served
+ * back, gives the same answer: the same servers, ports, socket types,
+ * authentication, usernames and order, documentation, enable, webMail,
+ * oAuth2, addressBook and calendar.
+ *
+ * libexpat reads the file with entity declarations refused (no "billion
+ * laughs") and no external entity ever loaded (no XXE).  What
+ * providers.ini cannot express is named on stderr as a warning; what
+ * cannot be written at all is an error, and then nothing is printed.
+ * The section is loaded with the real loader before it is printed, so an
+ * import never prints what --check would refuse.  This is a command-line
+ * tool, not the request path: it allocates freely.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <expat.h>
+
+#include "mailautoconf.h"
+
+enum el {
+	E_OTHER, E_ROOT, E_PROVIDER, E_DOMAIN, E_DISPLAYNAME, E_SHORTNAME,
+	E_IN, E_OUT, E_HOSTNAME, E_PORT, E_SOCKET, E_AUTH, E_USERNAME,
+	E_PASSWORD, E_OPT, E_URL, E_POP3, E_POPOPT, E_INTERVAL,
+	E_DOC, E_DESCR, E_ENABLE, E_INSTR, E_WEBMAIL, E_LOGINPAGE,
+	E_OAUTH2, E_OAUTHVAL, E_DAV, E_SERVERURL,
+};
+
+/* Server options: the element, and the providers.ini option. */
+enum opt {
+	O_RESTRICTION, O_ADDTHIS, O_GLOBAL, O_LEAVE, O_BIFF, O_DAYS,
+	O_INTERVAL, O__N
+};
+static const char *const opt_ini[O__N] = {
+	"restriction", "add_this_server", "use_global_preferred_server",
+	"leave_messages_on_server", "download_on_biff",
+	"days_to_leave_messages_on_server", "check_interval",
+};
+
+/* config-v1.1.xml as Thunderbird's reader knows it; arg: an index */
+static const struct elem {
+	const char	*name;
+	enum el		 parent;
+	enum el		 id;
+	int		 arg;
+} elems[] = {
+	{ "clientConfig", E_OTHER, E_ROOT, 0 },
+	{ "emailProvider", E_ROOT, E_PROVIDER, 0 },
+	{ "domain", E_PROVIDER, E_DOMAIN, 0 },
+	{ "displayName", E_PROVIDER, E_DISPLAYNAME, 0 },
+	{ "displayShortName", E_PROVIDER, E_SHORTNAME, 0 },
+	{ "incomingServer", E_PROVIDER, E_IN, 0 },
+	{ "outgoingServer", E_PROVIDER, E_OUT, 0 },
+	{ "documentation", E_PROVIDER, E_DOC, 0 },
+	{ "descr", E_DOC, E_DESCR, 0 },
+	{ "enable", E_PROVIDER, E_ENABLE, 0 },
+	{ "instruction", E_ENABLE, E_INSTR, 0 },
+	{ "hostname", E_IN, E_HOSTNAME, 0 },
+	{ "hostname", E_OUT, E_HOSTNAME, 0 },
+	{ "port", E_IN, E_PORT, 0 },
+	{ "port", E_OUT, E_PORT, 0 },
+	{ "socketType", E_IN, E_SOCKET, 0 },
+	{ "socketType", E_OUT, E_SOCKET, 0 },
+	{ "authentication", E_IN, E_AUTH, 0 },
+	{ "authentication", E_OUT, E_AUTH, 0 },
+	{ "username", E_IN, E_USERNAME, 0 },
+	{ "username", E_OUT, E_USERNAME, 0 },
+	{ "password", E_IN, E_PASSWORD, 0 },
+	{ "password", E_OUT, E_PASSWORD, 0 },
+	{ "restriction", E_OUT, E_OPT, O_RESTRICTION },
+	{ "addThisServer", E_OUT, E_OPT, O_ADDTHIS },
+	{ "useGlobalPreferredServer", E_IN, E_OPT, O_GLOBAL },
+	{ "useGlobalPreferredServer", E_OUT, E_OPT, O_GLOBAL },
+	{ "owaURL", E_IN, E_URL, SRV_OWA },
+	{ "ewsURL", E_IN, E_URL, SRV_EWS },
+	{ "graphURL", E_IN, E_URL, SRV_GRAPH },
+	{ "pop3", E_IN, E_POP3, 0 },
+	{ "leaveMessagesOnServer", E_POP3, E_POPOPT, O_LEAVE },
+	{ "downloadOnBiff", E_POP3, E_POPOPT, O_BIFF },
+	{ "daysToLeaveMessagesOnServer", E_POP3, E_POPOPT, O_DAYS },
+	{ "checkInterval", E_POP3, E_INTERVAL, O_INTERVAL },
+	/* Thunderbird reads these under clientConfig; some files nest them */
+	{ "webMail", E_ROOT, E_WEBMAIL, 0 },
+	{ "webMail", E_PROVIDER, E_WEBMAIL, 0 },
+	{ "loginPage", E_WEBMAIL, E_LOGINPAGE, 0 },
+	{ "oAuth2", E_ROOT, E_OAUTH2, 0 },
+	{ "oAuth2", E_PROVIDER, E_OAUTH2, 0 },
+	{ "issuer", E_OAUTH2, E_OAUTHVAL, 0 },
+	{ "scope", E_OAUTH2, E_OAUTHVAL, 1 },
+	{ "authURL", E_OAUTH2, E_OAUTHVAL, 2 },
+	{ "tokenURL", E_OAUTH2, E_OAUTHVAL, 3 },
+	{ "addressBook", E_ROOT, E_DAV, 0 },
+	{ "addressBook", E_PROVIDER, E_DAV, 0 },
+	{ "calendar", E_ROOT, E_DAV, 1 },
+	{ "calendar", E_PROVIDER, E_DAV, 1 },
+	{ "username", E_DAV, E_USERNAME, 0 },
+	{ "authentication", E_DAV, E_AUTH, 0 },
+	{ "serverURL", E_DAV, E_SERVERURL, 0 },
+};
+
+struct itext {
+	const char	*lang;
+	const char	*text;
+};
+
+struct isrv {
+	enum srv_type	 type;
+	bool		 out;
+	const char	*xtype;
+	const char	*host, *port, *sock, *username;
+	const char	*url[3];	/* owaURL, ewsURL, graphURL */
+	const char	*opt[O__N];
+	struct authlist	 auth;
+	bool		 has_auth;
+	int		 line;
+};
+
+struct idoc {
+	const char	*url;
+	struct itext	 descr[IMPORT_TEXTS];
+	size_t		 ndescr;
+};
+
+struct idav {
+	const char	*url, *username, *auth;
+	bool		 seen;
+};
+
+struct imp {
+	XML_Parser	 xp;
+	const char	*file;
+	FILE		*err;
+	int		 errors, warns;
+	char		*pool;		/* every string, freed at once */
+	size_t		 pused, pcap;
+	/* what was read */
+	bool		 provider_seen;
+	const char	*id, *name, *short_name;
+	const char	*domains[IMPORT_DOMAINS];
+	size_t		 ndomains;
+	struct isrv	 srv[IMPORT_SERVERS];
+	size_t		 nsrv;
+	struct idoc	 docs[IMPORT_TEXTS];
+	size_t		 ndocs;
+	const char	*enable;
+	struct itext	 instr[IMPORT_TEXTS];
+	size_t		 ninstr;
+	const char	*webmail;
+	const char	*oauth2[4];
+	struct idav	 dav[2];	/* addressBook, calendar */
+	/* where the reader is */
+	int		 depth;
+	enum el		 stack[IMPORT_DEPTH];
+	int		 arg[IMPORT_DEPTH];
+	const char	*lang;		/* of the descr/instruction open */
+	char		 text[IMPORT_TEXT_MAX];
+	size_t		 tlen;
+	/* what is written */
+	int		 wline;		/* of the server written, for messages */
+	const char	*username;
+	struct authlist	 auth;
+	FILE		*o;
+};
+
+static const char *const dav_names[2] = { "addressBook", "calendar" };
+static const char *const dav_keys[2] = { "carddav", "caldav" };
+
+static void __attribute__((format(printf, 3, 4)))
+imp_diag(struct imp *m, bool warning, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (warning)
+		m->warns++;
+	else
+		m->errors++;
+	if (m->err == NULL || m->errors + m->warns > ERRORS_MAX)
+		return;
+	if (m->xp != NULL)
+		fprintf(m->err, "mailautoconf: %s:%lu: ", m->file,
+		    (unsigned long)XML_GetCurrentLineNumber(m->xp));
+	else if (m->wline > 0)
+		fprintf(m->err, "mailautoconf: %s:%d: ", m->file, m->wline);
+	else
+		fprintf(m->err, "mailautoconf: %s: ", m->file);
+	fputs(warning ? "warning: " : "", m->err);
+	va_start(ap, fmt);
+	vfprintf(m->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', m->err);
+}
+
+#define IERR(m, ...)	imp_diag((m), false, __VA_ARGS__)
+#define IWARN(m, ...)	imp_diag((m), true, __VA_ARGS__)
+
+/* Errors stop the reader: one wrong element is enough to refuse. */
+static void
+imp_stop(struct imp *m)
+{
+	if (m->xp != NULL)
+		XML_StopParser(m->xp, XML_FALSE);
+}
+
+static const char *
+imp_strdup(struct imp *m, const char *s, size_t n)
+{
+	char	*p;
+
+	if (n + 1 > m->pcap - m->pused) {
+		IERR(m, "out of memory");
+		imp_stop(m);
+		return NULL;
+	}
+	p = m->pool + m->pused;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	m->pused += n + 1;
+	return p;
+}
+
+/* Text as readers see it: XML white space runs as one space, trimmed. */
+static const char *
+imp_norm(struct imp *m, const char *s, size_t n)
+{
+	char	buf[IMPORT_TEXT_MAX];
+	size_t	i, d = 0;
+	bool	sp = false;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
+			sp = d > 0;
+			continue;
+		}
+		if (d + 2 > sizeof(buf)) {
+			IERR(m, "text longer than %d bytes", IMPORT_TEXT_MAX);
+			imp_stop(m);
+			return NULL;
+		}
+		if (sp)
+			buf[d++] = ' ';
+		sp = false;
+		buf[d++] = s[i];
+	}
+	return imp_strdup(m, buf, d);
+}
+
+static const char *
+imp_attr(const XML_Char **atts, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; atts[i] != NULL; i += 2)
+		if (strcmp(atts[i], name) == 0)
+			return atts[i + 1];
+	return NULL;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+/* <!ENTITY …> of any kind: refused, which also stops "billion laughs". */
+static void XMLCALL
+imp_entity(void *u, const XML_Char *name, int pe, const XML_Char *value,
+    int vlen, const XML_Char *base, const XML_Char *sys, const XML_Char *pub,
+    const XML_Char *notation)
+{
+	struct imp	*m = u;
+
+	(void)name; (void)pe; (void)value; (void)vlen; (void)base;
+	(void)sys; (void)pub; (void)notation;
+	IERR(m, "entity declarations are refused");
+	imp_stop(m);
+}
+
+static void XMLCALL
+imp_chars(void *u, const XML_Char *s, int n)
+{
+	struct imp	*m = u;
+
+	if (n <= 0 || m->depth == 0 || m->stack[m->depth - 1] == E_OTHER)
+		return;
+	if ((size_t)n > sizeof(m->text) - m->tlen) {
+		IERR(m, "text longer than %d bytes", IMPORT_TEXT_MAX);
+		imp_stop(m);
+		return;
+	}
+	memcpy(m->text + m->tlen, s, (size_t)n);
+	m->tlen += (size_t)n;
+}
+
+static const struct elem *
+imp_find(const char *name, enum el parent)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(elems) / sizeof(elems[0]); i++)
+		if (elems[i].parent == parent && strcmp(elems[i].name, name) == 0)
+			return &elems[i];
+	return NULL;
+}
+
+static struct isrv *
+imp_cursrv(struct imp *m)
+{
+	return m->nsrv > 0 ? &m->srv[m->nsrv - 1] : NULL;
+}
+
+static void
+imp_server_start(struct imp *m, bool out, const XML_Char **atts)
+{
+	static const char *const types[] = {
+		"imap", "pop3", "smtp", "ews", "exchange", "graph",
+	};
+	const char	*t = imp_attr(atts, "type");
+	struct isrv	*s;
+	size_t		 i;
+
+	if (m->nsrv == IMPORT_SERVERS) {
+		IERR(m, "more than %d servers", IMPORT_SERVERS);
+		imp_stop(m);
+		return;
+	}
+	s = &m->srv[m->nsrv++];
+	memset(s, 0, sizeof(*s));
+	s->out = out;
+	s->line = (int)XML_GetCurrentLineNumber(m->xp);
+	s->xtype = imp_strdup(m, t == NULL ? "" : t, t == NULL ? 0 : strlen(t));
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (t != NULL && strcmp(t, types[i]) == 0)
+			break;
+	/* "exchange" is Thunderbird's word for an OWA server */
+	if (i == sizeof(types) / sizeof(types[0]) || (out != (i == 2))) {
+		IERR(m, "%s type '%s' is not one providers.ini knows",
+		    out ? "outgoingServer" : "incomingServer",
+		    t == NULL ? "" : t);
+		imp_stop(m);
+		return;
+	}
+	s->type = i == 4 ? SRV_OWA : i == 3 ? SRV_EWS : (enum srv_type)i;
+}
+
+static void
+imp_text_start(struct imp *m, const XML_Char **atts, const char *urlattr)
+{
+	const char	*lang = imp_attr(atts, "lang");
+	const char	*url = urlattr != NULL ? imp_attr(atts, urlattr) : NULL;
+
+	m->lang = lang == NULL ? NULL : imp_strdup(m, lang, strlen(lang));
+	if (urlattr == NULL)
+		return;
+	if (url == NULL) {
+		IERR(m, "missing %s attribute", urlattr);
+		imp_stop(m);
+		return;
+	}
+	url = imp_norm(m, url, strlen(url));
+	if (strcmp(urlattr, "visiturl") == 0)
+		m->enable = url;
+	else if (m->ndocs == IMPORT_TEXTS) {
+		IERR(m, "more than %d documentation elements", IMPORT_TEXTS);
+		imp_stop(m);
+	} else {
+		memset(&m->docs[m->ndocs], 0, sizeof(m->docs[0]));
+		m->docs[m->ndocs++].url = url;
+	}
+}
+
+/* What an element's start tag sets up; its text comes at its end. */
+static void
+imp_open(struct imp *m, const struct elem *e, const XML_Char **atts)
+{
+	const char	*v;
+
+	switch (e->id) {
+	case E_PROVIDER:
+		if (m->provider_seen) {
+			IERR(m, "a second emailProvider");
+			imp_stop(m);
+			return;
+		}
+		m->provider_seen = true;
+		if ((v = imp_attr(atts, "id")) != NULL)
+			m->id = imp_strdup(m, v, strlen(v));
+		break;
+	case E_IN:
+	case E_OUT:
+		imp_server_start(m, e->id == E_OUT, atts);
+		break;
+	case E_DOC:
+		imp_text_start(m, atts, "url");
+		break;
+	case E_ENABLE:
+		imp_text_start(m, atts, "visiturl");
+		break;
+	case E_DESCR:
+	case E_INSTR:
+		imp_text_start(m, atts, NULL);
+		break;
+	case E_LOGINPAGE:
+		if ((v = imp_attr(atts, "url")) != NULL)
+			m->webmail = imp_norm(m, v, strlen(v));
+		break;
+	case E_INTERVAL:
+		if ((v = imp_attr(atts, "minutes")) != NULL && imp_cursrv(m))
+			imp_cursrv(m)->opt[O_INTERVAL] = imp_norm(m, v,
+			    strlen(v));
+		break;
+	case E_DAV:
+		m->dav[e->arg].seen = true;
+		if ((v = imp_attr(atts, "type")) != NULL &&
+		    strcmp(v, e->arg == 0 ? "carddav" : "caldav") != 0)
+			IWARN(m, "%s type '%s' is written as %s",
+			    dav_names[e->arg], v, dav_keys[e->arg]);
+		break;
+	default:
+		break;
+	}
+}
+
+static void XMLCALL
+imp_start(void *u, const XML_Char *name, const XML_Char **atts)
+{
+	struct imp		*m = u;
+	const struct elem	*e;
+	enum el			 parent = m->depth > 0 ?
+				    m->stack[m->depth - 1] : E_OTHER;
+
+	if (m->depth == IMPORT_DEPTH) {
+		IERR(m, "elements nested deeper than %d", IMPORT_DEPTH);
+		imp_stop(m);
+		return;
+	}
+	m->tlen = 0;
+	e = parent == E_OTHER && m->depth > 0 ? NULL : imp_find(name, parent);
+	if (e == NULL && m->depth == 0) {
+		IERR(m, "the root element is not clientConfig");
+		imp_stop(m);
+		return;
+	}
+	if (e == NULL && parent != E_OTHER)
+		IWARN(m, "<%.40s> is not expressible in providers.ini; dropped",
+		    name);
+	m->arg[m->depth] = e != NULL ? e->arg : 0;
+	m->stack[m->depth++] = e != NULL ? e->id : E_OTHER;
+	if (e != NULL)
+		imp_open(m, e, atts);
+}
+
+static void
+imp_auth(struct imp *m, struct authlist *al, const char *w)
+{
+	static const struct {
+		const char	*old;
+		enum auth	 a;
+	} alias[] = {
+		/* the words of older Thunderbird versions */
+		{ "plain", AUTH_CLEARTEXT }, { "secure", AUTH_ENCRYPTED },
+	};
+	size_t	i;
+	int	a = -1;
+
+	for (i = 0; i < AUTH__N; i++)
+		if (strcasecmp(w, auth_names[i]) == 0)
+			a = (int)i;
+	for (i = 0; a < 0 && i < sizeof(alias) / sizeof(alias[0]); i++)
+		if (strcasecmp(w, alias[i].old) == 0) {
+			a = (int)alias[i].a;
+			IWARN(m, "authentication '%s' is written as '%s'", w,
+			    auth_names[a]);
+		}
+	if (a < 0) {
+		IWARN(m, "authentication '%.40s' is not known; dropped", w);
+		return;
+	}
+	for (i = 0; i < al->n; i++)
+		if (al->a[i] == a)
+			return;
+	if (al->n < AUTH_MAX)
+		al->a[al->n++] = (unsigned char)a;
+}
+
+/* The text of a server's child element. */
+static void
+imp_server_text(struct imp *m, enum el id, int arg, const char *t)
+{
+	struct isrv	*s = imp_cursrv(m);
+
+	if (s == NULL)
+		return;
+	switch (id) {
+	case E_HOSTNAME: s->host = t; break;
+	case E_PORT: s->port = t; break;
+	case E_SOCKET: s->sock = t; break;
+	case E_USERNAME: s->username = t; break;
+	case E_AUTH:
+		s->has_auth = true;
+		imp_auth(m, &s->auth, t);
+		break;
+	case E_URL: s->url[arg == SRV_OWA ? 0 : arg == SRV_EWS ? 1 : 2] = t;
+		break;
+	case E_OPT:
+	case E_POPOPT: s->opt[arg] = t; break;
+	case E_PASSWORD:
+		IWARN(m, "a password is never served; dropped");
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+imp_add_text(struct imp *m, struct itext *arr, size_t *n, const char *t)
+{
+	if (*n == IMPORT_TEXTS) {
+		IERR(m, "more than %d texts in one element", IMPORT_TEXTS);
+		imp_stop(m);
+		return;
+	}
+	arr[*n].lang = m->lang;
+	arr[(*n)++].text = t;
+}
+
+static void
+imp_domain(struct imp *m, const char *t)
+{
+	size_t	i;
+
+	for (i = 0; i < m->ndomains; i++)
+		if (strcasecmp(m->domains[i], t) == 0) {
+			IWARN(m, "domain %.60s listed twice", t);
+			return;
+		}
+	if (m->ndomains == IMPORT_DOMAINS) {
+		IERR(m, "more than %d domains", IMPORT_DOMAINS);
+		imp_stop(m);
+		return;
+	}
+	m->domains[m->ndomains++] = t;
+}
+
+/* A leaf's text, where it belongs. */
+static void
+imp_text(struct imp *m, enum el id, enum el parent, int arg, const char *t)
+{
+	if (parent == E_IN || parent == E_OUT || parent == E_POP3) {
+		imp_server_text(m, id, arg, t);
+		return;
+	}
+	switch (id) {
+	case E_DOMAIN: imp_domain(m, t); break;
+	case E_DISPLAYNAME: m->name = t; break;
+	case E_SHORTNAME: m->short_name = t; break;
+	case E_DESCR:
+		if (m->ndocs > 0)
+			imp_add_text(m, m->docs[m->ndocs - 1].descr,
+			    &m->docs[m->ndocs - 1].ndescr, t);
+		break;
+	case E_INSTR: imp_add_text(m, m->instr, &m->ninstr, t); break;
+	case E_OAUTHVAL: m->oauth2[arg] = t; break;
+	case E_USERNAME: m->dav[m->arg[m->depth - 1]].username = t; break;
+	case E_AUTH: m->dav[m->arg[m->depth - 1]].auth = t; break;
+	case E_SERVERURL: m->dav[m->arg[m->depth - 1]].url = t; break;
+	default: break;
+	}
+}
+
+static void XMLCALL
+imp_end(void *u, const XML_Char *name)
+{
+	struct imp	*m = u;
+	enum el		 id, parent;
+	int		 arg;
+	const char	*t;
+
+	(void)name;
+	if (m->depth == 0)
+		return;
+	id = m->stack[--m->depth];
+	arg = m->arg[m->depth];
+	parent = m->depth > 0 ? m->stack[m->depth - 1] : E_OTHER;
+	if (id == E_OTHER || id == E_ROOT || id == E_PROVIDER || id == E_IN ||
+	    id == E_OUT || id == E_DOC || id == E_ENABLE || id == E_POP3 ||
+	    id == E_WEBMAIL || id == E_LOGINPAGE || id == E_OAUTH2 ||
+	    id == E_DAV || id == E_INTERVAL) {
+		m->tlen = 0;
+		return;
+	}
+	if ((t = imp_norm(m, m->text, m->tlen)) == NULL)
+		return;
+	m->tlen = 0;
+	if (*t == '\0') {
+		/* Thunderbird reads an empty element as "true": say so */
+		IWARN(m, "<%.40s> is empty; dropped", name);
+		return;
+	}
+	imp_text(m, id, parent, arg, t);
+}
+
+static int
+imp_parse(struct imp *m, const char *buf, size_t n)
+{
+	XML_Parser	xp;
+	int		ok;
+
+	if ((xp = XML_ParserCreate(NULL)) == NULL) {
+		IERR(m, "out of memory");
+		return -1;
+	}
+	m->xp = xp;
+	XML_SetUserData(xp, m);
+	XML_SetElementHandler(xp, imp_start, imp_end);
+	XML_SetCharacterDataHandler(xp, imp_chars);
+	XML_SetEntityDeclHandler(xp, imp_entity);
+	/* no external DTD or entity is ever read (no XXE) */
+	XML_SetParamEntityParsing(xp, XML_PARAM_ENTITY_PARSING_NEVER);
+	ok = XML_Parse(xp, buf, (int)n, XML_TRUE) == XML_STATUS_OK;
+	if (!ok && m->errors == 0)
+		IERR(m, "not well-formed XML: %s",
+		    XML_ErrorString(XML_GetErrorCode(xp)));
+	m->xp = NULL;
+	XML_ParserFree(xp);
+	if (m->errors == 0 && !m->provider_seen)
+		IERR(m, "no emailProvider");
+	return m->errors == 0 ? 0 : -1;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+/*
+ * inih (Debian's r55) reads " ;" as the start of a comment anywhere in a
+ * value, and a continuation line that starts with ';' or '#' as a comment
+ * line: such text cannot stand in providers.ini.
+ */
+static bool
+imp_ini_safe(struct imp *m, const char *what, const char *v)
+{
+	if (v[0] == ';' || strstr(v, " ;") != NULL) {
+		IERR(m, "%s: \" ;\" would start a comment in providers.ini",
+		    what);
+		return false;
+	}
+	if (!mac_text_ok(v, strlen(v))) {
+		IERR(m, "%s: control characters or invalid UTF-8", what);
+		return false;
+	}
+	return true;
+}
+
+/* One line, which must stay under the 200-byte rule (providers-ini.md). */
+static void
+imp_line(struct imp *m, const char *lead, const char *s, size_t n)
+{
+	if (strlen(lead) + n >= INI_LINE_MAX) {
+		IERR(m, "%.*s: a line of %zu bytes cannot be cut for "
+		    "providers.ini", (int)strcspn(lead, " \t"), lead,
+		    strlen(lead) + n);
+		return;
+	}
+	fprintf(m->o, "%s%.*s\n", lead, (int)n, s);
+}
+
+/* Where a continued value may be cut: before v[cut], not before ; or #. */
+static bool
+imp_cut_ok(const char *v, size_t cut, bool url)
+{
+	if (!url && v[cut] != ' ')
+		return false;
+	cut += url ? 0 : 1;
+	return v[cut] != ';' && v[cut] != '#';
+}
+
+/* The length of the next piece of v: at most avail when it can be. */
+static size_t
+imp_cut(const char *v, size_t avail, bool url)
+{
+	size_t	n = strlen(v), cut;
+
+	if (n <= avail)
+		return n;
+	for (cut = avail; cut > 0; cut--)
+		if (imp_cut_ok(v, cut, url))
+			return cut;
+	/* one long word: the line may grow to the 199-byte limit */
+	for (cut = avail; cut < n; cut++)
+		if (imp_cut_ok(v, cut, url))
+			return cut;
+	return n;
+}
+
+/*
+ * How providers.ini continues a key (providers-ini.md, and providers.c's
+ * key_join): not at all, text joined with one space, URLs with nothing.
+ */
+enum kv {
+	KV_LINE, KV_TEXT, KV_URL
+};
+
+/*
+ * "key = value", continued on lines indented by a tab when long: text is
+ * cut at a space (the loader joins the pieces with one), a URL anywhere
+ * (joined with nothing).  No piece may start with ';' or '#'.  A key
+ * that cannot be continued must fit its line.
+ */
+static void
+imp_kv(struct imp *m, const char *key, const char *v, enum kv how)
+{
+	char	lead[80];
+	size_t	n;
+	bool	url = how == KV_URL;
+
+	if (!imp_ini_safe(m, key, v))
+		return;
+	snprintf(lead, sizeof(lead), "%s = ", key);
+	if (how == KV_LINE) {
+		imp_line(m, lead, v, strlen(v));
+		return;
+	}
+	while (*v != '\0') {
+		n = imp_cut(v, IMPORT_WRAP > strlen(lead) ?
+		    IMPORT_WRAP - strlen(lead) : 1, url);
+		imp_line(m, lead, v, n);
+		v += n;
+		if (!url && *v == ' ')
+			v++;
+		mac_strlcpy(lead, "\t", sizeof(lead));
+	}
+}
+
+static void
+imp_texts(struct imp *m, const char *key, const struct itext *t, size_t n)
+{
+	char	k[80];
+	size_t	i, j;
+
+	for (i = 0; i < n; i++) {
+		if (t[i].lang == NULL) {
+			imp_kv(m, key, t[i].text, KV_TEXT);
+			continue;
+		}
+		for (j = 0; t[i].lang[j] != '\0'; j++)
+			if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+			    "TUVWXYZ0123456789-", t[i].lang[j]) == NULL)
+				break;
+		if (j == 0 || j > 35 || t[i].lang[j] != '\0') {
+			IERR(m, "%s: language tag '%.40s' is not one providers.ini "
+			    "takes", key, t[i].lang);
+			continue;
+		}
+		snprintf(k, sizeof(k), "%s.%s", key, t[i].lang);
+		imp_kv(m, k, t[i].text, KV_TEXT);
+	}
+}
+
+static bool
+imp_url_ok(struct imp *m, const char *what, const char *u)
+{
+	const char	*p;
+
+	if (strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0) {
+		IERR(m, "%s: not an http:// or https:// URL", what);
+		return false;
+	}
+	for (p = u; *p != '\0'; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr("\"<>\\`", *p) != NULL) {
+			IERR(m, "%s: the URL has a character that must be "
+			    "percent-encoded", what);
+			return false;
+		}
+	return true;
+}
+
+/* ---- planning: the provider's defaults -------------------------------- */
+
+static bool
+imp_auth_eq(const struct authlist *a, const struct authlist *b)
+{
+	return a->n == b->n && memcmp(a->a, b->a, a->n) == 0;
+}
+
+static bool
+imp_streq(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/*
+ * The provider's auth and username.  CardDAV and CalDAV answers are
+ * written with them (providers-ini.md), so a file with an addressBook or
+ * calendar decides them; otherwise the first server's, which keeps most
+ * server lines short.
+ */
+static void
+imp_defaults(struct imp *m)
+{
+	const struct idav	*dav = NULL;
+	bool			 oauth;
+	size_t			 i;
+
+	m->username = "%EMAILADDRESS%";
+	m->auth.n = 1;
+	m->auth.a[0] = AUTH_CLEARTEXT;
+	for (i = 2; i-- > 0; )
+		if (m->dav[i].seen && m->dav[i].url != NULL)
+			dav = &m->dav[i];
+	if (dav == NULL) {
+		if (m->nsrv > 0 && m->srv[0].username != NULL)
+			m->username = m->srv[0].username;
+		if (m->nsrv > 0 && m->srv[0].auth.n > 0)
+			m->auth = m->srv[0].auth;
+		return;
+	}
+	if (m->dav[0].url != NULL && m->dav[1].url != NULL &&
+	    (!imp_streq(m->dav[0].username, m->dav[1].username) ||
+	    !imp_streq(m->dav[0].auth, m->dav[1].auth)))
+		IWARN(m, "addressBook and calendar log in differently; both "
+		    "are written with the addressBook's login");
+	if (dav->username != NULL)
+		m->username = dav->username;
+	oauth = dav->auth != NULL && strcasecmp(dav->auth, "OAuth2") == 0;
+	if (dav->auth != NULL && !oauth && strcmp(dav->auth, "http-basic") != 0)
+		IWARN(m, "CardDAV/CalDAV authentication '%.40s' is written as "
+		    "http-basic", dav->auth);
+	for (i = 0; i < m->nsrv; i++)
+		if (m->srv[i].auth.n > 0 &&
+		    (m->srv[i].auth.a[0] == AUTH_OAUTH2) == oauth) {
+			m->auth = m->srv[i].auth;
+			return;
+		}
+	if (oauth)
+		m->auth.a[0] = AUTH_OAUTH2;
+}
+
+/* ---- server lines ----------------------------------------------------- */
+
+static void
+imp_authlist(struct out *o, const struct authlist *al)
+{
+	unsigned	i;
+
+	for (i = 0; i < al->n; i++) {
+		if (i > 0)
+			out_str(o, ",");
+		out_str(o, auth_names[al->a[i]]);
+	}
+}
+
+/*
+ * Whether a URL server's hostname, port and socketType are those that
+ * autoconfig.c derives from its URL (absent ones count as the same).
+ */
+static bool
+imp_url_same(const struct isrv *s, const char *url)
+{
+	bool		 tls = url[4] == 's';
+	const char	*h = url + (tls ? 8 : 7), *p;
+	size_t		 hl = strcspn(h, ":/?#"), pl;
+
+	if (s->host != NULL && (strlen(s->host) != hl ||
+	    strncasecmp(s->host, h, hl) != 0))
+		return false;
+	if (s->sock != NULL && strcmp(s->sock, tls ? "SSL" : "plain") != 0)
+		return false;
+	if (s->port == NULL)
+		return true;
+	if (h[hl] != ':')
+		return strcmp(s->port, tls ? "443" : "80") == 0;
+	p = h + hl + 1;
+	pl = strcspn(p, "/?#");
+	return strlen(s->port) == pl && strncmp(s->port, p, pl) == 0;
+}
+
+/* An ews, owa or graph line: host, port and socket come from the URL. */
+static void
+imp_url_server(struct imp *m, const struct isrv *s, struct out *o)
+{
+	static const char *const el[3] = { "owaURL", "ewsURL", "graphURL" };
+	int	want = s->type == SRV_OWA ? 0 : s->type == SRV_EWS ? 1 : 2, i;
+
+	for (i = 0; i < 3; i++)
+		if (i != want && s->url[i] != NULL)
+			IWARN(m, "%s of the %s server is not expressible; "
+			    "dropped", el[i], s->xtype);
+	if (s->url[want] == NULL) {
+		IERR(m, "the %s server needs %s", s->xtype, el[want]);
+		return;
+	}
+	if (!imp_url_ok(m, el[want], s->url[want]))
+		return;
+	if (!imp_url_same(s, s->url[want]))
+		IWARN(m, "hostname, port and socketType of the %s server are "
+		    "served as its URL says", s->xtype);
+	out_str(o, s->url[want]);
+}
+
+static const char *
+imp_sock(struct imp *m, const char *v)
+{
+	static const char *const xml[] = { "SSL", "STARTTLS", "plain" };
+	static const char *const ini[] = { "ssl", "starttls", "plain" };
+	size_t	i;
+
+	if (v == NULL) {
+		IWARN(m, "no socketType: written as ssl");
+		return "ssl";
+	}
+	for (i = 0; i < 3; i++)
+		if (strcmp(v, xml[i]) == 0)
+			return ini[i];
+	for (i = 0; i < 3; i++)
+		if (strcasecmp(v, xml[i]) == 0) {
+			IWARN(m, "socketType '%s' is written as %s", v, xml[i]);
+			return ini[i];
+		}
+	IERR(m, "socketType '%.40s' is not SSL, STARTTLS or plain", v);
+	return "ssl";
+}
+
+static void
+imp_hostport(struct imp *m, const struct isrv *s, struct out *o)
+{
+	long long	port;
+	const char	*sock = imp_sock(m, s->sock);
+
+	if (s->host == NULL) {
+		IERR(m, "%s server without hostname", s->xtype);
+		return;
+	}
+	/* an IPv6 literal: the loader takes it in brackets */
+	if (strchr(s->host, ':') != NULL && s->host[0] != '[') {
+		out_str(o, "[");
+		out_str(o, s->host);
+		out_str(o, "]");
+	} else
+		out_str(o, s->host);
+	if (s->port == NULL)
+		IWARN(m, "%s server without port: written with the default "
+		    "port", s->xtype);
+	else if (mac_strtonum(s->port, 1, 65535, &port) != 0)
+		IERR(m, "port '%.20s' is not a number from 1 to 65535",
+		    s->port);
+	else {
+		out_str(o, ":");
+		out_uint(o, (unsigned long)port);
+	}
+	out_str(o, " ");
+	out_str(o, sock);
+}
+
+/* " option=value" for what differs from the provider or is set. */
+static void
+imp_options(struct imp *m, const struct isrv *s, struct out *o)
+{
+	size_t	i;
+
+	if (s->auth.n == 0)
+		IWARN(m, "%s server without authentication: served with the "
+		    "provider's", s->xtype);
+	else if (!imp_auth_eq(&s->auth, &m->auth)) {
+		out_str(o, " auth=");
+		imp_authlist(o, &s->auth);
+	}
+	if (s->username == NULL)
+		IWARN(m, "%s server without username: served with %s",
+		    s->xtype, m->username);
+	else if (strcmp(s->username, m->username) != 0) {
+		if (strpbrk(s->username, " \t") != NULL)
+			IERR(m, "username '%.60s' has a space: a server option "
+			    "cannot hold one", s->username);
+		out_str(o, " username=");
+		out_str(o, s->username);
+	}
+	for (i = 0; i < O__N; i++) {
+		if (s->opt[i] == NULL)
+			continue;
+		if (s->type >= SRV_EWS || (i >= O_LEAVE && s->type != SRV_POP3)) {
+			IWARN(m, "%s of the %s server is not expressible; "
+			    "dropped", opt_ini[i], s->xtype);
+			continue;
+		}
+		if (strpbrk(s->opt[i], " \t") != NULL)
+			IERR(m, "%s '%.40s' has a space", opt_ini[i], s->opt[i]);
+		out_str(o, " ");
+		out_str(o, opt_ini[i]);
+		out_str(o, "=");
+		out_str(o, s->opt[i]);
+	}
+}
+
+/* Server lines cannot be continued: one line under 200 bytes. */
+static void
+imp_server(struct imp *m, const struct isrv *s)
+{
+	char		line[INI_LINE_MAX + 1];
+	struct out	o;
+
+	m->wline = s->line;
+	out_init(&o, line, sizeof(line) - 1);
+	out_str(&o, srv_names[s->type]);
+	out_str(&o, " = ");
+	if (s->type >= SRV_EWS)
+		imp_url_server(m, s, &o);
+	else
+		imp_hostport(m, s, &o);
+	imp_options(m, s, &o);
+	if (o.err || o.len >= INI_LINE_MAX) {
+		IERR(m, "the %s server line would be 200 bytes or longer, and "
+		    "server lines cannot be continued", s->xtype);
+		return;
+	}
+	line[o.len] = '\0';
+	if (imp_ini_safe(m, "server", line))
+		fprintf(m->o, "%s\n", line);
+	m->wline = 0;
+}
+
+/* ---- the section ------------------------------------------------------ */
+
+static bool
+imp_section_ok(const char *id)
+{
+	size_t	n = strlen(id), i;
+
+	if (n == 0 || n >= INI_SECTION_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)id[i] <= ' ' || id[i] == 0x7f ||
+		    id[i] == '[' || id[i] == ']')
+			return false;
+	return mac_utf8_ok((const unsigned char *)id, n);
+}
+
+static void
+imp_head(struct imp *m)
+{
+	const char	*id = m->id;
+	char		 dl[IMPORT_TEXT_MAX];
+	struct out	 o;
+	size_t		 i;
+
+	if (id == NULL && m->ndomains > 0) {
+		IWARN(m, "emailProvider has no id: the section is named %s",
+		    m->domains[0]);
+		id = m->domains[0];
+	}
+	if (id == NULL || !imp_section_ok(id)) {
+		IERR(m, "emailProvider id is not a section name of 1 to %d "
+		    "bytes without spaces or brackets", INI_SECTION_MAX - 1);
+		return;
+	}
+	fprintf(m->o, "[%s]\n", id);
+	out_init(&o, dl, sizeof(dl) - 1);
+	for (i = 0; i < m->ndomains; i++) {
+		out_str(&o, i > 0 ? " " : "");
+		out_str(&o, m->domains[i]);
+	}
+	dl[o.len] = '\0';
+	if (o.err)
+		IERR(m, "the domains take more than %d bytes", IMPORT_TEXT_MAX);
+	else if (m->ndomains > 0)
+		imp_kv(m, "domains", dl, KV_TEXT);
+	if (m->name != NULL)
+		imp_kv(m, "name", m->name, KV_LINE);
+	else
+		IWARN(m, "no displayName: served as the id");
+	if (m->short_name != NULL)
+		imp_kv(m, "short_name", m->short_name, KV_LINE);
+	else
+		IWARN(m, "no displayShortName: served as the displayName");
+}
+
+static void
+imp_extras(struct imp *m)
+{
+	static const char *const okeys[4] = {
+		"oauth2.issuer", "oauth2.scope", "oauth2.auth_url",
+		"oauth2.token_url",
+	};
+	size_t	i;
+
+	for (i = 0; i < m->ndocs; i++)
+		if (imp_url_ok(m, "documentation", m->docs[i].url)) {
+			imp_kv(m, "documentation", m->docs[i].url, KV_URL);
+			imp_texts(m, "documentation.descr", m->docs[i].descr,
+			    m->docs[i].ndescr);
+		}
+	if (m->enable != NULL && imp_url_ok(m, "enable", m->enable)) {
+		imp_kv(m, "enable", m->enable, KV_URL);
+		imp_texts(m, "enable.instruction", m->instr, m->ninstr);
+	}
+	if (m->webmail != NULL && imp_url_ok(m, "webMail", m->webmail))
+		imp_kv(m, "webmail", m->webmail, KV_URL);
+	for (i = 0; i < 2; i++)
+		if (m->dav[i].seen && m->dav[i].url == NULL)
+			IWARN(m, "%s without serverURL; dropped", dav_names[i]);
+		else if (m->dav[i].seen && imp_url_ok(m, dav_keys[i],
+		    m->dav[i].url))
+			imp_kv(m, dav_keys[i], m->dav[i].url, KV_URL);
+	if (!m->oauth2[0] && !m->oauth2[1] && !m->oauth2[2] && !m->oauth2[3])
+		return;
+	if (!m->oauth2[0] || !m->oauth2[1] || !m->oauth2[2] || !m->oauth2[3]) {
+		IWARN(m, "oAuth2 needs issuer, scope, authURL and tokenURL; "
+		    "dropped");
+		return;
+	}
+	for (i = 0; i < 4; i++)
+		if (i < 2 || imp_url_ok(m, okeys[i], m->oauth2[i]))
+			imp_kv(m, okeys[i], m->oauth2[i],
+			    i == 0 ? KV_LINE : i == 1 ? KV_TEXT : KV_URL);
+}
+
+static void
+imp_write(struct imp *m)
+{
+	char		 ab[160];
+	struct out	 o;
+	size_t		 i;
+
+	imp_head(m);
+	out_init(&o, ab, sizeof(ab) - 1);
+	imp_authlist(&o, &m->auth);
+	ab[o.len] = '\0';
+	imp_kv(m, "auth", ab, KV_TEXT);
+	imp_kv(m, "username", m->username, KV_LINE);
+	for (i = 0; i < m->nsrv; i++)
+		imp_server(m, &m->srv[i]);
+	imp_extras(m);
+}
+
+/* The real loader is the judge: nothing is printed that it refuses. */
+static int
+imp_check(struct imp *m, const char *sec, size_t n)
+{
+	struct diag	 d = { m->err, false, 0, 0 };
+	struct config	*cf;
+
+	if ((cf = prov_load_mem(sec, n, "(imported section)", &d)) == NULL) {
+		IERR(m, "the section would not load:");
+		if (m->err != NULL)
+			fwrite(sec, 1, n, m->err);
+		return -1;
+	}
+	prov_free(cf);
+	return 0;
+}
+
+/* A comment naming the source, printable ASCII only (no line breaks). */
+static void
+imp_comment(FILE *out, const char *file)
+{
+	const char	*b = strrchr(file, '/');
+	size_t		 i;
+
+	b = b != NULL ? b + 1 : file;
+	fputs("; imported by mailautoconf --import from ", out);
+	for (i = 0; b[i] != '\0' && i < 100; i++)
+		fputc(b[i] > ' ' && b[i] < 0x7f ? b[i] : '?', out);
+	fputc('\n', out);
+}
+
+int
+imp_mem(const char *buf, size_t n, const char *file, FILE *out, FILE *err)
+{
+	struct imp	*m;
+	char		*sec = NULL;
+	size_t		 slen = 0;
+	int		 rc = 1;
+
+	if (n > IMPORT_MAX) {
+		if (err != NULL)
+			fprintf(err, "mailautoconf: %s: larger than %d bytes\n",
+			    file, IMPORT_MAX);
+		return 1;
+	}
+	if ((m = mac_alloc(sizeof(*m))) == NULL)
+		return 1;
+	memset(m, 0, sizeof(*m));
+	m->file = file;
+	m->err = err;
+	/* expat's UTF-8 of a Latin-1 file is at most twice as long */
+	m->pcap = 3 * n + 4096;
+	if ((m->pool = mac_alloc(m->pcap)) != NULL &&
+	    imp_parse(m, buf, n) == 0 &&
+	    (m->o = open_memstream(&sec, &slen)) != NULL) {
+		imp_defaults(m);
+		imp_write(m);
+		fclose(m->o);
+		if (m->errors == 0 && imp_check(m, sec, slen) == 0) {
+			if (out != NULL) {
+				imp_comment(out, file);
+				fwrite(sec, 1, slen, out);
+			}
+			rc = 0;
+		}
+	}
+	free(sec);
+	mac_free(m->pool);
+	mac_free(m);
+	return rc;
+}
+
+int
+imp_file(const char *path, FILE *out, FILE *err)
+{
+	FILE	*fp;
+	char	*buf;
+	size_t	 n;
+	int	 rc;
+
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "rb")) == NULL) {
+		fprintf(err, "mailautoconf: %s: cannot open\n", path);
+		return 1;
+	}
+	if ((buf = mac_alloc(IMPORT_MAX + 1)) == NULL) {
+		if (fp != stdin)
+			fclose(fp);
+		return 1;
+	}
+	n = fread(buf, 1, IMPORT_MAX + 1, fp);
+	rc = ferror(fp) ? -1 : 0;
+	if (fp != stdin)
+		fclose(fp);
+	if (rc != 0)
+		fprintf(err, "mailautoconf: %s: read error\n", path);
+	else
+		rc = imp_mem(buf, n, strcmp(path, "-") == 0 ? "(stdin)" : path,
+		    out, err);
+	mac_free(buf);
+	return rc != 0;
+}

@@ -1,0 +1,39 @@
+# make fuzz: every fuzz/fuzz_*.c as a libFuzzer target, FUZZ_SECONDS each
+# (default 60), against a clang ASan+UBSan build of the library.  New
+# inputs go to build/fuzz/work/NAME (the checked-in seeds in
+# fuzz/corpus/NAME stay as they are); a crash leaves build/fuzz/crash-*.
+# fuzz_ini runs a second round with MAC_FUZZ_OOM=1 (allocation failures).
+# `make check` runs the short smoke suite test/t06-fuzz.sh.
+FUZZ_SECONDS ?= 60
+FUZZ_O = build/fuzz
+FUZZ_CC = clang
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_LDFLAGS = -fsanitize=fuzzer,address,undefined
+FUZZ_SRC = $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN = $(FUZZ_SRC:fuzz/%.c=$(FUZZ_O)/bin/%)
+FUZZ_NAMES = $(FUZZ_SRC:fuzz/fuzz_%.c=%)
+
+EXTRA_SUITES += "sh test/t06-fuzz.sh"
+
+# the library, instrumented, by a make of its own (the rule for
+# $(O)/libmac.a is the top Makefile's); SANDBOX=0: no seccomp in a fuzzer
+ifneq ($(O),$(FUZZ_O))
+$(FUZZ_O)/libmac.a: FORCE
+	@$(MAKE) --no-print-directory O=$(FUZZ_O) CC=$(FUZZ_CC) SANDBOX=0 \
+	    CFLAGS="$(FUZZ_CFLAGS)" $(FUZZ_O)/libmac.a >/dev/null
+endif
+
+$(FUZZ_O)/bin/%: fuzz/%.c $(FUZZ_O)/libmac.a $(HDRS)
+	@mkdir -p $(FUZZ_O)/bin
+	$(FUZZ_CC) -std=c11 $(WARN) $(DEFS) $(PKG_CFLAGS) -I. $(FUZZ_CFLAGS) \
+	    $(FUZZ_LDFLAGS) -o $@ $< $(FUZZ_O)/libmac.a $(PKG_LIBS)
+
+fuzz-build: check-deps $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_O=$(FUZZ_O) sh fuzz/run.sh $(FUZZ_NAMES)
+
+FORCE:
+
+.PHONY: fuzz fuzz-build FORCE

@@ -1,0 +1,26 @@
+# Deployment (docs/deploy.md): the web server setups of contrib/ in real
+# servers on 127.0.0.1:18081-18090, the systemd units, the docs' copies of
+# those files, and the Debian package.
+#   make web-check    the first three alone (root runs the workers as www-data)
+#   make deb          build the package from a copy of the tree (which
+#                     stays clean) into build/deb/
+#   make deb-test     build, install, check and purge the package (root)
+WEB_SUITES = "sh test/web/run.sh" "sh test/web/systemd.sh" "sh test/web/docs.sh"
+EXTRA_SUITES += $(WEB_SUITES) "sh test/web/deb.sh"
+CHECK_DEPS += web deb
+
+web-check: all
+	@test/deps.sh web
+	@test/run-suites.sh $(WEB_SUITES)
+
+deb:
+	@test/deps.sh deb build
+	@rm -rf build/deb
+	@DEB_BUILD_ONLY=1 DEB_KEEP="$(CURDIR)/build/deb" sh test/web/deb.sh
+	@ls build/deb/*.deb
+
+deb-test:
+	@test/deps.sh deb build
+	@test/run-suites.sh "sh test/web/deb.sh"
+
+.PHONY: web-check deb deb-test

@@ -1,0 +1,174 @@
+#!/bin/sh
+# t13-import.sh: mailautoconf --import.  Round trips: import a
+# config-v1.1.xml, load the section, serve it, and compare the answer with
+# the original element by element (test/xmlnorm.py) -- for the seed's
+# mailbox.org file, for a file with every element providers.ini can
+# express, and for generated files with values long enough to need
+# continuation lines.  Then what cannot be expressed (warnings), what
+# cannot be written (errors, nothing on stdout), and hostile XML.
+. "$(dirname "$0")/lib.sh"
+
+D=$TOP/test/data
+NORM="python3 $TOP/test/xmlnorm.py"
+
+# import NAME XML: NAME.ini, NAME.err, NAME.rc
+import() {
+	$MAC_WRAP $MAC_BIN --import "$2" >"$T_TMP/$1.ini" 2>"$T_TMP/$1.err"
+	echo $? >"$T_TMP/$1.rc"
+}
+
+# lines_ok INI: every line under 200 bytes, section names under 50
+lines_ok() {
+	awk 'length($0) >= 200 { bad = 1 }
+	    /^\[/ && length($0) - 2 >= 50 { bad = 1 }
+	    END { exit bad }' "$1"
+}
+
+# serve NAME DOMAIN: the autoconfig answer of NAME.ini for DOMAIN
+serve() {
+	MAC_CONF=$T_TMP/$1.ini mac_cgi "$T_TMP/$1-$2" REQUEST_METHOD=GET \
+	    REQUEST_URI=/mail/config-v1.1.xml \
+	    QUERY_STRING="emailaddress=jane%40$2" HTTP_HOST=x.example
+}
+
+# roundtrip NAME XML DOMAIN...: import, check, serve each domain, compare
+roundtrip() {
+	n=$1 x=$2
+	shift 2
+	import "$n" "$x"
+	check_eq "$n: import exit" 0 "$(cat "$T_TMP/$n.rc")"
+	check "$n: lines under 200 bytes" lines_ok "$T_TMP/$n.ini"
+	check "$n: --check accepts it" sh -c \
+	    "$MAC_WRAP $MAC_BIN --check -c '$T_TMP/$n.ini' >/dev/null 2>&1"
+	$NORM "$x" --no-domains >"$T_TMP/$n.want"
+	for d in "$@"; do
+		serve "$n" "$d"
+		f=$T_TMP/$n-$d
+		check_eq "$n $d: 200" 200 "$(status "$f")"
+		check "$n $d: well-formed" xml_ok "$f.body"
+		$NORM "$f.body" --no-domains >"$f.got"
+		if cmp -s "$T_TMP/$n.want" "$f.got"; then
+			ok "$n $d: same answer as the original"
+		else
+			fail "$n $d: answer differs from the original"
+			diff "$T_TMP/$n.want" "$f.got" | head -10
+		fi
+		check "$n $d: the one domain asked" \
+		    grep -q "<domain>$d</domain>" "$f.body"
+		check_eq "$n $d: one domain element" 1 \
+		    "$(grep -c '<domain>' "$f.body")"
+	done
+}
+
+# ---- round trips ---------------------------------------------------------
+roundtrip seed "$D/seed-mailbox.org.xml" mailbox.org
+check "seed: no warnings" test ! -s "$T_TMP/seed.err"
+check "seed: the section of providers-ini.md" sh -c \
+    "grep -v '^;' '$T_TMP/seed.ini' | grep -q '^imap = imap.mailbox.org:993 ssl\$'"
+roundtrip full "$D/import-full.xml" full.example full.example.net kunde.example
+check "full: no warnings" test ! -s "$T_TMP/full.err"
+
+# importing the served answer gives the same section again
+serve full full.example
+import again "$T_TMP/full-full.example.body"
+check "full: import of the served answer is the same section" sh -c \
+    "grep -v -e '^;' -e '^domains' '$T_TMP/full.ini' >'$T_TMP/a' &&
+     grep -v -e '^;' -e '^domains' '$T_TMP/again.ini' >'$T_TMP/b' &&
+     cmp -s '$T_TMP/a' '$T_TMP/b'"
+
+# long values: continuation lines, cut where inih reads them back
+python3 - "$T_TMP/long.xml" <<'EOF'
+import sys
+words = " ".join("word%d" % i for i in range(120))
+name = " ".join("name%d" % i for i in range(25))   # one line: 169 bytes
+longword = "x" * 150
+url = "https://docs.long.example/" + "/".join(
+    "seg%d;v=%d#f" % (i, i) for i in range(40))
+doms = "".join("<domain>d%02d.long-domain-name.example</domain>" % i
+               for i in range(40))
+open(sys.argv[1], "w").write("""<?xml version="1.0"?>
+<clientConfig version="1.1"><emailProvider id="long.example">%s
+<displayName>%s</displayName><displayShortName>Long</displayShortName>
+<incomingServer type="imap"><hostname>imap.long.example</hostname>
+<port>993</port><socketType>SSL</socketType>
+<authentication>password-cleartext</authentication>
+<username>%%EMAILADDRESS%%</username></incomingServer>
+<outgoingServer type="smtp"><hostname>smtp.long.example</hostname>
+<port>465</port><socketType>SSL</socketType>
+<authentication>password-cleartext</authentication>
+<username>%%EMAILADDRESS%%</username></outgoingServer>
+<documentation url="%s"><descr lang="en">%s #not-a-comment %s end</descr>
+</documentation></emailProvider></clientConfig>
+""" % (doms, name, url, words, longword))
+EOF
+roundtrip long "$T_TMP/long.xml" d00.long-domain-name.example \
+    d39.long-domain-name.example
+check "long: values were continued" grep -q '^	' "$T_TMP/long.ini"
+check "long: no continuation starts a comment" \
+    sh -c "! grep -q '^	[;#]' '$T_TMP/long.ini'"
+
+# from stdin
+$MAC_WRAP $MAC_BIN --import - <"$D/seed-mailbox.org.xml" >"$T_TMP/stdin.ini" 2>/dev/null
+check "stdin: same section" sh -c "grep -v '^;' '$T_TMP/stdin.ini' >'$T_TMP/s1';
+    grep -v '^;' '$T_TMP/seed.ini' >'$T_TMP/s2'; cmp -s '$T_TMP/s1' '$T_TMP/s2'"
+
+# ---- lossy input: warnings, still a section that loads -----------------------
+import lossy "$D/import-lossy.xml"
+check_eq "lossy: exit 0" 0 "$(cat "$T_TMP/lossy.rc")"
+check "lossy: --check accepts it" sh -c \
+    "$MAC_WRAP $MAC_BIN --check -c '$T_TMP/lossy.ini' >/dev/null 2>&1"
+for w in "LOSSY.example listed twice" "'plain' is written as 'password-cleartext'" \
+    "'kerberos-v9' is not known" "password is never served" \
+    "<inputField> is not expressible" "<loginPageInfo> is not expressible" \
+    "without port" "leave_messages_on_server of the imap server" \
+    "ewsURL of the exchange server" "http-digest" "calendar without serverURL" \
+    "oAuth2 needs issuer" "no displayShortName" "socketType 'ssl'"; do
+	check "lossy: warns: $w" grep -qF "$w" "$T_TMP/lossy.err"
+done
+check "lossy: warnings name the line" grep -q 'import-lossy.xml:17: warning: a password' \
+    "$T_TMP/lossy.err"
+check "lossy: the password is not in the section" \
+    sh -c "! grep -q hunter2 '$T_TMP/lossy.ini'"
+check "lossy: Latin-1 read as UTF-8" grep -q "^name = Lossy Provider (Größe)\$" \
+    "$T_TMP/lossy.ini"
+
+# ---- what cannot be written: exit 1, nothing on stdout -----------------------
+# refused NAME WHAT XML-TEXT
+refused() {
+	printf '%s\n' "$3" >"$T_TMP/r-$1.xml"
+	import "r-$1" "$T_TMP/r-$1.xml"
+	check_eq "refused $1: exit 1" 1 "$(cat "$T_TMP/r-$1.rc")"
+	check "refused $1: nothing on stdout" test ! -s "$T_TMP/r-$1.ini"
+	check "refused $1: says why ($2)" grep -q "$2" "$T_TMP/r-$1.err"
+}
+SRV='<incomingServer type="imap"><hostname>i.x.example</hostname><port>993</port><socketType>SSL</socketType><authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></incomingServer><outgoingServer type="smtp"><hostname>s.x.example</hostname><port>465</port><socketType>SSL</socketType><authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></outgoingServer>'
+refused bomb "entity declarations" '<!DOCTYPE c [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><clientConfig><emailProvider id="x.example">&c;</emailProvider></clientConfig>'
+printf 'SECRET-4242\n' >"$T_TMP/secret.txt"
+refused xxe "entity declarations" "<!DOCTYPE c [<!ENTITY s SYSTEM \"file://$T_TMP/secret.txt\">]><clientConfig><emailProvider id=\"x.example\"><displayName>&s;</displayName>$SRV</emailProvider></clientConfig>"
+check "xxe: the file was not read" sh -c \
+    "! grep -q SECRET-4242 '$T_TMP/r-xxe.ini' '$T_TMP/r-xxe.err'"
+refused param "entity declarations" "<!DOCTYPE c [<!ENTITY % p SYSTEM \"file://$T_TMP/secret.txt\"> %p;]><clientConfig/>"
+refused malformed "not well-formed" '<clientConfig><emailProvider id="x.example">'
+refused root "root element" '<config/>'
+refused noprovider "no emailProvider" '<clientConfig version="1.1"/>'
+refused twoproviders "a second emailProvider" "<clientConfig><emailProvider id=\"a.example\">$SRV</emailProvider><emailProvider id=\"b.example\"/></clientConfig>"
+refused longid "section name" "<clientConfig><emailProvider id=\"$(printf 'a%.0s' $(seq 50)).example\">$SRV</emailProvider></clientConfig>"
+refused badid "section name" "<clientConfig><emailProvider id=\"a]b\">$SRV</emailProvider></clientConfig>"
+refused comment '" ;" would start a comment' "<clientConfig><emailProvider id=\"x.example\"><displayName>Mail ;not a comment</displayName>$SRV</emailProvider></clientConfig>"
+refused longhost "server lines cannot be continued" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"imap\"><hostname>$(printf 'abcdefghi.%.0s' $(seq 19))example</hostname><port>993</port><socketType>SSL</socketType></incomingServer></emailProvider></clientConfig>"
+refused type "not one providers.ini knows" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"jmap\"/></emailProvider></clientConfig>"
+refused port "not a number" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"imap\"><hostname>i.x.example</hostname><port>99999</port></incomingServer></emailProvider></clientConfig>"
+refused url "percent-encoded" "<clientConfig><emailProvider id=\"x.example\">$SRV<documentation url=\"https://x.example/a b\"/></emailProvider></clientConfig>"
+refused lang "language tag" "<clientConfig><emailProvider id=\"x.example\">$SRV<documentation url=\"https://x.example/\"><descr lang=\"de_DE\">x</descr></documentation></emailProvider></clientConfig>"
+refused loader "would not load" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"imap\"><hostname>i.x.example</hostname><port>993</port><socketType>SSL</socketType><username>%REALNAME%</username></incomingServer></emailProvider></clientConfig>"
+refused longname "name: a line of" "<clientConfig><emailProvider id=\"x.example\"><displayName>$(printf 'word %.0s' $(seq 40))</displayName>$SRV</emailProvider></clientConfig>"
+refused deep "nested deeper" "<clientConfig>$(printf '<a>%.0s' $(seq 20))$(printf '</a>%.0s' $(seq 20))</clientConfig>"
+head -c 1100000 /dev/zero | tr '\0' ' ' >"$T_TMP/big.xml"
+import big "$T_TMP/big.xml"
+check_eq "larger than 1 MiB: exit 1" 1 "$(cat "$T_TMP/big.rc")"
+$MAC_WRAP $MAC_BIN --import "$T_TMP/none.xml" >/dev/null 2>&1
+check "missing file: exit 1" test $? -eq 1
+$MAC_WRAP $MAC_BIN --import >/dev/null 2>&1
+check "--import without a file: usage, exit 2" test $? -eq 2
+
+finish

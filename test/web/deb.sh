@@ -1,0 +1,173 @@
+#!/bin/sh
+# test/web/deb.sh: build the Debian package from a copy of the tree (the
+# tree itself stays clean), check its contents, install it, check what it
+# installed, purge it. Installing needs root; as non-root, or with a
+# mailautoconf package installed already, only the build and the package's
+# contents are checked, and a note says so. DEB_KEEP=DIR keeps the .deb in
+# DIR; DEB_BUILD_ONLY=1 stops after the build (make deb).
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$TOP" || exit 1
+. "$TOP/test/lib.sh"
+
+W=$T_TMP
+installed=
+rm_policy=
+
+cleanup() {
+	[ -n "$installed" ] && DEBIAN_FRONTEND=noninteractive \
+	    apt-get -o DPkg::Lock::Timeout=120 purge -y -qq mailautoconf >/dev/null 2>&1
+	[ -n "$rm_policy" ] && rm -f /usr/sbin/policy-rc.d
+	rm -rf "$T_TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP PIPE
+
+for t in dpkg-buildpackage dh dpkg-parsechangelog; do
+	if ! command -v "$t" >/dev/null 2>&1; then
+		fail "$t is not installed (test/deps.sh deb)"
+		finish
+		exit
+	fi
+done
+
+# ---- build -------------------------------------------------------------
+
+# the libraries `make` links (test/deps.sh build) are Build-Depends
+bdeps=$(sed -n '/^Build-Depends:/,/^[^ ]/p' debian/control)
+for p in $(sed -n 's/^pkgs_build="\(.*\)"$/\1/p' test/deps.sh); do
+	case $p in
+	lib*-dev)
+		case $bdeps in
+		*"$p"*) ok "Build-Depends has $p" ;;
+		*) fail "Build-Depends lacks $p (test/deps.sh build needs it)" ;;
+		esac
+		;;
+	esac
+done
+
+
+# the files git knows (committed or not, ignored ones left out), else all
+mkdir "$W/src"
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	git ls-files -z -c -o --exclude-standard |
+	    xargs -0 sh -c 'for f; do [ -e "$f" ] || [ -L "$f" ] && printf "%s\0" "$f"; done' sh |
+	    xargs -0 tar cf - | tar xf - -C "$W/src"
+else
+	cp -a . "$W/src"
+fi
+if (cd "$W/src" && dpkg-buildpackage -us -uc -b) >"$W/build.log" 2>&1; then
+	ok "dpkg-buildpackage -us -uc -b"
+else
+	fail "dpkg-buildpackage -us -uc -b"
+	tail -n 30 "$W/build.log"
+fi
+version=$(dpkg-parsechangelog -l "$W/src/debian/changelog" -S Version)
+deb=$W/mailautoconf_${version}_$(dpkg --print-architecture).deb
+if [ ! -f "$deb" ]; then
+	fail "no $(basename "$deb")"
+	finish
+	exit
+fi
+[ -n "${DEB_KEEP:-}" ] && mkdir -p "$DEB_KEEP" && cp "$deb" "$DEB_KEEP/"
+if [ -n "${DEB_BUILD_ONLY:-}" ]; then
+	finish
+	exit
+fi
+
+# ---- the package --------------------------------------------------------
+
+dpkg-deb -e "$deb" "$W/control"
+check_eq "conffiles" /etc/mailautoconf/providers.ini "$(cat "$W/control/conffiles" 2>/dev/null)"
+depends=$(dpkg-deb -f "$deb" Depends)
+for lib in libfcgi libinih; do
+	case $depends in
+	*"$lib"*) ok "Depends has $lib" ;;
+	*) fail "Depends has no $lib: $depends" ;;
+	esac
+done
+
+dpkg-deb -c "$deb" | awk '{ sub(/^\./, "", $6); print $6 }' >"$W/contents"
+doc=/usr/share/doc/mailautoconf
+for f in /usr/sbin/mailautoconf /etc/mailautoconf/providers.ini \
+    /usr/share/man/man8/mailautoconf.8.gz /usr/share/man/man5/providers.ini.5.gz \
+    $doc/copyright $doc/deploy.md.gz \
+    $doc/examples/nginx-fastcgi.conf $doc/examples/nginx-fcgiwrap.conf \
+    $doc/examples/apache-cgi.conf $doc/examples/apache-proxy-fcgi.conf \
+    $doc/examples/lighttpd-cgi.conf $doc/examples/lighttpd-fastcgi.conf \
+    $doc/examples/systemd/mailautoconf.socket $doc/examples/systemd/mailautoconf.service; do
+	check "in the package: $f" grep -qxF "$f" "$W/contents"
+done
+# debhelper 13 of Debian 12 installs units in /lib, later ones in /usr/lib
+for f in mailautoconf.socket mailautoconf.service; do
+	check "in the package: /lib/systemd/system/$f" \
+	    grep -qxE "(/usr)?/lib/systemd/system/$f" "$W/contents"
+done
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "note: not root: the package is built, not installed"
+	finish
+	exit
+fi
+if dpkg-query -W -f='${Status}' mailautoconf 2>/dev/null | grep -q 'ok installed'; then
+	echo "note: a mailautoconf package is installed already: left alone, the package not installed"
+	finish
+	exit
+fi
+
+# ---- install ------------------------------------------------------------
+
+# keep the socket unit from being started here (as test/deps.sh does)
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	rm_policy=1
+fi
+installed=1
+if DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends \
+    "$deb" >"$W/install.log" 2>&1; then
+	ok "apt-get install ./$(basename "$deb")"
+else
+	fail "apt-get install ./$(basename "$deb")"
+	tail -n 20 "$W/install.log"
+fi
+
+for f in /usr/sbin/mailautoconf /etc/mailautoconf/providers.ini \
+    /lib/systemd/system/mailautoconf.socket /lib/systemd/system/mailautoconf.service; do
+	check "installed: $f" test -f "$f"
+done
+unitdir=/lib/systemd/system
+check "the socket unit is enabled" test -L /etc/systemd/system/sockets.target.wants/mailautoconf.socket
+check "the shipped providers.ini is the tree's" cmp -s providers.ini /etc/mailautoconf/providers.ini
+
+if /usr/sbin/mailautoconf --check -c /etc/mailautoconf/providers.ini >"$W/check.out" 2>&1; then
+	ok "mailautoconf --check -c /etc/mailautoconf/providers.ini"
+else
+	fail "mailautoconf --check -c /etc/mailautoconf/providers.ini:"
+	cat "$W/check.out"
+fi
+# no -c: the compiled-in path must be the conffile's
+env -i PATH=/usr/bin:/bin QUERY_STRING='emailaddress=jane.doe%40mailbox.org' \
+    /usr/sbin/mailautoconf >"$W/cgi" 2>"$W/cgi.err"
+split_response "$W/cgi"
+check "CGI answer from /etc/mailautoconf/providers.ini without -c" \
+    grep -qF '<hostname>imap.mailbox.org</hostname>' "$W/cgi.body"
+if command -v systemd-analyze >/dev/null 2>&1; then
+	out=$(systemd-analyze verify --man=no "$unitdir/mailautoconf.socket" \
+	    "$unitdir/mailautoconf.service" 2>&1)
+	check_eq "systemd-analyze verify of the installed units" "" "$out"
+fi
+
+# ---- purge --------------------------------------------------------------
+
+if DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 purge -y -qq mailautoconf >"$W/purge.log" 2>&1; then
+	ok "apt-get purge mailautoconf"
+	installed=
+else
+	fail "apt-get purge mailautoconf"
+	tail -n 20 "$W/purge.log"
+fi
+check "purged: /usr/sbin/mailautoconf" test ! -e /usr/sbin/mailautoconf
+check "purged: /etc/mailautoconf" test ! -e /etc/mailautoconf
+check "purged: unit no longer enabled" test ! -e /etc/systemd/system/sockets.target.wants/mailautoconf.socket
+
+finish

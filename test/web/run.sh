@@ -1,0 +1,451 @@
+#!/bin/sh
+# test/web/run.sh: the six web server setups of contrib/, as shipped, in
+# real servers on 127.0.0.1, driven with curl the way mail clients ask.
+#
+# Each contrib file is used byte for byte, after these replacements only
+# (docs/deploy.md says the same):
+#   /usr/sbin          -> WORK/sbin  (a copy of the binary under test)
+#   /etc/mailautoconf/ -> WORK/etc/  (a copy of ./providers.ini)
+#   /run/              -> WORK/run/  (sockets)
+#   listen 80;  *:80>  -> 127.0.0.1:PORT (and "listen [::]:80;" dropped)
+# WORK is a private directory under $TMPDIR; every server gets its own
+# configuration, pid and log files there, listens on 127.0.0.1:18081-18086
+# only, and is stopped at exit. As root the servers run their workers as
+# www-data, as Debian does. VERBOSE=1 prints every passing check too; a
+# failing setup prints its server's error log.
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$TOP" || exit 1
+. "$TOP/test/lib.sh"
+
+W=$T_TMP
+PIDFILES=""
+
+# ---- helpers ----------------------------------------------------------
+
+stop_pid() {
+	[ -n "$1" ] || return 0
+	kill -TERM "$1" 2>/dev/null || return 0
+	n=0
+	while kill -0 "$1" 2>/dev/null && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	kill -KILL "$1" 2>/dev/null
+	return 0
+}
+
+# stop everything started through a pid file, newest first
+stop_all() {
+	for pf in $PIDFILES; do
+		[ -s "$pf" ] && stop_pid "$(cat "$pf")"
+		rm -f "$pf"
+	done
+	PIDFILES=""
+}
+
+cleanup() {
+	stop_all
+	rm -rf "$T_TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP PIPE
+
+started() {
+	PIDFILES="$1 $PIDFILES"
+}
+
+# install_conf SRC DST PORT: a contrib file with the replacements above
+install_conf() {
+	sed -e "s|/usr/sbin|$W/sbin|g" \
+	    -e "s|/etc/mailautoconf/|$W/etc/|g" \
+	    -e "s|/run/|$W/run/|g" \
+	    -e "s|listen 80;|listen 127.0.0.1:$3;|" \
+	    -e '/listen \[::\]:80;/d' \
+	    -e "s|\*:80>|127.0.0.1:$3>|" "$1" >"$2"
+}
+
+# port_free PORT: nothing answers there (curl exit 7: connection refused)
+port_free() {
+	curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/" 2>/dev/null
+	[ $? -eq 7 ]
+}
+
+# wait_http PORT: until the server answers, 5 s at most
+wait_http() {
+	n=0
+	while [ $n -lt 50 ]; do
+		port_free "$1" || return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
+# wait_file FILE: until FILE exists, 5 s at most
+wait_file() {
+	n=0
+	while [ ! -e "$1" ] && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ -e "$1" ]
+}
+
+# fetch METHOD PATH HOST [CURL-ARGS...]: one request to the setup under
+# test; sets $code, leaves the headers in $R.head and the body in $R.body
+fetch() {
+	m=$1
+	p=$2
+	h=$3
+	shift 3
+	case $m in
+	GET|POST) ;;
+	HEAD) set -- -I "$@" ;;
+	*) set -- -X "$m" "$@" ;;
+	esac
+	rm -f "$R.raw" "$R.body"
+	code=$(curl -s --noproxy '*' --max-time 5 -o "$R.body" -D "$R.raw" \
+	    -w '%{http_code}' -H "Host: $h" "$@" "http://127.0.0.1:$port$p") ||
+	    code=000
+	tr -d '\r' <"$R.raw" >"$R.head" 2>/dev/null
+	touch "$R.body"
+}
+
+# want DESC STATUS [CONTENT-TYPE]
+want() {
+	check_eq "$setup: $1: status" "$2" "$code"
+	if [ -n "${3:-}" ]; then
+		check_eq "$setup: $1: Content-Type" "$3" "$(header "$R" Content-Type)"
+	fi
+}
+
+# has DESC STRING: the body holds STRING
+has() {
+	check "$setup: $1: body has $2" grep -qF -- "$2" "$R.body"
+}
+
+XML='text/xml; charset=utf-8'
+ADDR=jane.doe@mailbox.org
+QADDR=jane.doe%40mailbox.org
+
+# the autoconfig answer for mailbox.org: status, type, well-formed, servers
+autoconfig_ok() {
+	want "$1" 200 "$XML"
+	check "$setup: $1: well-formed" xml_ok "$R.body"
+	has "$1" '<hostname>imap.mailbox.org</hostname>'
+	has "$1" '<hostname>smtp.mailbox.org</hostname>'
+}
+
+# the POX answer for jane.doe@mailbox.org
+pox_ok() {
+	want "$1" 200 "$XML"
+	check "$setup: $1: well-formed" xml_ok "$R.body"
+	has "$1" 'xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a"'
+	has "$1" '<Server>imap.mailbox.org</Server>'
+	has "$1" '<Server>smtp.mailbox.org</Server>'
+}
+
+# same_as_cgi DESC PATH HOST: through the server, a GET gets what the
+# binary itself answers as CGI (status, Content-Type, body): the path
+# reaches mailautoconf and the answer comes back unchanged
+same_as_cgi() {
+	q=
+	case $2 in *\?*) q=${2#*\?} ;; esac
+	env -i PATH="$PATH" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET \
+	    REQUEST_URI="$2" QUERY_STRING="$q" HTTP_HOST="$3" \
+	    "$W/sbin/mailautoconf" -c "$W/etc/providers.ini" >"$W/cgi" 2>/dev/null
+	split_response "$W/cgi"
+	st=$(header "$W/cgi" Status)
+	st=${st%% *}
+	fetch GET "$2" "$3"
+	want "$1" "${st:-200}" "$(header "$W/cgi" Content-Type)"
+	check "$setup: $1: body as from CGI" cmp -s "$W/cgi.body" "$R.body"
+	if [ "${st:-200}" != 200 ] && [ -z "$(eval echo "\${noted_$4:-}")" ]; then
+		eval "noted_$4=1"
+		echo "note: $2 answers $st from mailautoconf itself: only its routing is checked"
+	fi
+}
+
+# Thunderbird 153's request body (spec/client-requests.md)
+cat >"$W/pox.xml" <<EOF
+<?xml version="1.0" encoding="utf-8"?>
+    <Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">
+      <Request>
+        <EMailAddress>$ADDR</EMailAddress>
+        <AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema>
+      </Request>
+    </Autodiscover>
+EOF
+sed "s/$ADDR/jane@unknown.invalid/" "$W/pox.xml" >"$W/pox-unknown.xml"
+
+# drive: every request of a setup, on $port
+drive() {
+	R=$W/$setup/r
+	fetch GET "/mail/config-v1.1.xml?emailaddress=$QADDR" autoconfig.mailbox.org
+	autoconfig_ok "GET /mail/config-v1.1.xml?emailaddress"
+	fetch GET /mail/config-v1.1.xml autoconfig.mailbox.org
+	autoconfig_ok "GET /mail/config-v1.1.xml (no query: Host)"
+	fetch GET "/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=$QADDR" mailbox.org
+	autoconfig_ok "GET /.well-known/autoconfig/mail/config-v1.1.xml?emailaddress"
+	fetch GET /.well-known/autoconfig/mail/config-v1.1.xml autoconfig.mailbox.org
+	autoconfig_ok "GET /.well-known/autoconfig/mail/config-v1.1.xml (no query)"
+	fetch GET "/v1.1/mail/config-v1.1.xml?emailaddress=$QADDR" autoconfig.mailbox.org
+	autoconfig_ok "GET /v1.1/mail/config-v1.1.xml"
+	fetch GET "/Mail/Config-v1.1.XML?emailaddress=$QADDR" autoconfig.mailbox.org
+	autoconfig_ok "GET /Mail/Config-v1.1.XML"
+	fetch HEAD "/mail/config-v1.1.xml?emailaddress=$QADDR" autoconfig.mailbox.org
+	want "HEAD /mail/config-v1.1.xml" 200 "$XML"
+	fetch POST /mail/config-v1.1.xml autoconfig.mailbox.org \
+	    -H 'Content-Type: application/x-www-form-urlencoded' \
+	    --data-binary "emailaddress=$QADDR"
+	autoconfig_ok "POST /mail/config-v1.1.xml (form)"
+
+	for p in /autodiscover/autodiscover.xml /Autodiscover/Autodiscover.xml \
+	    /AutoDiscover/AutoDiscover.xml; do
+		fetch POST "$p" autodiscover.mailbox.org \
+		    -H 'Content-Type: text/xml; charset=utf-8' --data-binary "@$W/pox.xml"
+		pox_ok "POST $p"
+		has "POST $p" "<LoginName>$ADDR</LoginName>"
+		fetch GET "$p" autodiscover.mailbox.org
+		pox_ok "GET $p (no body: Host)"
+	done
+	# Samsung mail: a chunked body, so no CONTENT_LENGTH
+	fetch POST /autodiscover/autodiscover.xml autodiscover.mailbox.org \
+	    -H 'Content-Type: text/xml' -H 'Transfer-Encoding: chunked' \
+	    --data-binary "@$W/pox.xml"
+	pox_ok "POST /autodiscover/autodiscover.xml (chunked)"
+
+	# answered by mailautoconf itself, whatever it answers
+	same_as_cgi "GET autoconfig, as CGI" "/mail/config-v1.1.xml?emailaddress=$QADDR" \
+	    autoconfig.mailbox.org ac
+	same_as_cgi "GET JSON" "/autodiscover/autodiscover.json?Email=$QADDR&Protocol=AutodiscoverV1" \
+	    autodiscover.mailbox.org json
+	same_as_cgi "GET JSON, address in path" \
+	    "/autodiscover/autodiscover.json/v1.0/$ADDR?Protocol=Autodiscoverv1&RedirectCount=1" \
+	    autodiscover.mailbox.org json
+	same_as_cgi "GET /email.mobileconfig" "/email.mobileconfig?emailaddress=$QADDR" \
+	    autoconfig.mailbox.org mobileconfig
+	same_as_cgi "GET /mobileconfig" /mobileconfig autoconfig.mailbox.org mobileconfig
+
+	fetch GET "/mail/config-v1.1.xml?emailaddress=%00" autoconfig.mailbox.org
+	want "GET ?emailaddress=%00" 400
+	fetch GET "/mail/config-v1.1.xml?emailaddress=jane%40unknown.invalid" autoconfig.unknown.invalid
+	want "GET unknown domain" 404
+	fetch POST /autodiscover/autodiscover.xml autodiscover.unknown.invalid \
+	    -H 'Content-Type: text/xml' --data-binary "@$W/pox-unknown.xml"
+	want "POST Autodiscover, unknown domain" 404
+	fetch DELETE /mail/config-v1.1.xml autoconfig.mailbox.org
+	want "DELETE /mail/config-v1.1.xml" 405
+	check "$setup: DELETE: Allow header" test -n "$(header "$R" Allow)"
+	# nothing but mailautoconf's paths is served
+	fetch GET /index.html autoconfig.mailbox.org
+	want "GET /index.html" 404
+}
+
+# run SETUP PORT START-FUNCTION: start, drive, stop; on failure print logs
+run() {
+	setup=$1
+	port=$2
+	D=$W/$setup
+	mkdir -p "$D"
+	before=$T_FAIL
+	if ! port_free "$port"; then
+		fail "$setup: port $port is in use"
+		return
+	fi
+	if $3 && wait_http "$port"; then
+		drive
+	else
+		fail "$setup: server did not start"
+	fi
+	stop_all
+	if [ "$T_FAIL" -ne "$before" ]; then
+		for f in "$D"/*error.log "$D"/mailautoconf.log "$D"/fcgiwrap.log; do
+			[ -s "$f" ] || continue
+			echo "--- $f"
+			tail -n 5 "$f"
+		done
+	fi
+}
+
+# ---- the FastCGI process and fcgiwrap, as spawn-fcgi starts them --------
+
+# spawn NAME SOCKET ARGV...: spawn-fcgi, socket usable by the web server
+spawn() {
+	name=$1
+	sock=$2
+	shift 2
+	if [ -n "$ROOT" ]; then
+		set -- -U www-data -G www-data -M 0660 -u "$RUN_USER" -g "$RUN_GROUP" -- "$@"
+	else
+		set -- -M 0600 -- "$@"
+	fi
+	spawn-fcgi -s "$sock" -P "$D/$name.pid" "$@" >>"$D/$name.log" 2>&1 &&
+	    started "$D/$name.pid" && wait_file "$sock"
+}
+
+spawn_mailautoconf() {
+	# the same command as in docs/deploy.md
+	spawn mailautoconf "$W/run/mailautoconf.sock" \
+	    "$W/sbin/mailautoconf" -c "$W/etc/providers.ini"
+}
+
+# ---- nginx --------------------------------------------------------------
+
+start_nginx() {
+	install_conf "contrib/$setup.conf" "$D/site.conf" "$port"
+	cp /etc/nginx/fastcgi_params "$D/"
+	mkdir -p "$D/tmp"
+	{
+		[ -n "$ROOT" ] && echo "user www-data www-data;"
+		cat <<-EOF
+		pid $D/nginx.pid;
+		error_log $D/error.log;
+		worker_processes 1;
+		events { worker_connections 64; }
+		http {
+			access_log $D/access.log;
+			client_body_temp_path $D/tmp/body;
+			fastcgi_temp_path $D/tmp/fastcgi;
+			proxy_temp_path $D/tmp/proxy;
+			uwsgi_temp_path $D/tmp/uwsgi;
+			scgi_temp_path $D/tmp/scgi;
+			include $D/site.conf;
+		}
+		EOF
+	} >"$D/nginx.conf"
+	nginx -q -t -p "$D" -e "$D/error.log" -c "$D/nginx.conf" >>"$D/error.log" 2>&1 &&
+	    nginx -p "$D" -e "$D/error.log" -c "$D/nginx.conf" >>"$D/error.log" 2>&1 &&
+	    started "$D/nginx.pid"
+}
+
+start_nginx_fastcgi() {
+	spawn_mailautoconf && start_nginx
+}
+
+start_nginx_fcgiwrap() {
+	# Debian's fcgiwrap.socket listens on /run/fcgiwrap.socket; fcgiwrap
+	# -f sends the program's stderr to nginx's error log
+	spawn fcgiwrap "$W/run/fcgiwrap.socket" /usr/sbin/fcgiwrap -f && start_nginx
+}
+
+# ---- Apache -------------------------------------------------------------
+
+# start_apache MODULE...: Debian's defaults that matter, and the site
+start_apache() {
+	install_conf "contrib/$setup.conf" "$D/site.conf" "$port"
+	mkdir -p "$D/run"
+	{
+		cat <<-EOF
+		DefaultRuntimeDir $D/run
+		PidFile $D/apache2.pid
+		ScriptSock $D/run/cgid.sock
+		ErrorLog $D/error.log
+		LogLevel warn
+		Listen 127.0.0.1:$port
+		ServerName 127.0.0.1
+		LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+		LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+		LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so
+		LoadModule env_module /usr/lib/apache2/modules/mod_env.so
+		EOF
+		for m in "$@"; do
+			echo "LoadModule ${m}_module /usr/lib/apache2/modules/mod_$m.so"
+		done
+		[ -n "$ROOT" ] && printf 'User www-data\nGroup www-data\n'
+		cat <<-EOF
+		DocumentRoot $W/www
+		<Directory />
+			AllowOverride None
+			Require all denied
+		</Directory>
+		<Directory $W/www>
+			Require all granted
+		</Directory>
+		Include $D/site.conf
+		EOF
+	} >"$D/apache2.conf"
+	# ScriptSock is mod_cgid's only
+	case " $* " in *" cgid "*) ;; *) sed -i '/^ScriptSock/d' "$D/apache2.conf" ;; esac
+	apache2 -t -f "$D/apache2.conf" >>"$D/error.log" 2>&1 &&
+	    apache2 -f "$D/apache2.conf" -k start >>"$D/error.log" 2>&1 &&
+	    wait_file "$D/apache2.pid" && started "$D/apache2.pid"
+}
+
+start_apache_cgi() {
+	start_apache cgid
+}
+
+start_apache_proxy_fcgi() {
+	spawn_mailautoconf && start_apache proxy proxy_fcgi
+}
+
+# ---- lighttpd -----------------------------------------------------------
+
+start_lighttpd() {
+	install_conf "contrib/$setup.conf" "$D/site.conf" "$port"
+	{
+		cat <<-EOF
+		server.modules = ( "mod_indexfile", "mod_access", "mod_alias", "mod_redirect" )
+		server.document-root = "$W/www"
+		server.errorlog = "$D/error.log"
+		server.pid-file = "$D/lighttpd.pid"
+		server.bind = "127.0.0.1"
+		server.port = $port
+		EOF
+		[ -n "$ROOT" ] && printf 'server.username = "www-data"\nserver.groupname = "www-data"\n'
+		echo "include \"$D/site.conf\""
+	} >"$D/lighttpd.conf"
+	# lighttpd opens its log after dropping privileges
+	: >"$D/error.log"
+	[ -n "$ROOT" ] && chown www-data "$D/error.log"
+	lighttpd -tt -f "$D/lighttpd.conf" >>"$D/error.log" 2>&1 &&
+	    lighttpd -f "$D/lighttpd.conf" >>"$D/error.log" 2>&1 &&
+	    wait_file "$D/lighttpd.pid" && started "$D/lighttpd.pid"
+}
+
+start_lighttpd_cgi() {
+	start_lighttpd
+}
+
+start_lighttpd_fastcgi() {
+	start_lighttpd
+}
+
+# ---- main ---------------------------------------------------------------
+
+for t in curl xmllint nginx apache2 lighttpd spawn-fcgi /usr/sbin/fcgiwrap; do
+	if ! command -v "$t" >/dev/null 2>&1; then
+		fail "$t is not installed (test/deps.sh web)"
+		finish
+		exit
+	fi
+done
+if [ ! -x "$MAC_BIN" ] || [ ! -f providers.ini ]; then
+	fail "$MAC_BIN or providers.ini missing: run make first"
+	finish
+	exit
+fi
+
+ROOT=
+RUN_USER=nobody
+RUN_GROUP=nogroup
+[ "$(id -u)" -eq 0 ] && ROOT=1
+
+# WORK must be readable by the servers' unprivileged workers
+chmod 755 "$W"
+mkdir -p "$W/sbin" "$W/etc" "$W/run/lighttpd" "$W/www"
+cp "$MAC_BIN" "$W/sbin/mailautoconf"
+cp providers.ini "$W/etc/providers.ini"
+chmod 755 "$W/sbin/mailautoconf" "$W/sbin" "$W/etc" "$W/run" "$W/www"
+chmod 644 "$W/etc/providers.ini"
+[ -n "$ROOT" ] && chown www-data:www-data "$W/run/lighttpd"
+
+run nginx-fastcgi 18081 start_nginx_fastcgi
+run nginx-fcgiwrap 18082 start_nginx_fcgiwrap
+run apache-cgi 18083 start_apache_cgi
+run apache-proxy-fcgi 18084 start_apache_proxy_fcgi
+run lighttpd-cgi 18085 start_lighttpd_cgi
+run lighttpd-fastcgi 18086 start_lighttpd_fastcgi
+
+finish
