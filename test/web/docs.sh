@@ -2,7 +2,9 @@
 # test/web/docs.sh: docs/deploy.md shows the files of contrib/ as they are.
 # A fenced code block whose info string names a file after the language
 # (```nginx contrib/nginx-fastcgi.conf) must equal that file byte for byte,
-# and every file of contrib/ must be shown in such a block.
+# and every file of contrib/ must be shown in such a block. The blocks
+# labelled example:dns and output:dns are a providers.ini and what
+# `mailautoconf --dns example.com` prints for it.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 1
 . "$TOP/test/lib.sh"
@@ -12,7 +14,22 @@ W=$T_TMP
 
 if [ ! -f "$DOC" ]; then
 	fail "$DOC is missing"
-	finish
+	ex=$(awk '$2 == "example:dns" { print $1 }' "$W/labels")
+out=$(awk '$2 == "output:dns" { print $1 }' "$W/labels")
+if [ -z "$ex" ] || [ -z "$out" ]; then
+	fail "$DOC: no blocks labelled example:dns and output:dns"
+elif [ ! -x "$MAC_BIN" ]; then
+	echo "note: no $MAC_BIN: the --dns example of $DOC not run"
+elif $MAC_BIN -c "$W/block.$ex" --dns example.com >"$W/dns" 2>"$W/dns.err" &&
+    cmp -s "$W/dns" "$W/block.$out"; then
+	ok "$DOC: mailautoconf --dns prints what the docs show"
+else
+	fail "$DOC: mailautoconf --dns prints otherwise:"
+	diff -u "$W/block.$out" "$W/dns" | sed -n '3,12p'
+	cat "$W/dns.err"
+fi
+
+finish
 	exit
 fi
 
@@ -32,6 +49,9 @@ awk -v dir="$W" '
 touch "$W/labels"
 
 while read -r n path line; do
+	case $path in
+	example:* | output:*) continue ;;
+	esac
 	if [ ! -f "$path" ]; then
 		fail "$DOC:$line: labelled with $path, which does not exist"
 	elif cmp -s "$path" "$W/block.$n"; then
@@ -49,5 +69,20 @@ for f in $(find contrib -type f | sort); do
 		fail "$f is not shown in $DOC (a block labelled \`\`\`LANG $f)"
 	fi
 done
+
+ex=$(awk '$2 == "example:dns" { print $1 }' "$W/labels")
+out=$(awk '$2 == "output:dns" { print $1 }' "$W/labels")
+if [ -z "$ex" ] || [ -z "$out" ]; then
+	fail "$DOC: no blocks labelled example:dns and output:dns"
+elif [ ! -x "$MAC_BIN" ]; then
+	echo "note: no $MAC_BIN: the --dns example of $DOC not run"
+elif $MAC_BIN -c "$W/block.$ex" --dns example.com >"$W/dns" 2>"$W/dns.err" &&
+    cmp -s "$W/dns" "$W/block.$out"; then
+	ok "$DOC: mailautoconf --dns prints what the docs show"
+else
+	fail "$DOC: mailautoconf --dns prints otherwise:"
+	diff -u "$W/block.$out" "$W/dns" | sed -n '3,12p'
+	cat "$W/dns.err"
+fi
 
 finish

@@ -160,13 +160,19 @@ same_as_cgi() {
 	fetch GET "$2" "$3"
 	want "$1" "${st:-200}" "$(header "$W/cgi" Content-Type)"
 	check "$setup: $1: body as from CGI" cmp -s "$W/cgi.body" "$R.body"
+	# every header but the framing ones arrives unchanged
+	grep -v -i -e '^status:' -e '^content-length:' "$W/cgi.head" >"$W/cgi.keep"
+	while IFS= read -r line; do
+		check_eq "$setup: $1: header ${line%%:*}" "${line#*: }" \
+		    "$(header "$R" "${line%%:*}")"
+	done <"$W/cgi.keep"
 	if [ "${st:-200}" != 200 ] && [ -z "$(eval echo "\${noted_$4:-}")" ]; then
 		eval "noted_$4=1"
 		echo "note: $2 answers $st from mailautoconf itself: only its routing is checked"
 	fi
 }
 
-# Thunderbird 153's request body (spec/client-requests.md)
+# Thunderbird 153's request body, as captured
 cat >"$W/pox.xml" <<EOF
 <?xml version="1.0" encoding="utf-8"?>
     <Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">
@@ -223,8 +229,11 @@ drive() {
 	same_as_cgi "GET JSON, address in path" \
 	    "/autodiscover/autodiscover.json/v1.0/$ADDR?Protocol=Autodiscoverv1&RedirectCount=1" \
 	    autodiscover.mailbox.org json
+	[ "$code" = 200 ] && has "GET JSON, address in path" \
+	    '"Url":"https://autodiscover.mailbox.org/Autodiscover/Autodiscover.xml"'
 	same_as_cgi "GET /email.mobileconfig" "/email.mobileconfig?emailaddress=$QADDR" \
 	    autoconfig.mailbox.org mobileconfig
+	[ "$code" = 200 ] && has "GET /email.mobileconfig" '<string>imap.mailbox.org</string>'
 	same_as_cgi "GET /mobileconfig" /mobileconfig autoconfig.mailbox.org mobileconfig
 
 	fetch GET "/mail/config-v1.1.xml?emailaddress=%00" autoconfig.mailbox.org
