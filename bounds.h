@@ -79,5 +79,7 @@
 #define IMPORT_TEXTS	32
 /* --import: continued values are wrapped at this width, for people */
 #define IMPORT_WRAP	100
+/* mobileconfig.sign_*: a certificate chain or key is a few KiB of PEM. */
+#define MC_PEM_MAX	(1024 * 1024)
 
 #endif

@@ -192,10 +192,6 @@ http_respond(const struct config *cf, struct request *r, struct response *rs)
 		if (!r->has_addr)
 			age = cf->cache_max_age;
 		break;
-	default:
-		r->why = "endpoint not built in";
-		http_error(rs, r, 404);
-		return;
 	}
 done:
 	if (o.err) {

@@ -576,7 +576,6 @@ imp_end(void *u, const XML_Char *name)
 	int		 arg;
 	const char	*t;
 
-	(void)name;
 	if (m->depth == 0)
 		return;
 	id = m->stack[--m->depth];

@@ -292,6 +292,8 @@ enum sb_mode {
 	SB_CGI, SB_FASTCGI, SB_SUPERVISOR
 };
 
+extern const bool sb_built;	/* false: built with SANDBOX=0 or a sanitizer */
+
 int	 sb_privileges(const char *, bool);
 int	 sb_enter(enum sb_mode, const char *);
 

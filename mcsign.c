@@ -15,6 +15,8 @@
  * allow it).  Signing a request allocates inside OpenSSL; that is the one
  * exception to "no allocation per request", and only for signed profiles.
  */
+#include <sys/stat.h>
+
 #include <limits.h>
 #include <string.h>
 
@@ -57,6 +59,24 @@ ssl_error(char *err, size_t errlen, const char *what)
 	snprintf(err, errlen, "%s: %s", what, msg);
 }
 
+/*
+ * A PEM file is a small regular file: not a FIFO, a device or /dev/zero,
+ * which would block or never end the load.
+ */
+static bool
+pem_file(const char *file, const char *what, char *err, size_t errlen)
+{
+	struct stat	st;
+
+	if (stat(file, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > MC_PEM_MAX) {
+		snprintf(err, errlen, "the %s file is not a regular file of at "
+		    "most %d bytes", what, MC_PEM_MAX);
+		return false;
+	}
+	return true;
+}
+
 /* The first certificate is the signer's; the rest are its chain. */
 static bool
 load_certs(struct mc_signer *s, const char *file, char *err, size_t errlen)
@@ -64,6 +84,8 @@ load_certs(struct mc_signer *s, const char *file, char *err, size_t errlen)
 	BIO	*b;
 	X509	*x;
 
+	if (!pem_file(file, "certificate", err, errlen))
+		return false;
 	if ((b = BIO_new_file(file, "r")) == NULL) {
 		ssl_error(err, errlen, "cannot open the certificate file");
 		return false;
@@ -96,6 +118,8 @@ load_key(struct mc_signer *s, const char *file, char *err, size_t errlen)
 {
 	BIO	*b;
 
+	if (!pem_file(file, "key", err, errlen))
+		return false;
 	if ((b = BIO_new_file(file, "r")) == NULL) {
 		ssl_error(err, errlen, "cannot open the key file");
 		return false;

@@ -860,6 +860,7 @@ static bool
 add_domains(struct loader *l, struct pbuild *b, int line, const char *s)
 {
 	struct provider	*p = b->p;
+	size_t		 had = p->ndomains;
 
 	while (*s != '\0') {
 		char		 d[DOMAIN_MAX + 1];
@@ -881,6 +882,11 @@ add_domains(struct loader *l, struct pbuild *b, int line, const char *s)
 			return false;
 		p->domains = nd;
 		s += n;
+	}
+	/* "domains = ," or a section [,] would serve no domain at all */
+	if (p->ndomains == had) {
+		ERR(l, line, "no domain in the list");
+		return false;
 	}
 	return true;
 }

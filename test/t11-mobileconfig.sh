@@ -314,6 +314,7 @@ badconf missing "$(printf 'mobileconfig.sign_cert = none.crt\nmobileconfig.sign_
 badconf notpem "$(printf 'mobileconfig.sign_cert = rsa.key\nmobileconfig.sign_key = rsa.key')" 1
 $O pkey -in "$S/rsa.key" -aes128 -passout pass:x -out "$S/enc.key" 2>/dev/null
 badconf encrypted "$(printf 'mobileconfig.sign_cert = rsa.crt\nmobileconfig.sign_key = enc.key')" 1
+badconf device "$(printf 'mobileconfig.sign_cert = /dev/zero\nmobileconfig.sign_key = rsa.key')" 1
 badconf twice "$(printf 'mobileconfig.sign_cert = rsa.crt\nmobileconfig.sign_key = rsa.key\nmobileconfig.sign_key = rsa.key')" 3
 
 finish
