@@ -17,16 +17,99 @@
  */
 #include <sys/stat.h>
 
+#include <dlfcn.h>
 #include <limits.h>
 #include <string.h>
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
+#include <openssl/opensslv.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "mailautoconf.h"
+
+/*
+ * libcrypto is opened when a config asks for signing, not linked: linked,
+ * the dynamic loader spends about 3.8 million instructions relocating it
+ * at every start, twenty times what a whole CGI request costs us
+ * (callgrind), for a feature most sites never turn on.
+ */
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+#define LIBCRYPTO	"libcrypto.so." STR(OPENSSL_VERSION_MAJOR)
+
+static struct {
+	void		*dl;
+	BIO		*(*BIO_new_file)(const char *, const char *);
+	BIO		*(*BIO_new_mem_buf)(const void *, int);
+	int		 (*BIO_free)(BIO *);
+	X509		*(*PEM_read_bio_X509)(BIO *, X509 **, pem_password_cb *,
+			    void *);
+	EVP_PKEY	*(*PEM_read_bio_PrivateKey)(BIO *, EVP_PKEY **,
+			    pem_password_cb *, void *);
+	void		 (*X509_free)(X509 *);
+	int		 (*X509_check_private_key)(const X509 *,
+			    const EVP_PKEY *);
+	void		 (*EVP_PKEY_free)(EVP_PKEY *);
+	OPENSSL_STACK	*(*OPENSSL_sk_new_null)(void);
+	int		 (*OPENSSL_sk_push)(OPENSSL_STACK *, const void *);
+	void		 (*OPENSSL_sk_pop_free)(OPENSSL_STACK *,
+			    void (*)(void *));
+	CMS_ContentInfo	*(*CMS_sign)(X509 *, EVP_PKEY *, STACK_OF(X509) *,
+			    BIO *, unsigned int);
+	void		 (*CMS_ContentInfo_free)(CMS_ContentInfo *);
+	int		 (*i2d_CMS_ContentInfo)(const CMS_ContentInfo *,
+			    unsigned char **);
+	unsigned long	 (*ERR_get_error)(void);
+	void		 (*ERR_error_string_n)(unsigned long, char *, size_t);
+	void		 (*ERR_clear_error)(void);
+} ssl;
+
+static const struct {
+	const char	*name;
+	size_t		 off;
+} ssl_syms[] = {
+#define SYM(n)	{ #n, offsetof(__typeof__(ssl), n) }
+	SYM(BIO_new_file), SYM(BIO_new_mem_buf), SYM(BIO_free),
+	SYM(PEM_read_bio_X509), SYM(PEM_read_bio_PrivateKey),
+	SYM(X509_free), SYM(X509_check_private_key), SYM(EVP_PKEY_free),
+	SYM(OPENSSL_sk_new_null), SYM(OPENSSL_sk_push),
+	SYM(OPENSSL_sk_pop_free), SYM(CMS_sign), SYM(CMS_ContentInfo_free),
+	SYM(i2d_CMS_ContentInfo), SYM(ERR_get_error),
+	SYM(ERR_error_string_n), SYM(ERR_clear_error),
+#undef SYM
+};
+
+/* Open libcrypto once; it stays open for the life of the process. */
+static bool
+ssl_open(char *err, size_t errlen)
+{
+	size_t		 i;
+	void		*p;
+	const char	*e;
+
+	if (ssl.dl != NULL)
+		return true;
+	if ((ssl.dl = dlopen(LIBCRYPTO, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		e = dlerror();
+		snprintf(err, errlen, "signing needs %s: %s", LIBCRYPTO,
+		    e != NULL ? e : "cannot load it");
+		return false;
+	}
+	for (i = 0; i < sizeof(ssl_syms) / sizeof(ssl_syms[0]); i++) {
+		if ((p = dlsym(ssl.dl, ssl_syms[i].name)) == NULL) {
+			snprintf(err, errlen, "%s has no %s", LIBCRYPTO,
+			    ssl_syms[i].name);
+			dlclose(ssl.dl);
+			ssl.dl = NULL;
+			return false;
+		}
+		memcpy((char *)&ssl + ssl_syms[i].off, &p, sizeof(p));
+	}
+	return true;
+}
 
 struct mc_signer {
 	X509		*cert;
@@ -49,13 +132,13 @@ static void
 ssl_error(char *err, size_t errlen, const char *what)
 {
 	char		 msg[160];
-	unsigned long	 e = ERR_get_error();
+	unsigned long	 e = ssl.ERR_get_error();
 
 	if (e == 0)
 		mac_strlcpy(msg, "no details", sizeof(msg));
 	else
-		ERR_error_string_n(e, msg, sizeof(msg));
-	ERR_clear_error();
+		ssl.ERR_error_string_n(e, msg, sizeof(msg));
+	ssl.ERR_clear_error();
 	snprintf(err, errlen, "%s: %s", what, msg);
 }
 
@@ -86,30 +169,30 @@ load_certs(struct mc_signer *s, const char *file, char *err, size_t errlen)
 
 	if (!pem_file(file, "certificate", err, errlen))
 		return false;
-	if ((b = BIO_new_file(file, "r")) == NULL) {
+	if ((b = ssl.BIO_new_file(file, "r")) == NULL) {
 		ssl_error(err, errlen, "cannot open the certificate file");
 		return false;
 	}
-	s->cert = PEM_read_bio_X509(b, NULL, no_passphrase, NULL);
+	s->cert = ssl.PEM_read_bio_X509(b, NULL, no_passphrase, NULL);
 	if (s->cert == NULL) {
-		BIO_free(b);
+		ssl.BIO_free(b);
 		ssl_error(err, errlen, "no PEM certificate");
 		return false;
 	}
-	if ((s->chain = sk_X509_new_null()) == NULL) {
-		BIO_free(b);
+	if ((s->chain = (STACK_OF(X509) *)ssl.OPENSSL_sk_new_null()) == NULL) {
+		ssl.BIO_free(b);
 		ssl_error(err, errlen, "out of memory");
 		return false;
 	}
-	while ((x = PEM_read_bio_X509(b, NULL, no_passphrase, NULL)) != NULL)
-		if (!sk_X509_push(s->chain, x)) {
-			X509_free(x);
-			BIO_free(b);
+	while ((x = ssl.PEM_read_bio_X509(b, NULL, no_passphrase, NULL)) != NULL)
+		if (!ssl.OPENSSL_sk_push((OPENSSL_STACK *)s->chain, x)) {
+			ssl.X509_free(x);
+			ssl.BIO_free(b);
 			ssl_error(err, errlen, "out of memory");
 			return false;
 		}
-	ERR_clear_error();	/* the end of the file reads as an error */
-	BIO_free(b);
+	ssl.ERR_clear_error();	/* the end of the file reads as an error */
+	ssl.BIO_free(b);
 	return true;
 }
 
@@ -120,17 +203,17 @@ load_key(struct mc_signer *s, const char *file, char *err, size_t errlen)
 
 	if (!pem_file(file, "key", err, errlen))
 		return false;
-	if ((b = BIO_new_file(file, "r")) == NULL) {
+	if ((b = ssl.BIO_new_file(file, "r")) == NULL) {
 		ssl_error(err, errlen, "cannot open the key file");
 		return false;
 	}
-	s->key = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL);
-	BIO_free(b);
+	s->key = ssl.PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL);
+	ssl.BIO_free(b);
 	if (s->key == NULL) {
 		ssl_error(err, errlen, "no unencrypted PEM private key");
 		return false;
 	}
-	if (X509_check_private_key(s->cert, s->key) != 1) {
+	if (ssl.X509_check_private_key(s->cert, s->key) != 1) {
 		ssl_error(err, errlen, "the key does not match the certificate");
 		return false;
 	}
@@ -144,6 +227,8 @@ mc_sign_load(const char *cert, const char *key, char *err, size_t errlen)
 	char			 buf[8192];
 	struct out		 o;
 
+	if (!ssl_open(err, errlen))
+		return NULL;
 	if ((s = mac_alloc(sizeof(*s))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -166,9 +251,11 @@ mc_sign_free(struct mc_signer *s)
 {
 	if (s == NULL)
 		return;
-	X509_free(s->cert);
-	EVP_PKEY_free(s->key);
-	sk_X509_pop_free(s->chain, X509_free);
+	ssl.X509_free(s->cert);
+	ssl.EVP_PKEY_free(s->key);
+	if (s->chain != NULL)
+		ssl.OPENSSL_sk_pop_free((OPENSSL_STACK *)s->chain,
+		    (void (*)(void *))ssl.X509_free);
 	mac_free(s);
 }
 
@@ -187,14 +274,14 @@ mc_sign(const struct mc_signer *s, const char *data, size_t n, struct out *o,
 	unsigned char	*p;
 	int		 len, rc = -1;
 
-	if (n > INT_MAX || (in = BIO_new_mem_buf(data, (int)n)) == NULL)
+	if (n > INT_MAX || (in = ssl.BIO_new_mem_buf(data, (int)n)) == NULL)
 		return -1;
-	cms = CMS_sign(s->cert, s->key, s->chain, in,
+	cms = ssl.CMS_sign(s->cert, s->key, s->chain, in,
 	    CMS_BINARY | CMS_NOSMIMECAP);
-	BIO_free(in);
+	ssl.BIO_free(in);
 	if (cms == NULL)
 		goto done;
-	if ((len = i2d_CMS_ContentInfo(cms, NULL)) <= 0)
+	if ((len = ssl.i2d_CMS_ContentInfo(cms, NULL)) <= 0)
 		goto done;
 	if ((size_t)len > o->cap - o->len) {
 		o->err = true;
@@ -202,14 +289,14 @@ mc_sign(const struct mc_signer *s, const char *data, size_t n, struct out *o,
 		goto done;
 	}
 	p = (unsigned char *)o->buf + o->len;
-	if (i2d_CMS_ContentInfo(cms, &p) != len)
+	if (ssl.i2d_CMS_ContentInfo(cms, &p) != len)
 		goto done;
 	o->len += (size_t)len;
 	rc = 0;
 done:
-	CMS_ContentInfo_free(cms);
+	ssl.CMS_ContentInfo_free(cms);
 	if (rc != 0 && err != NULL)
 		ssl_error(err, errlen, "cannot sign");
-	ERR_clear_error();
+	ssl.ERR_clear_error();
 	return rc;
 }
