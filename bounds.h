@@ -82,4 +82,15 @@
 /* mobileconfig.sign_*: a certificate chain or key is a few KiB of PEM. */
 #define MC_PEM_MAX	(1024 * 1024)
 
+/*
+ * FastCGI (fcgi.c).  Connections one process holds at once: nginx keeps
+ * a few per worker (upstream keepalive), a slot costs ~100 KiB once used.
+ * Parameters: nginx sends about 1 KiB; a query is at most 4 KiB and the
+ * rest are headers.  A request begun and not finished in 30 s is dropped.
+ */
+#define FCGI_CONNS_MAX	256
+#define PARAMS_MAX	16384
+#define FCGI_ENV_MAX	64
+#define FCGI_TIMEOUT	30
+
 #endif

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -302,6 +303,28 @@ int	 sb_enter(enum sb_mode, const char *);
 typedef struct config *(*pf_reload)(struct config *, const char *);
 
 int	 pf_supervise(int, struct config **, const char *, pf_reload);
+
+/* ---- fcgi.c: the FastCGI responder ----------------------------------- */
+
+/*
+ * handle(arg, ctx, params_over, &head, &hlen, &body, &blen) answers one
+ * request whose parameters and body fcgi_param/fcgi_read give from ctx;
+ * tick(arg) runs after every wake-up of the loop.
+ */
+struct fcgi_hooks {
+	void	(*handle)(void *, void *, bool, const char **, size_t *,
+		    const char **, size_t *);
+	void	(*tick)(void *);
+	void	*arg;
+};
+
+int		 fcgi_serve(int, const struct fcgi_hooks *,
+		    volatile sig_atomic_t *);
+int		 fcgi_listen(const char *);
+bool		 fcgi_is_listener(int);
+const char	*fcgi_param(void *, const char *);
+size_t		 fcgi_read(void *, char *, size_t);
+void		 fcgi_log(void *, const char *);
 
 /* ---- dns.c: --dns --------------------------------------------------- */
 

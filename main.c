@@ -18,8 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <fcgiapp.h>
-
 #include "mailautoconf.h"
 
 #ifndef SYSCONFDIR
@@ -215,26 +213,7 @@ run_cgi(const char *file)
 
 /* ---- FastCGI --------------------------------------------------------- */
 
-static const char *
-fcgi_get(void *ctx, const char *name)
-{
-	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
-}
-
-static size_t
-fcgi_read(void *ctx, char *buf, size_t n)
-{
-	int	r = FCGX_GetStr(buf, (int)n, ((FCGX_Request *)ctx)->in);
-
-	return r < 0 ? 0 : (size_t)r;
-}
-
-/* to the web server's error log, through the FastCGI stderr stream */
-static void
-fcgi_log(void *ctx, const char *line)
-{
-	FCGX_PutS(line, ((FCGX_Request *)ctx)->err);
-}
+static volatile sig_atomic_t stop_pending;
 
 static void
 on_hup(int sig)
@@ -243,35 +222,28 @@ on_hup(int sig)
 	reload_pending = 1;
 }
 
-/*
- * SIGTERM and SIGINT are blocked while a request is served, so when this
- * runs no request is in flight: leave at once.
- */
+/* The loop answers whole requests between wake-ups: stop after this one. */
 static void
 on_term(int sig)
 {
 	(void)sig;
-	_exit(0);
+	stop_pending = 1;
 }
 
 static void
-signals(sigset_t *during)
+signals(void)
 {
 	struct sigaction	sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_hup;		/* no SA_RESTART: accept() wakes up */
+	sa.sa_handler = on_hup;		/* no SA_RESTART: epoll_wait wakes up */
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
-	sigemptyset(during);
-	sigaddset(during, SIGHUP);
-	sigaddset(during, SIGTERM);
-	sigaddset(during, SIGINT);
 }
 
 static struct config *
@@ -291,58 +263,72 @@ reload(struct config *cf, const char *file)
 	return n;
 }
 
+/* What the FastCGI loop needs of us. */
+struct fcgi_state {
+	struct config	*cf;
+	const char	*file;
+};
+
+static void
+fcgi_handle(void *arg, void *ctx, bool params_over, const char **head,
+    size_t *hl, const char **body, size_t *bl)
+{
+	struct fcgi_state	*fs = arg;
+	struct io		 io = { fcgi_param, ctx, fcgi_read, fcgi_log };
+
+	if (params_over) {
+		/* logged by fcgi.c; the request itself was not read */
+		req.method = M_GET;
+		req.ep = EP_AUTOCONFIG;
+		http_error(&resp, &req, 400);
+		resp.send_body = true;
+	} else
+		serve(fs->cf, &io);
+	*head = resp.head;
+	*hl = resp.hlen;
+	*body = resp.body;
+	*bl = resp.send_body ? resp.blen : 0;
+}
+
+static void
+fcgi_tick(void *arg)
+{
+	struct fcgi_state	*fs = arg;
+
+	if (reload_pending)
+		fs->cf = reload(fs->cf, fs->file);
+}
+
 static int
 run_fcgi(int fd, const char *file)
 {
-	struct config	*cf;
-	FCGX_Request	 fr;
-	sigset_t	 during;
-	struct io	 io = { fcgi_get, &fr, fcgi_read, fcgi_log };
+	struct fcgi_state	 fs = { NULL, file };
+	struct fcgi_hooks	 h = { fcgi_handle, fcgi_tick, &fs };
+	int			 rc;
 
-	if ((cf = load(file, false)) == NULL)
+	if ((fs.cf = load(file, false)) == NULL)
 		return 1;
-	if (FCGX_Init() != 0 ||
-	    FCGX_InitRequest(&fr, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
-		fprintf(stderr, "mailautoconf: cannot set up FastCGI\n");
-		return 1;
-	}
 	if (sb_privileges(opt_user, true) != 0) {
-		prov_free(cf);
+		prov_free(fs.cf);
 		return 1;
 	}
 	if (opt_workers > 1) {
-		int w = pf_supervise((int)opt_workers, &cf, file, reload);
+		int w = pf_supervise((int)opt_workers, &fs.cf, file, reload);
 
 		if (w != 0) {
-			prov_free(cf);
+			prov_free(fs.cf);
 			return w < 0;
 		}
 	}
-	signals(&during);
+	signals();
 	if (sb_enter(SB_FASTCGI, file) != 0) {
-		prov_free(cf);
+		prov_free(fs.cf);
 		return 1;
 	}
-	for (;;) {
-		if (reload_pending)
-			cf = reload(cf, file);
-		if (FCGX_Accept_r(&fr) < 0) {
-			if (errno == EINTR || reload_pending)
-				continue;
-			fprintf(stderr, "mailautoconf: accept: %s\n",
-			    strerror(errno));
-			break;
-		}
-		sigprocmask(SIG_BLOCK, &during, NULL);
-		serve(cf, &io);
-		FCGX_PutStr(resp.head, (int)resp.hlen, fr.out);
-		if (resp.send_body)
-			FCGX_PutStr(resp.body, (int)resp.blen, fr.out);
-		FCGX_Finish_r(&fr);
-		sigprocmask(SIG_UNBLOCK, &during, NULL);
-	}
-	prov_free(cf);
-	return 1;
+	if ((rc = fcgi_serve(fd, &h, &stop_pending)) != 0)
+		fprintf(stderr, "mailautoconf: FastCGI: %s\n", strerror(errno));
+	prov_free(fs.cf);
+	return rc != 0;
 }
 
 /* systemd socket activation: LISTEN_PID is us, LISTEN_FDS >= 1, fd 3. */
@@ -492,23 +478,17 @@ main(int argc, char *argv[])
 	if (dns)
 		return run_dns(file, dns_only);
 	if (listen_addr != NULL) {
-		/* a stale socket file from an earlier run would block bind() */
-		struct stat st;
-
-		if (listen_addr[0] == '/' && stat(listen_addr, &st) == 0 &&
-		    S_ISSOCK(st.st_mode))
-			unlink(listen_addr);
-		if ((fd = FCGX_OpenSocket(listen_addr, 128)) < 0) {
-			fprintf(stderr, "mailautoconf: cannot listen on %s\n",
-			    listen_addr);
+		if ((fd = fcgi_listen(listen_addr)) < 0) {
+			fprintf(stderr, "mailautoconf: cannot listen on %s: %s\n",
+			    listen_addr, strerror(errno));
 			return 1;
 		}
 		return run_fcgi(fd, file);
 	}
 	if ((fd = systemd_fd()) >= 0)
 		return run_fcgi(fd, file);
-	if (!FCGX_IsCGI())
-		return run_fcgi(0, file);
+	if (fcgi_is_listener(STDIN_FILENO))
+		return run_fcgi(STDIN_FILENO, file);
 	return run_cgi(file);
 bad:
 	usage(stderr);
