@@ -204,6 +204,8 @@ fcgi_read(void *ctx, char *buf, size_t n)
 
 	if (k > n)
 		k = n;
+	if (k == 0)
+		return 0;
 	memcpy(buf, c->body + c->bread, k);
 	c->bread += k;
 	return k;
@@ -355,7 +357,9 @@ rec_stdin(struct fconn *c, const unsigned char *p, size_t len)
 	room = BODY_MAX + 1 - c->blen;
 	if (len > room)
 		len = room;
-	if (len > 0 && c->bcap < c->blen + len) {
+	if (len == 0)
+		return true;
+	if (c->bcap < c->blen + len) {
 		size_t	 nc = c->bcap == 0 ? 4096 : c->bcap;
 		char	*nb;
 
@@ -625,6 +629,43 @@ fcgi_serve(int lfd, const struct fcgi_hooks *h, volatile sig_atomic_t *stop)
 		}
 	}
 	return 0;
+}
+
+/* ---- for the fuzzer ----------------------------------------------------- */
+
+/*
+ * Feed n bytes to a fresh connection as if they came from the socket, in
+ * reads of at most `step' bytes; answers go to fd out, which is closed
+ * at the end.  The parser is the one the loop runs: conn_records(),
+ * record() and respond().
+ */
+void
+fcgi_feed(const unsigned char *p, size_t n, size_t step, int out,
+    const struct fcgi_hooks *h)
+{
+	struct fconn	*c;
+	size_t		 k;
+
+	if ((c = slot()) == NULL)
+		return;
+	c->fd = out;
+	c->inlen = 0;
+	conn_reset(c);
+	while (n > 0 && c->state != C_FREE && c->state != C_WRITE) {
+		k = REC_MAX - c->inlen;
+		if (k > step)
+			k = step;
+		if (k > n)
+			k = n;
+		memcpy(c->in + c->inlen, p, k);
+		c->inlen += k;
+		p += k;
+		n -= k;
+		conn_records(c, h);
+	}
+	/* as if the peer hung up: out is closed, the slot free again */
+	if (c->state != C_FREE)
+		conn_close(c);
 }
 
 /* ---- sockets ------------------------------------------------------------ */

@@ -325,6 +325,8 @@ bool		 fcgi_is_listener(int);
 const char	*fcgi_param(void *, const char *);
 size_t		 fcgi_read(void *, char *, size_t);
 void		 fcgi_log(void *, const char *);
+void		 fcgi_feed(const unsigned char *, size_t, size_t, int,
+		    const struct fcgi_hooks *);
 
 /* ---- dns.c: --dns --------------------------------------------------- */
 
