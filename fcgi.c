@@ -282,7 +282,8 @@ respond(struct fconn *c, const struct fcgi_hooks *h)
 	size_t		 hl, bl, n = 0, chunk, off = 0, total;
 	char		 over[] = "mailautoconf: 400: FastCGI parameters too large\n";
 
-	if (!decode_params(c)) {
+	/* too many params: no environment, the handler answers 400 */
+	if (!c->params_over && !decode_params(c)) {
 		conn_close(c);
 		return;
 	}
@@ -416,7 +417,9 @@ record(struct fconn *c, const struct fcgi_hooks *h, int type, unsigned id,
 			c->state = C_STDIN;
 			return true;
 		}
-		if (len > PARAMS_MAX - c->plen) {
+		/* once over, drop the rest: a later small record would
+		 * land after the gap and garble the pairs */
+		if (c->params_over || len > PARAMS_MAX - c->plen) {
 			c->params_over = true;
 			return true;
 		}

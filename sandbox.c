@@ -250,14 +250,13 @@ static const int sys_common[] = {
 	SCMP_SYS(futex), SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
-/* libfcgi's accept loop, and re-reading the config on SIGHUP. */
+/*
+ * The FastCGI responder's loop (fcgi.c: accept4, epoll, fcntl on the
+ * listening socket); the reload's opens are in add_args().
+ */
 static const int sys_fastcgi[] = {
-	SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(poll), SCMP_SYS(ppoll),
-	SCMP_SYS(select), SCMP_SYS(pselect6), SCMP_SYS(shutdown),
-	SCMP_SYS(setsockopt), SCMP_SYS(getsockopt), SCMP_SYS(getsockname),
-	SCMP_SYS(getpeername), SCMP_SYS(fcntl), SCMP_SYS(recvfrom),
-	SCMP_SYS(sendto), SCMP_SYS(epoll_create1), SCMP_SYS(epoll_ctl),
-	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait),
+	SCMP_SYS(accept4), SCMP_SYS(fcntl), SCMP_SYS(epoll_create1),
+	SCMP_SYS(epoll_ctl), SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait),
 };
 
 /*

@@ -25,14 +25,15 @@ ldh_domain(const char *d, size_t n)
 }
 
 static void
-check_address(const struct address *a, const char *s, size_t n)
+check_address(const struct address *a, const char *s)
 {
 	size_t	ll = strlen(a->local);
 
 	if (ll == 0 || ll > LOCAL_MAX || memcmp(a->local, s, ll) != 0 ||
 	    s[ll] != '@')
 		abort();
-	if (!ldh_domain(a->domain, a->dlen) || a->dlen > n - ll - 1)
+	/* a UTF-8 domain comes out as its A-label: longer, but LDH */
+	if (!ldh_domain(a->domain, a->dlen))
 		abort();
 	if (strlen(a->full) != ll + 1 + a->dlen || strlen(a->full) > ADDR_MAX)
 		abort();
@@ -55,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 	st = req_address(&a, s, size, &why);
 	if (st == 0)
-		check_address(&a, s, size);
+		check_address(&a, s);
 	else if (st != 400 || why == NULL)
 		abort();
 	why = NULL;

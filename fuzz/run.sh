@@ -1,7 +1,7 @@
 #!/bin/sh
 # fuzz/run.sh NAME...: run each built target $FUZZ_O/bin/fuzz_NAME for
 # $FUZZ_SECONDS seconds on its seeds (fuzz/corpus/NAME) and dictionary
-# (fuzz/NAME.dict), new inputs into $FUZZ_O/work/NAME.  fuzz_ini runs a
+# (fuzz/NAME.dict), new inputs into $FUZZ_O/found/NAME.  fuzz_ini runs a
 # second round with allocation failures (MAC_FUZZ_OOM=1).  Prints one line
 # per run and ends with "N passed, N failed".
 set -u
@@ -14,7 +14,7 @@ fail=0
 one() {
 	name=$1
 	bin=$FUZZ_O/bin/fuzz_$name
-	work=$FUZZ_O/work/$name
+	work=$FUZZ_O/found/$name
 	log=$FUZZ_O/log/$name${2:+-oom}.log
 	mkdir -p "$work" "$FUZZ_O/log" "$FUZZ_O/crash"
 	dict=
@@ -32,7 +32,7 @@ one() {
 	rc=$?
 	secs=$(($(date +%s) - start))
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)
+	cov=$(grep -o 'cov: [0-9][0-9]*' "$log" | tail -n 1)
 	if [ $rc -eq 0 ]; then
 		pass=$((pass + 1))
 		echo "ok   fuzz_$name${2:+ ($2)}: ${secs}s, ${runs:-?} runs, ${cov:-cov: ?}, corpus $(ls "$work" | wc -l)"

@@ -15,7 +15,7 @@ $(O)/clients-unit: test/clients-unit.c $(O)/libmac.a $(HDRS)
 	$(CC) $(ALL_CFLAGS) -I. $(ALL_LDFLAGS) -o $@ test/clients-unit.c \
 	    $(O)/libmac.a $(PKG_LIBS)
 
-check: $(O)/clients-unit
+check-run: $(O)/clients-unit
 
 check-clients-asan:
 	@$(MAKE) --no-print-directory O=build/asan CC=clang CFLAGS="$(SAN_FLAGS)" \

@@ -1,6 +1,6 @@
 # make fuzz: every fuzz/fuzz_*.c as a libFuzzer target, FUZZ_SECONDS each
 # (default 60), against a clang ASan+UBSan build of the library.  New
-# inputs go to build/fuzz/work/NAME (the checked-in seeds in
+# inputs go to build/fuzz/found/NAME (the checked-in seeds in
 # fuzz/corpus/NAME stay as they are); a crash leaves build/fuzz/crash-*.
 # fuzz_ini runs a second round with MAC_FUZZ_OOM=1 (allocation failures).
 # `make check` runs the short smoke suite test/t06-fuzz.sh.

@@ -68,6 +68,23 @@ finish() {
 	[ "$T_FAIL" -eq 0 ]
 }
 
+# tally FILE: a sub-run's output; its lines but the last are shown, its
+# closing "N passed, N failed" is added to ours
+tally() {
+	sed '$d' "$1"
+	last=$(tail -n 1 "$1")
+	case $last in
+	[0-9]*" passed, "[0-9]*" failed")
+		T_PASS=$((T_PASS + ${last%% passed*}))
+		last=${last#*passed, }
+		T_FAIL=$((T_FAIL + ${last%% failed}))
+		;;
+	*)
+		fail "$1: no closing line (${last:-nothing})"
+		;;
+	esac
+}
+
 # mac_cgi OUT [VAR=value ...]: run the binary once as CGI with exactly
 # these variables (plus the sanitizers' options), stdin from $MAC_STDIN
 # (default /dev/null), config $MAC_CONF.  OUT gets stdout, OUT.err stderr,

@@ -79,12 +79,15 @@ fi
 dpkg-deb -e "$deb" "$W/control"
 check_eq "conffiles" /etc/mailautoconf/providers.ini "$(cat "$W/control/conffiles" 2>/dev/null)"
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libfcgi libinih; do
+# the package links the libraries as shared ones (LINK=dynamic), so
+# dpkg-shlibdeps names each in Depends; libcrypto is opened at run time
+for lib in libinih libseccomp libidn2 libexpat; do
 	case $depends in
 	*"$lib"*) ok "Depends has $lib" ;;
 	*) fail "Depends has no $lib: $depends" ;;
 	esac
 done
+check_eq "Recommends libssl3 (signing)" libssl3 "$(dpkg-deb -f "$deb" Recommends)"
 
 dpkg-deb -c "$deb" | awk '{ sub(/^\./, "", $6); print $6 }' >"$W/contents"
 doc=/usr/share/doc/mailautoconf
