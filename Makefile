@@ -129,7 +129,8 @@ check-asan:
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    MAC_BIN=build/asan/mailautoconf MAC_SUITE_TAG=asan \
 	    test/run-suites.sh build/asan/unit "sh test/t01-cgi.sh" "sh test/t02-hostile.sh" \
-	    "sh test/t03-config.sh" "sh test/t04-fastcgi.sh" "sh test/t14-fcgi-proto.sh"
+	    "sh test/t03-config.sh" "sh test/t04-fastcgi.sh" "sh test/t14-fcgi-proto.sh" \
+	    "sh test/t07-hostile-corpus.sh"
 
 # and under valgrind (memcheck), with the normal build but SANDBOX=0:
 # valgrind knows neither seccomp nor Landlock
