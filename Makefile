@@ -79,11 +79,11 @@ $(O)/mailautoconf: $(O)/main.o $(O)/libmac.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(O)/main.o $(O)/libmac.a $(PKG_LIBS)
 
 # a FastCGI client at the byte level, for t14 (an ordinary build is enough)
-build/fcgi-proto: test/fcgi-proto.c
+build/fcgi-proto: test/fcgi-proto.c test/expect.h
 	@mkdir -p build
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -o $@ test/fcgi-proto.c
 
-$(O)/unit: test/unit.c $(O)/libmac.a $(HDRS)
+$(O)/unit: test/unit.c test/expect.h $(O)/libmac.a $(HDRS)
 	$(CC) $(ALL_CFLAGS) -I. $(ALL_LDFLAGS) -o $@ test/unit.c $(O)/libmac.a $(PKG_LIBS)
 
 # ---- demo ------------------------------------------------------------

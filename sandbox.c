@@ -343,9 +343,9 @@ add_args(scmp_filter_ctx c, enum sb_mode mode)
 	    SCMP_A2(SCMP_CMP_MASKED_EQ, x, 0));
 	/* glibc's fstat() is newfstatat(fd, "", buf, AT_EMPTY_PATH) */
 	r |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
-	    SCMP_A3(SCMP_CMP_EQ, AT_EMPTY_PATH));
+	    SCMP_A3(SCMP_CMP_EQ, AT_EMPTY_PATH, 0));
 	r |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-	    SCMP_A0(SCMP_CMP_EQ, (uint64_t)getpid()));
+	    SCMP_A0(SCMP_CMP_EQ, (uint64_t)getpid(), 0));
 	/* libc would try these first one day: let it fall back */
 	r |= seccomp_rule_add(c, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2), 0);
 	r |= seccomp_rule_add(c, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
@@ -356,7 +356,7 @@ add_args(scmp_filter_ctx c, enum sb_mode mode)
 		r |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(open), 1,
 		    SCMP_A1(SCMP_CMP_MASKED_EQ, ro, O_RDONLY));
 		r |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
-		    SCMP_A3(SCMP_CMP_EQ, 0));
+		    SCMP_A3(SCMP_CMP_EQ, 0, 0));
 	}
 	if (mode == SB_SUPERVISOR)
 		/* fork() is clone(SIGCHLD | CLONE_CHILD_*): no namespaces */

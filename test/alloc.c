@@ -20,25 +20,10 @@
 
 #include "mailautoconf.h"
 
-static int	passed, failed;
+#include "expect.h"
+
 static bool	count_heap;
 
-static void __attribute__((format(printf, 2, 3)))
-expect(int cond, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (cond) {
-		passed++;
-		return;
-	}
-	failed++;
-	printf("FAIL ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 static size_t
 heap_in_use(void)
@@ -223,6 +208,5 @@ main(int argc, char *argv[])
 	}
 	if (np > 0)
 		run_generated(np);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return expect_done();
 }

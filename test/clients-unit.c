@@ -12,24 +12,9 @@
 
 #include "mailautoconf.h"
 
-static int	passed, failed;
+#include "expect.h"
 
-static void __attribute__((format(printf, 2, 3)))
-expect(int cond, const char *fmt, ...)
-{
-	va_list	ap;
 
-	if (cond) {
-		passed++;
-		return;
-	}
-	failed++;
-	printf("FAIL ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 /* ---- SHA-1 -------------------------------------------------------------- */
 
@@ -334,6 +319,5 @@ main(void)
 	test_idn();
 	test_idn_address();
 	test_import();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return expect_done();
 }

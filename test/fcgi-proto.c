@@ -18,25 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-static int		passed, failed;
+#include "expect.h"
+
 static const char	*path;
 
-static void __attribute__((format(printf, 2, 3)))
-expect(int cond, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (cond) {
-		passed++;
-		return;
-	}
-	failed++;
-	printf("FAIL ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 static int
 dial(void)
@@ -409,6 +394,5 @@ main(int argc, char *argv[])
 	test_keep();
 	test_refusals();
 	test_limits();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return expect_done();
 }

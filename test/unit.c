@@ -9,7 +9,8 @@
 
 #include "mailautoconf.h"
 
-static int	passed, failed;
+#include "expect.h"
+
 
 /* a string with its NUL, for building test input */
 static void
@@ -18,22 +19,6 @@ mcpy(char *dst, const char *src)
 	memcpy(dst, src, strlen(src) + 1);
 }
 
-static void __attribute__((format(printf, 2, 3)))
-expect(int cond, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (cond) {
-		passed++;
-		return;
-	}
-	failed++;
-	printf("FAIL ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 /* ---- percent-decoding ----------------------------------------------- */
 
@@ -694,6 +679,5 @@ main(void)
 	test_ini_warnings();
 	test_ini_many();
 	test_pox();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return expect_done();
 }
