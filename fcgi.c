@@ -703,8 +703,15 @@ listen_unix(const char *path)
 		unlink(path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
+	/*
+	 * Readable and writable by all: the web server runs as a user of its
+	 * own (www-data) and connecting needs write permission on the socket,
+	 * which root creates before --user drops.  The socket gives nothing
+	 * that the public HTTP endpoint does not; restrict the directory it
+	 * lives in to hide it.
+	 */
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
-	    listen(fd, SOMAXCONN) != 0) {
+	    chmod(path, 0666) != 0 || listen(fd, SOMAXCONN) != 0) {
 		close(fd);
 		return -1;
 	}

@@ -1,6 +1,6 @@
 /*
- * main.c: options, modes, the CGI-once and FastCGI loops, signals.
- * The only file that knows libfcgi.
+ * main.c: options, modes, the CGI-once answer and the FastCGI set-up,
+ * signals, reload.  The FastCGI protocol itself is fcgi.c's.
  *
  * Modes (SPEC §1): CGI when fd 0 is not a listening socket (web server
  * CGI, or a shell with QUERY_STRING set); FastCGI on fd 0 (spawn-fcgi),
@@ -8,8 +8,6 @@
  * (--listen).  Setup failures are loud and exit; request failures only
  * drop the request.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
