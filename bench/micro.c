@@ -5,14 +5,17 @@
  * process start, no config load and no I/O. What main.c's serve() does
  * for each request, minus the transport.
  *
- *	micro -c CONFIG [-d DOMAIN] [-p] [-t SECONDS | -n COUNT]
+ *	micro -c CONFIG [-d DOMAIN] [-p] [-t SECONDS | -n COUNT | -L]
  *
  * The request is Thunderbird's autoconfig GET for jane@DOMAIN (default
  * mailbox.org), or with -p the Autodiscover POX POST
  * (shared spec, client-requests.md). With -t (default 2) it prints
- * ns/request for the whole path and for its parts; with -n it runs the
- * whole path COUNT times and prints nothing but errors (for callgrind:
- * the difference between -n 0 and -n 1000 is 1000 requests' instructions).
+ * ns/request for the whole path and for its parts. With -n it runs the
+ * whole path COUNT times and prints nothing but errors: under
+ *	valgrind --tool=callgrind --instr-atstart=no
+ * only those COUNT requests are counted (the config load runs
+ * uninstrumented, which matters for a large one). With -L it prints the
+ * time prov_load_file takes (the median of five loads) instead.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,16 @@
 #include <unistd.h>
 
 #include "mailautoconf.h"
+
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#endif
+#endif
+#ifndef CALLGRIND_START_INSTRUMENTATION
+#define CALLGRIND_START_INSTRUMENTATION
+#define CALLGRIND_STOP_INSTRUMENTATION
+#endif
 
 #define ROUNDS	5
 
@@ -135,11 +148,35 @@ time_it(const struct config *cf, int what, double secs)
 	return r[ROUNDS / 2];
 }
 
+/* the median of ROUNDS loads of the file, in ms */
+static int
+time_load(const char *file)
+{
+	struct diag	 d = { stderr, false, 0, 0 };
+	struct config	*cf;
+	double		 r[ROUNDS], t0;
+	size_t		 nd = 0;
+	int		 k;
+
+	for (k = 0; k < ROUNDS; k++) {
+		t0 = now_ns();
+		if ((cf = prov_load_file(file, &d)) == NULL)
+			return 1;
+		r[k] = (now_ns() - t0) / 1e6;
+		nd = cf->ndomains;
+		prov_free(cf);
+	}
+	qsort(r, ROUNDS, sizeof(r[0]), cmpd);
+	printf("load %zu domains: %.2f ms (prov_load_file, median of %d)\n",
+	    nd, r[ROUNDS / 2], ROUNDS);
+	return 0;
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: micro -c config [-d domain] [-p] "
-	    "[-t seconds | -n count]\n");
+	    "[-t seconds | -n count | -L]\n");
 	exit(2);
 }
 
@@ -152,9 +189,9 @@ main(int argc, char *argv[])
 	static char	 qs[300], uri[400], host[300], clen[16];
 	double		 secs = 2, tf, tp, tl;
 	long		 count = -1, i;
-	int		 c, pox = 0, st;
+	int		 c, pox = 0, st, loadonly = 0;
 
-	while ((c = getopt(argc, argv, "c:d:pt:n:")) != -1) {
+	while ((c = getopt(argc, argv, "c:d:pt:n:L")) != -1) {
 		switch (c) {
 		case 'c':
 			file = optarg;
@@ -171,12 +208,17 @@ main(int argc, char *argv[])
 		case 'n':
 			count = strtol(optarg, NULL, 10);
 			break;
+		case 'L':
+			loadonly = 1;
+			break;
 		default:
 			usage();
 		}
 	}
 	if (file == NULL || strlen(domain) > 250 || secs <= 0)
 		usage();
+	if (loadonly)
+		return time_load(file);
 	if ((cf = prov_load_file(file, &d)) == NULL)
 		return 1;
 
@@ -219,8 +261,10 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (count >= 0) {
+		CALLGRIND_START_INSTRUMENTATION;
 		for (i = 0; i < count; i++)
 			sink += (size_t)full(cf);
+		CALLGRIND_STOP_INSTRUMENTATION;
 		prov_free(cf);
 		return 0;
 	}

@@ -9,12 +9,14 @@
 # time by wrk's -d or cgiloop's -t.
 #
 # Knobs (environment):
-#   BENCH_SECONDS     wrk duration of one measurement (10)
-#   BENCH_WARMUP      wrk warm-up before each measurement, seconds (2)
-#   BENCH_SWEEP_SECONDS  duration of one point of the process sweep (5)
+#   BENCH_SECONDS     wrk duration of one measurement (5)
+#   BENCH_ROUNDS      rounds of the main table; each row reports its
+#                     best round (3)
+#   BENCH_WARMUP      wrk warm-up before each measurement, seconds (1)
+#   BENCH_SWEEP_SECONDS  duration of one point of the process sweep (3)
 #   BENCH_THREADS, BENCH_CONNECTIONS   wrk -t and -c (2, 32)
 #   BENCH_PROCS       processes of the recommended set-up; unset: the
-#                     fastest healthy point of BENCH_SWEEP ("1 2 4 8 32")
+#                     fastest healthy point of BENCH_SWEEP ("1 2 4 32")
 #                     with and without keep_conn
 #   BENCH_KEEPCONN    with BENCH_PROCS: 1 for keep_conn (0)
 #   BENCH_P99_MAX     a set-up with a higher p99 (ms) or any error is not
@@ -23,7 +25,11 @@
 #   BENCH_FCGIWRAP_CHILDREN  fcgiwrap processes for the CGI rows (2)
 #   BENCH_CGI_SECONDS max seconds of one CGI loop (5)
 #   BENCH_SCALE       domain counts of the config-size runs ("1 1000 100000")
+#   BENCH_CALLGRIND_SCALE  the config sizes whose whole CGI request is run
+#                     under callgrind ("1 1000": 100000 takes minutes)
 #   BENCH_OUT         also write the report to this file
+#   BENCH_QUIET_WAIT  wait up to this many seconds for the machine to be
+#                     less than 10% busy before starting (0)
 #   MAC_BIN           the binary (./mailautoconf)
 #   CC, MAC_CFLAGS, MAC_LIBS   how to build bench/micro.c against libmac.a
 #                     (make bench sets them from the Makefile)
@@ -31,12 +37,13 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 TOP=$(pwd)
 
-SECS=${BENCH_SECONDS:-10}
-WARM=${BENCH_WARMUP:-2}
-SWEEP_SECS=${BENCH_SWEEP_SECONDS:-5}
+SECS=${BENCH_SECONDS:-5}
+ROUNDS=${BENCH_ROUNDS:-3}
+WARM=${BENCH_WARMUP:-1}
+SWEEP_SECS=${BENCH_SWEEP_SECONDS:-3}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-32}
-SWEEP=${BENCH_SWEEP:-1 2 4 8 32}
+SWEEP=${BENCH_SWEEP:-1 2 4 32}
 P99_MAX=${BENCH_P99_MAX:-50}
 NGX_WORKERS=${BENCH_NGINX_WORKERS:-auto}
 WRAP_CHILDREN=${BENCH_FCGIWRAP_CHILDREN:-2}
@@ -140,8 +147,24 @@ fcgi_start() {
 }
 
 # ---- build the helpers ----------------------------------------------
+# A copy of the binary and of micro.c built against libmac.a now: a
+# rebuild while we measure must not change what we measure.
 HAVE_MAC=0
-[ -x "$BIN" ] && [ -f "$CONF" ] && HAVE_MAC=1
+if [ -x "$BIN" ] && [ -f "$CONF" ]; then
+	cp "$BIN" "$T/mailautoconf" && BIN=$T/mailautoconf && HAVE_MAC=1
+fi
+MICRO=0
+if [ $HAVE_MAC = 1 ] && [ -f mailautoconf.h ] && [ -f libmac.a ]; then
+	# shellcheck disable=SC2086
+	if $CC -std=c99 -D_GNU_SOURCE ${MAC_CFLAGS:--O2 -g} -I. \
+	    -o "$T/micro" bench/micro.c libmac.a \
+	    ${MAC_LIBS:-$FCGI_LIBS -linih} 2>"$T/micro.log"; then
+		MICRO=1
+	else
+		say "bench: bench/micro.c does not build:"
+		head -5 "$T/micro.log" >&2
+	fi
+fi
 
 cgi_env() {	# METHOD PATH QUERY HOST CONFIG BODYLEN CMD...: run CMD as a CGI
 	m=$1 p=$2 q=$3 h=$4 c=$5 l=$6
@@ -177,7 +200,7 @@ if [ $HAVE_MAC = 1 ]; then
 	    grep -q '<Protocol>' "$T/post.cgi" || {
 		say "bench: ./mailautoconf does not answer the benchmark requests:"
 		head -5 "$T/get.cgi" "$T/post.cgi" >&2
-		HAVE_MAC=0
+		HAVE_MAC=0 MICRO=0
 	}
 fi
 if [ $HAVE_MAC = 0 ]; then
@@ -301,8 +324,8 @@ check() {
 		    -H "Host: $3" -H 'Content-Type: text/xml; charset=utf-8' \
 		    --data-binary @"$T/pox.body" "http://127.0.0.1:$1$AD_PATH")
 	fi
-	if [ "$code" != 200 ]; then echo "HTTP $code"
-	elif ! cmp -s "$T/check.body" "$T/$2.body"; then echo "body differs"
+	if [ "$code" != 200 ]; then echo "HTTP-$code"
+	elif ! cmp -s "$T/check.body" "$T/$2.body"; then echo "body-differs"
 	else echo ok; fi
 }
 
@@ -344,15 +367,95 @@ measure() {
 	echo "$1 label $3" >>"$RES"
 }
 
-get() {	# ID KIND FIELD(1 rps, 2 p50, 3 p99, 4 bad, 5 check)
-	awk -v id="$1" -v k="$2" -v f="$3" \
-	    '$1 == id && $2 == k { print $(f + 2); exit }' "$RES"
+# get ID KIND FIELD(1 rps, 2 p50, 3 p99, 4 bad, 5 check): of the round
+# with the most req/s (other work on the machine only ever slows a round
+# down); errors summed over the rounds, and the check of the first round
+# that failed one
+get() {
+	awk -v id="$1" -v k="$2" '$1 == id && $2 == k' "$RES" | sort -n -k3 |
+	    awk -v f="$3" '{ l[NR] = $(f + 2); bad += $6 }
+		$7 != "ok" && chk == "" { chk = $7 }
+		END {
+			if (NR == 0) exit
+			if (f == 4) print bad
+			else if (f == 5) print chk == "" ? "ok" : chk
+			else print l[NR]
+		}'
 }
+
+# busy PERCENT of the CPU used by others in the last second, before we
+# start: the numbers are only as good as the machine is quiet
+cpu_busy() {
+	a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
+	sleep 1
+	b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
+	echo "$a $b" | awk '{ u = $3 - $1; i = $4 - $2; \
+	    printf "%.0f", ((u + i) > 0 ? 100 * u / (u + i) : 0) }'
+}
+BUSY0=$(cpu_busy)
+# BENCH_QUIET_WAIT=S: wait up to S seconds for the machine to be quiet
+i=0
+while [ "$BUSY0" -gt 10 ] && [ $i -lt "${BENCH_QUIET_WAIT:-0}" ]; do
+	BUSY0=$(cpu_busy)
+	i=$((i + 1))
+done
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+[ "$BUSY0" -gt 10 ] &&
+    say "bench: warning: the machine is $BUSY0% busy before we start"
 
 say "bench: $(nproc) cores, wrk -t$THREADS -c$CONNS -d${SECS}s, in $T"
 
-say "1 static ceiling"
-measure s1 $P_STATIC "nginx static file (ceiling)"
+
+# procs NAME: the processes fcgi_start NAME started, and their children
+# (the workers of mailautoconf --workers)
+procs() {
+	for fp in $(cat "$T/$1.pids" 2>/dev/null); do
+		echo "$fp"
+		cat /proc/"$fp"/task/*/children 2>/dev/null
+	done | tr ' ' '\n' | grep .
+}
+
+# settle NAME: until those processes stop using CPU (done loading: a big
+# config takes each process a while, and ready() sees only the first)
+settle() {
+	i=0 prev=-1
+	while [ $i -lt 400 ]; do
+		now=$(for fp in $(procs "$1"); do
+			cat /proc/"$fp"/stat 2>/dev/null
+		done | awk '{ s += $14 + $15 } END { print s + 0 }')
+		[ "$now" = "$prev" ] && return 0
+		prev=$now
+		sleep 0.3; i=$((i + 1))
+	done
+}
+
+# vmhwm NAME: the largest peak RSS of one of those processes, and the sum
+# of their proportional set sizes (shared pages split), in KiB
+vmhwm() {
+	m=0 s=0
+	for fp in $(procs "$1"); do
+		v=$(awk '/^VmHWM:/ { print $2 }' "/proc/$fp/status" 2>/dev/null)
+		[ "${v:-0}" -gt $m ] && m=$v
+		v=$(awk '/^Pss:/ { print $2 }' "/proc/$fp/smaps_rollup" 2>/dev/null)
+		s=$((s + ${v:-0}))
+	done
+	echo $m $s
+}
+
+# ready PORT HOST URI: until nginx answers 200 there (60 s at most: a
+# big config takes a while to load, and spawn-fcgi makes the socket
+# before the program starts)
+ready() {
+	end=$(( $(date +%s) + 60 ))
+	while [ "$(date +%s)" -lt $end ]; do
+		c=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H "Host: $2" \
+		    "http://127.0.0.1:$1$3")
+		[ "$c" = 200 ] && return 0
+		sleep 0.1
+	done
+	say "bench: no answer on port $1 (last HTTP $c)"
+	return 1
+}
 
 # healthy "RPS P50 P99 BAD": no errors and a p99 under BENCH_P99_MAX ms.
 # A keep_conn set-up with fewer processes than nginx holds connections
@@ -380,7 +483,9 @@ if [ $HAVE_MAC = 1 ] && [ -z "$NPROC" ]; then
 	for keep in 0 1; do
 		for n in $SWEEP; do
 			fcgi_start mac "unix:$T/mac.sock" "$n" "$BIN" -c "$CONF"
-			wait_sock "$T/mac.sock"
+			ready "$(port_of mac 0)" autoconfig.mailbox.org \
+			    "$AC_PATH?$QS" || { fcgi_stop mac; continue; }
+			settle mac
 			sg=$(wrk_run "$(port_of mac $keep)" get "$SWEEP_SECS")
 			sp=$(wrk_run "$(port_of mac $keep)" post "$SWEEP_SECS")
 			fcgi_stop mac
@@ -396,129 +501,190 @@ if [ $HAVE_MAC = 1 ] && [ -z "$NPROC" ]; then
 	done
 fi
 NPROC=${NPROC:-2}
-REC="unix, $(keep_label $KEEP), $NPROC procs"
+REC="unix, $(keep_label $KEEP), $NPROC proc"
+[ "$NPROC" = 1 ] || REC="${REC}s"
 
 # fcgi_row ID WHAT ADDR PROCS PORT LABEL: start WHAT, measure, stop
+# WHAT: noop, mac (spawn-fcgi -F PROCS) or macw (mailautoconf --workers)
 fcgi_row() {
-	if [ $2 = noop ]; then
-		fcgi_start noop "$3" "$4" "$T/noop-fcgi"
+	w=$2
+	case $2 in
+	noop)	fcgi_start noop "$3" "$4" "$T/noop-fcgi" ;;
+	mac)	fcgi_start mac "$3" "$4" "$BIN" -c "$CONF" ;;
+	macw)	fcgi_start mac "$3" 1 "$BIN" -c "$CONF" --workers "$4"
+		w=mac ;;
+	esac
+	case $w$3 in
+	noop*tcp:*) rp=$P_NOOP_TCP ;; noop*) rp=$P_NOOP_UNIX ;;
+	mac*tcp:*) rp=$P_MAC_TCP ;; mac*) rp=$P_MAC_UNIX ;;
+	esac
+	if ready $rp autoconfig.mailbox.org "$AC_PATH?$QS"; then
+		settle $w
+		measure "$1" "$5" "$6"
+		echo "$1 mem $(vmhwm $w)" >>"$RES"
 	else
-		fcgi_start mac "$3" "$4" "$BIN" -c "$CONF"
+		echo "$1 get 0 0 0 0 no-answer" >>"$RES"
+		echo "$1 post 0 0 0 0 no-answer" >>"$RES"
+		echo "$1 label $6" >>"$RES"
 	fi
-	case $3 in unix:*) wait_sock "${3#unix:}" ;; esac
-	measure "$1" "$5" "$6"
-	fcgi_stop $2
+	fcgi_stop $w
 }
 
-say "2 no-op FastCGI responder"
-fcgi_row n1 noop "tcp:$B_NOOP_TCP" 1 $P_NOOP_TCP \
-    "no-op FastCGI, TCP, conn/request, 1 proc"
-fcgi_row n2 noop "unix:$T/noop.sock" 1 $P_NOOP_UNIX \
-    "no-op FastCGI, unix, conn/request, 1 proc"
-fcgi_row n3 noop "unix:$T/noop.sock" 1 $P_NOOP_KEEP \
-    "no-op FastCGI, unix, keep_conn, 1 proc"
-NOOP_REC=n$((2 + KEEP))
-if [ "$NPROC" != 1 ]; then
-	fcgi_row n4 noop "unix:$T/noop.sock" "$NPROC" "$(port_of noop $KEEP)" \
-	    "no-op FastCGI, $REC"
-	NOOP_REC=n4
-fi
+rec_tag() {	# ID: ", recommended" for the row that is the recommended set-up
+	[ "$NPROC" = 1 ] && [ "$1" = m$((2 + KEEP)) ] && echo ", recommended"
+}
 
-MAC_REC=m$((2 + KEEP))
-if [ $HAVE_MAC = 1 ]; then
-	say "3 mailautoconf FastCGI"
-	fcgi_row m1 mac "tcp:$B_MAC_TCP" 1 $P_MAC_TCP \
-	    "mailautoconf FastCGI, spawn-fcgi default (TCP, conn/request, 1 proc)"
-	fcgi_row m2 mac "unix:$T/mac.sock" 1 $P_MAC_UNIX \
-	    "mailautoconf FastCGI, unix, conn/request, 1 proc"
-	fcgi_row m3 mac "unix:$T/mac.sock" 1 $P_MAC_KEEP \
-	    "mailautoconf FastCGI, unix, keep_conn, 1 proc"
+# The table: every row once per round, rounds one after the other, and
+# the best round of each row reported: a burst of other work on the
+# machine spoils one round of a row, not the row.
+round=1
+while [ "$round" -le "$ROUNDS" ]; do
+	say "round $round of $ROUNDS"
+	say "1 static ceiling"
+	measure s1 $P_STATIC "nginx static file (ceiling)"
+	say "2 no-op FastCGI responder"
+	fcgi_row n1 noop "tcp:$B_NOOP_TCP" 1 $P_NOOP_TCP \
+	    "no-op FastCGI, TCP, conn/request, 1 proc"
+	fcgi_row n2 noop "unix:$T/noop.sock" 1 $P_NOOP_UNIX \
+	    "no-op FastCGI, unix, conn/request, 1 proc"
+	fcgi_row n3 noop "unix:$T/noop.sock" 1 $P_NOOP_KEEP \
+	    "no-op FastCGI, unix, keep_conn, 1 proc"
+	NOOP_REC=n$((2 + KEEP))
 	if [ "$NPROC" != 1 ]; then
-		fcgi_row m4 mac "unix:$T/mac.sock" "$NPROC" \
-		    "$(port_of mac $KEEP)" "mailautoconf FastCGI, recommended: $REC"
-		MAC_REC=m4
+		fcgi_row n4 noop "unix:$T/noop.sock" "$NPROC" "$(port_of noop $KEEP)" \
+		    "no-op FastCGI, $REC"
+		NOOP_REC=n4
 	fi
-fi
 
-# fcgiwrap under spawn-fcgi, so that every process is in the pid file
-say "4/5 CGI through fcgiwrap ($WRAP_CHILDREN processes)"
-fcgi_start wrap "unix:$T/fcgiwrap.sock" "$WRAP_CHILDREN" fcgiwrap
-wait_sock "$T/fcgiwrap.sock"
-measure c1 $P_WRAP_MIN "minimal C CGI, nginx + fcgiwrap"
-[ $HAVE_MAC = 1 ] &&
-    measure c2 $P_WRAP_MAC "mailautoconf CGI, nginx + fcgiwrap"
-fcgi_stop wrap
+	MAC_REC=m$((2 + KEEP))
+	if [ $HAVE_MAC = 1 ]; then
+		say "3 mailautoconf FastCGI"
+		fcgi_row m1 mac "tcp:$B_MAC_TCP" 1 $P_MAC_TCP \
+		    "mailautoconf FastCGI, spawn-fcgi default (TCP, conn/request, 1 proc)"
+		fcgi_row m2 mac "unix:$T/mac.sock" 1 $P_MAC_UNIX \
+		    "mailautoconf FastCGI, unix, conn/request, 1 proc$(rec_tag m2)"
+		fcgi_row m3 mac "unix:$T/mac.sock" 1 $P_MAC_KEEP \
+		    "mailautoconf FastCGI, unix, keep_conn, 1 proc$(rec_tag m3)"
+		if [ "$NPROC" != 1 ]; then
+			fcgi_row m4 mac "unix:$T/mac.sock" "$NPROC" \
+			    "$(port_of mac $KEEP)" "mailautoconf FastCGI, recommended: $REC"
+			MAC_REC=m4
+		fi
+		# the same with mailautoconf's own prefork: one config load shared
+		# by the workers, a dead worker replaced, SIGHUP reaching all
+		fcgi_row m5 macw "unix:$T/mac.sock" "$NPROC" "$(port_of mac $KEEP)" \
+		    "mailautoconf FastCGI, $REC by --workers $NPROC"
+		# and what happens past the process count: twice the connections
+		CONNS0=$CONNS CONNS=$((CONNS * 2))
+		fcgi_row m6 macw "unix:$T/mac.sock" "$NPROC" "$(port_of mac $KEEP)" \
+		    "mailautoconf FastCGI, $REC by --workers $NPROC, wrk -c$CONNS"
+		CONNS=$CONNS0
+	fi
+
+	# fcgiwrap under spawn-fcgi, so that every process is in the pid file
+	say "4/5 CGI through fcgiwrap ($WRAP_CHILDREN processes)"
+	fcgi_start wrap "unix:$T/fcgiwrap.sock" "$WRAP_CHILDREN" \
+	    "$(command -v fcgiwrap)"
+	wait_sock "$T/fcgiwrap.sock"
+	measure c1 $P_WRAP_MIN "minimal C CGI, nginx + fcgiwrap"
+	[ $HAVE_MAC = 1 ] &&
+	    measure c2 $P_WRAP_MAC "mailautoconf CGI, nginx + fcgiwrap"
+	fcgi_stop wrap
+	round=$((round + 1))
+done
 
 # ---- config size ----------------------------------------------------
-# vmhwm NAME: the largest peak RSS (KiB) of the processes fcgi_start NAME
-# started
-vmhwm() {
-	m=0
-	for fp in $(cat "$T/$1.pids"); do
-		v=$(awk '/^VmHWM:/ { print $2 }' "/proc/$fp/status" 2>/dev/null)
-		[ "${v:-0}" -gt $m ] && m=$v
-	done
-	echo $m
-}
-
 if [ $HAVE_MAC = 1 ]; then
-	say "config size: load, RSS, FastCGI (-F $NPROC, keep_conn), CGI"
+	say "config size: load, RSS, FastCGI ($REC by --workers), CGI"
 	for nd in $SCALE; do
 		np=$((nd / 5))
 		[ $np -lt 1 ] && np=1
 		cfg=$T/scale-$nd.ini
 		sh bench/genconfig.sh "$nd" "$np" >"$cfg"
+		chmod 644 "$cfg"
 		"$BIN" --check -c "$cfg" >"$T/check-$nd.log" 2>&1
 		rc=$?
-		load=$("$T/cgiloop" -n 20 -t 10 "$BIN" --check -c "$cfg" |
+		chk=$("$T/cgiloop" -n 20 -t 10 "$BIN" --check -c "$cfg" |
 		    sed 's/.*p50_us=\([^ ]*\).*/\1/')
 		rss=$(/usr/bin/time -f %M "$BIN" --check -c "$cfg" 2>&1 \
 		    >/dev/null | tail -1)
-		echo "z$nd load $np $rc $load ${rss:-?}" >>"$RES"
-		say "  $nd domains: --check rc $rc, p50 ${load} us, ${rss} KiB"
+		load=-
+		[ $MICRO = 1 ] && load=$("$T/micro" -L -c "$cfg" |
+		    awk '{ print $(NF - 5) }')
+		echo "z$nd load $np $rc $chk ${rss:-0} $load" >>"$RES"
+		say "  $nd domains: --check exit $rc, ${chk} us, ${rss} KiB;" \
+		    "load $load ms"
 	done
 	# FastCGI: two rounds, the second in reverse order, to spread drift
 	order="$SCALE $(echo "$SCALE" | awk '{ for (i = NF; i > 0; i--) \
 	    printf "%s ", $i }')"
 	for nd in $order; do
 		cfg=$T/scale-$nd.ini
-		fcgi_start mac "unix:$T/mac.sock" "$NPROC" "$BIN" -c "$cfg"
-		wait_sock "$T/mac.sock"
-		r=$(wrk_run $P_MAC_KEEP get "$SECS" "autoconfig.d$nd.example" \
+		fcgi_start mac "unix:$T/mac.sock" 1 "$BIN" -c "$cfg" \
+		    --workers "$NPROC"
+		ready "$(port_of mac 0)" "autoconfig.d$nd.example" \
+		    "$AC_PATH?emailaddress=jane%40d$nd.example" || {
+			fcgi_stop mac
+			continue
+		}
+		settle mac
+		r=$(wrk_run "$(port_of mac $KEEP)" get "$SECS" \
+		    "autoconfig.d$nd.example" \
 		    "$AC_PATH?emailaddress=jane%40d$nd.example")
 		echo "z$nd fcgi $r $(vmhwm mac)" >>"$RES"
 		say "  $nd domains FastCGI: $r"
 		fcgi_stop mac
 	done
-	for nd in $SCALE; do
-		cgi_env GET $AC_PATH "emailaddress=jane%40d$nd.example" \
-		    "autoconfig.d$nd.example" "$T/scale-$nd.ini" "" \
-		    "$T/cgiloop" -n 100000 -t "$CGI_SECS" "$BIN" >"$T/loop.out"
-		echo "z$nd cgi $(cat "$T/loop.out")" >>"$RES"
-		say "  $nd domains CGI: $(cat "$T/loop.out")"
-	done
 fi
-cgi_env GET $AC_PATH "$QS" autoconfig.mailbox.org "$CONF" "" \
-    "$T/cgiloop" -n 100000 -t "$CGI_SECS" "$T/min-cgi" >"$T/loop.out"
-echo "zmin cgi $(cat "$T/loop.out")" >>"$RES"
-say "  minimal C CGI: $(cat "$T/loop.out")"
+
+# CGI time per request: mailautoconf per config size, the minimal C CGI,
+# and the minimal C CGI linked against the shared libraries mailautoconf
+# needs (what exec and the dynamic loader alone cost with them)
+needed=
+[ $HAVE_MAC = 1 ] && needed=$(readelf -d "$BIN" 2>/dev/null |
+    sed -n 's/.*Shared library: \[lib\([^].]*\)\.so.*/-l\1/p' |
+    grep -v -e '^-lc$' | tr '\n' ' ')
+# shellcheck disable=SC2086
+$CC -O2 -I"$T" -o "$T/min-cgi-libs" bench/min-cgi.c -Wl,--no-as-needed \
+    $needed 2>/dev/null || cp "$T/min-cgi" "$T/min-cgi-libs"
+say "CGI time per request"
+for nd in min libs $SCALE; do
+	case $nd in
+	min)	set -- "$CONF" "$QS" autoconfig.mailbox.org "$T/min-cgi" ;;
+	libs)	set -- "$CONF" "$QS" autoconfig.mailbox.org "$T/min-cgi-libs" ;;
+	*)	[ $HAVE_MAC = 1 ] || continue
+		set -- "$T/scale-$nd.ini" "emailaddress=jane%40d$nd.example" \
+		    "autoconfig.d$nd.example" "$BIN" ;;
+	esac
+	cgi_env GET $AC_PATH "$2" "$3" "$1" "" \
+	    "$T/cgiloop" -n 100000 -t "$CGI_SECS" "$4" >"$T/loop.out"
+	echo "z$nd cgi $(cat "$T/loop.out")" >>"$RES"
+	say "  $nd: $(cat "$T/loop.out")"
+done
 
 # ---- instructions and the request path alone -------------------------
 collected() {	# callgrind's stderr -> instructions
 	awk '/Collected :/ { print $NF }' "$1"
 }
+CG_LIMIT=${BENCH_CALLGRIND_TIMEOUT:-240}
 if command -v valgrind >/dev/null 2>&1; then
 	say "callgrind: one whole CGI request"
-	vg="valgrind --tool=callgrind --callgrind-out-file=/dev/null"
-	cgi_env GET $AC_PATH "$QS" autoconfig.mailbox.org "$CONF" "" \
-	    $vg "$T/min-cgi" >/dev/null 2>"$T/cg.err"
-	echo "cg min $(collected "$T/cg.err")" >>"$RES"
+	vg="timeout $CG_LIMIT valgrind --tool=callgrind --callgrind-out-file=/dev/null"
+	for w in min libs; do
+		prog=$T/min-cgi
+		[ $w = libs ] && prog=$T/min-cgi-libs
+		cgi_env GET $AC_PATH "$QS" autoconfig.mailbox.org "$CONF" "" \
+		    $vg "$prog" >/dev/null 2>"$T/cg.err"
+		echo "cg $w $(collected "$T/cg.err")" >>"$RES"
+	done
 	if [ $HAVE_MAC = 1 ]; then
-		for nd in $SCALE; do
+		for nd in ${BENCH_CALLGRIND_SCALE:-1 1000}; do
+			[ -f "$T/scale-$nd.ini" ] || continue
 			cgi_env GET $AC_PATH "emailaddress=jane%40d$nd.example" \
 			    "autoconfig.d$nd.example" "$T/scale-$nd.ini" "" \
 			    $vg "$BIN" >/dev/null 2>"$T/cg.err"
 			echo "cg $nd $(collected "$T/cg.err")" >>"$RES"
+			say "  $nd domains: $(collected "$T/cg.err")"
 		done
 		cgi_env POST $AD_PATH "" \
 		    autodiscover.mailbox.org "$CONF" "$POX_LEN" $vg "$BIN" \
@@ -527,46 +693,31 @@ if command -v valgrind >/dev/null 2>&1; then
 	fi
 fi
 
-MICRO=0
-if [ $HAVE_MAC = 1 ] && [ -f mailautoconf.h ] && [ -f libmac.a ]; then
-	# shellcheck disable=SC2086
-	if $CC -std=c99 -D_GNU_SOURCE ${MAC_CFLAGS:--O2 -g} -I. \
-	    -o "$T/micro" bench/micro.c libmac.a \
-	    ${MAC_LIBS:-$FCGI_LIBS -linih} 2>"$T/micro.log"; then
-		MICRO=1
-	else
-		say "bench: bench/micro.c does not build:"
-		head -5 "$T/micro.log" >&2
-	fi
-fi
 if [ $MICRO = 1 ]; then
 	say "micro: parse, lookup, render"
-	for nd in $SCALE; do
-		"$T/micro" -c "$T/scale-$nd.ini" -d "d$nd.example" \
-		    -t 2 >"$T/micro.out" 2>&1 &&
+	for nd in $SCALE pox; do
+		if [ $nd = pox ]; then
+			set -- -c "$CONF" -d mailbox.org -p
+		else
+			set -- -c "$T/scale-$nd.ini" -d "d$nd.example"
+		fi
+		"$T/micro" "$@" -t 2 >"$T/micro.out" 2>&1 &&
 		    echo "mi $nd $(cat "$T/micro.out")" >>"$RES"
+		command -v valgrind >/dev/null 2>&1 || continue
+		# only the 1000 requests are instrumented (micro.c)
+		timeout "$CG_LIMIT" valgrind --tool=callgrind --instr-atstart=no \
+		    --callgrind-out-file=/dev/null "$T/micro" "$@" -n 1000 \
+		    >/dev/null 2>"$T/cg.err"
+		i=$(collected "$T/cg.err")
+		echo "mc $nd $(( ${i:-0} / 1000 ))" >>"$RES"
 	done
-	"$T/micro" -c "$CONF" -d mailbox.org -t 2 -p \
-	    >"$T/micro.out" 2>&1 &&
-	    echo "mi pox $(cat "$T/micro.out")" >>"$RES"
-	if command -v valgrind >/dev/null 2>&1; then
-		for nd in $SCALE; do
-			for n in 0 1000; do
-				valgrind --tool=callgrind \
-				    --callgrind-out-file=/dev/null "$T/micro" \
-				    -c "$T/scale-$nd.ini" -d "d$nd.example" \
-				    -n $n >/dev/null 2>"$T/cg.err"
-				eval "i$n=$(collected "$T/cg.err")"
-			done
-			echo "mc $nd $(( (i1000 - i0) / 1000 ))" >>"$RES"
-		done
-	fi
 fi
 
 # ---- report ----------------------------------------------------------
-ratio() {	# A B: A/B with two decimals
-	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; \
-	    else printf "-" }'
+ratio() {	# A B: A/B with two decimals; "inf" when only B is 0
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "-"; \
+	    else if (b > 0) printf "%.2f", a / b; \
+	    else if (a > 0) print "inf"; else print "-" }'
 }
 
 report() {
@@ -574,14 +725,17 @@ report() {
 	echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ \
 	    { print $2; exit }' /proc/cpuinfo), $(uname -sr)"
 	echo "wrk -t$THREADS -c$CONNS -d${SECS}s (after ${WARM}s warm-up)," \
+	    "$ROUNDS rounds, each row its best round;" \
 	    "nginx worker_processes $NGX_WORKERS, HTTP keep-alive from wrk"
+	echo "other load: CPU $BUSY0% busy in the second before the run;" \
+	    "load average $LOAD0 at the start, $LOAD1 at the end"
 	echo "GET  $AC_PATH?$QS  Host: autoconfig.mailbox.org"
 	echo "POST $AD_PATH (POX, $POX_LEN bytes)  Host: autodiscover.mailbox.org"
 	[ $HAVE_MAC = 0 ] && echo "(no working ./mailautoconf: reference rows only)"
 	echo
-	echo "| # | set-up | GET req/s | p50 ms | p99 ms | POST req/s | p50 ms | p99 ms |"
-	echo "|---|---|---:|---:|---:|---:|---:|---:|"
-	for id in s1 n1 n2 n3 n4 m1 m2 m3 m4 c1 c2; do
+	echo "| # | set-up | GET req/s | p50 ms | p99 ms | POST req/s | p50 ms | p99 ms | MiB |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+	for id in s1 n1 n2 n3 n4 m1 m2 m3 m4 m5 m6 c1 c2; do
 		label=$(awk -v id=$id '$1 == id && $2 == "label" \
 		    { $1 = $2 = ""; sub(/^ +/, ""); print; exit }' "$RES")
 		[ -n "$label" ] || continue
@@ -594,8 +748,13 @@ report() {
 			    fl="$fl ($(get $id $k 4) errors)"
 			line="$line | $(get $id $k 1)$fl | $(get $id $k 2) | $(get $id $k 3)"
 		done
-		echo "$line |"
+		mem=$(awk -v id=$id '$1 == id && $2 == "mem" \
+		    { printf "%.1f / %.1f", $3 / 1024, $4 / 1024; exit }' "$RES")
+		echo "$line | $mem |"
 	done
+	echo
+	echo "MiB: FastCGI processes after the run, peak RSS of one /" \
+	    "proportional set size of all (shared pages split between them)"
 	if [ $HAVE_MAC = 1 ]; then
 		echo
 		echo "| ratio (req/s) | GET | POST | target |"
@@ -608,7 +767,7 @@ report() {
 		done
 		echo "| 3/1 recommended / static ceiling | $r31_get | $r31_post | >= 0.40 |"
 		echo "| 3/2 spawn-fcgi default / no-op, same set-up | $r32a_get | $r32a_post | >= 1.00 |"
-		echo "| 3/2 recommended / no-op, same set-up ($NPROC procs) | $r32b_get | $r32b_post | >= 1.00 |"
+		echo "| 3/2 recommended / no-op, same set-up ($REC) | $r32b_get | $r32b_post | >= 1.00 |"
 		echo "| 5/4 mailautoconf CGI / minimal CGI | $r54_get | $r54_post | (time/request <= 1.3x: see below) |"
 	fi
 	if grep -q '^sw' "$RES"; then
@@ -623,7 +782,7 @@ report() {
 				echo "| $(keep_label $keep) | $n" \
 				    "| $(get sw$keep.$n get 1) | $(get sw$keep.$n get 3)" \
 				    "| $(get sw$keep.$n post 1) | $(get sw$keep.$n post 3)" \
-				    "| $(( $(get sw$keep.$n get 4) + $(get sw$keep.$n post 4) )) |"
+				    "| $(( $(get sw$keep.$n get 4) + $(get sw$keep.$n post 4) + 0 )) |"
 			done
 		done
 		echo
@@ -631,62 +790,114 @@ report() {
 	fi
 	if grep -q '^z[0-9]' "$RES"; then
 		echo
-		echo "Config size (generated by bench/genconfig.sh; request for the last domain):"
+		echo "Config size (bench/genconfig.sh; the request asks for the last domain):"
 		echo
-		echo "| domains | providers | --check | load p50 ms | peak RSS MiB (--check / FastCGI) | FastCGI GET req/s | CGI ms/request (p50) |"
-		echo "|---:|---:|---|---:|---:|---:|---:|"
+		echo "| domains | providers | --check | --check ms | load ms | peak RSS MiB, --check | FastCGI: peak RSS MiB of a process / PSS MiB of all | FastCGI GET req/s | CGI ms/request |"
+		echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|"
 		for nd in $SCALE; do
 			awk -v id=z$nd '
-			function f(s, k,   a) {	# key=value field
-				if (match(s, k "=[^ ]*")) {
-					a = substr(s, RSTART + length(k) + 1, RLENGTH - length(k) - 1)
-					return a
-				}
-				return ""
+			$1 == id && $2 == "load" {
+				np = $3; rc = $4; chk = $5; rss = $6; load = $7
 			}
-			$1 == id && $2 == "load" { np = $3; rc = $4; load = $5; rss = $6 }
-			$1 == id && $2 == "fcgi" { rps += $3; nf++; if ($7 > hwm) hwm = $7 }
-			$1 == id && $2 == "cgi" { cgi = f($0, "p50_us") }
+			$1 == id && $2 == "fcgi" {
+				if ($3 > rps) rps = $3
+				if ($7 > hwm) hwm = $7
+				if ($8 > pss) pss = $8
+			}
+			$1 == id && $2 == "cgi" { sub(/.*p50_us=/, ""); cgi = $1 }
 			END {
-				printf "| %s | %s | %s | %.1f | %.1f / %.1f | %.0f | %.3f |\n",
+				printf "| %s | %s | %s | %.1f | %s | %.1f | %.1f / %.1f | %.0f | %.2f |\n",
 				    substr(id, 2), np, rc == 0 ? "ok" : "exit " rc,
-				    load / 1000, rss / 1024, hwm / 1024,
-				    nf ? rps / nf : 0, cgi / 1000
+				    chk / 1000, load, rss / 1024, hwm / 1024,
+				    pss / 1024, rps, cgi / 1000
 			}' "$RES"
 		done
-		mn=$(awk '$1 == "zmin" { sub(/.*p50_us=/, ""); print $1 + 0 }' "$RES")
 		echo
-		echo "minimal C CGI: $(awk -v v="$mn" 'BEGIN { printf "%.3f", v / 1000 }') ms/request (p50)"
-		for nd in $SCALE; do
-			c=$(awk -v id=z$nd '$1 == id && $2 == "cgi" \
-			    { sub(/.*p50_us=/, ""); print $1 + 0 }' "$RES")
-			echo "CGI time/request, $nd domains / minimal C CGI: $(ratio "$c" "$mn")"
+		echo "FastCGI: $REC by --workers $NPROC, GET, the better of two runs per size;" \
+		    "CGI: median of sequential runs (bench/cgiloop.c); load:" \
+		    "prov_load_file alone (bench/micro.c -L)"
+	fi
+	if grep -q '^zmin cgi' "$RES"; then
+		echo
+		echo "CGI time per request (bench/cgiloop.c, median):"
+		echo
+		for nd in min libs $SCALE; do
+			c=$(cgi_ms $nd)
+			[ -n "$c" ] || continue
+			case $nd in
+			min)	w="minimal C CGI" ;;
+			libs)	w="minimal C CGI linked against mailautoconf's shared libraries (${needed:-none but libc})" ;;
+			*)	w="mailautoconf, $nd domains" ;;
+			esac
+			echo "- $w: $c ms ($(ratio "$c" "$(cgi_ms min)") x minimal)"
 		done
-		one=$(awk '$1 == "z1" && $2 == "fcgi" { s += $3; n++ } END { if (n) print s / n }' "$RES")
-		big=$(awk '$1 == "z100000" && $2 == "fcgi" { s += $3; n++ } END { if (n) print s / n }' "$RES")
-		[ -n "$one" ] && [ -n "$big" ] &&
-		    echo "FastCGI req/s, 100000 domains / 1 domain: $(ratio "$big" "$one")"
 	fi
 	if grep -q '^cg ' "$RES"; then
 		echo
-		echo "Instructions (valgrind --tool=callgrind, whole process):"
+		echo "Instructions of one whole CGI process (valgrind --tool=callgrind):"
 		echo
 		awk '$1 == "cg" {
-			if ($2 == "min") w = "minimal C CGI, one request"
-			else if ($2 == "pox") w = "mailautoconf CGI, one POX POST, shipped providers.ini"
-			else w = "mailautoconf CGI, one GET, " $2 " domains"
-			printf "- %s: %s\n", w, $3
+			if ($2 == "min") w = "minimal C CGI"
+			else if ($2 == "libs") w = "minimal C CGI linked against mailautoconf'"'"'s shared libraries"
+			else if ($2 == "pox") w = "mailautoconf, POX POST, shipped providers.ini"
+			else w = "mailautoconf, GET, " $2 " domains"
+			printf "- %s: %s\n", w, $3 == "" ? "(timed out)" : $3
 		}' "$RES"
 	fi
 	if grep -q '^m[ic] ' "$RES"; then
 		echo
-		echo "Request path alone (bench/micro.c: parse, lookup, render; no I/O):"
+		echo "The request path alone (bench/micro.c: parse, lookup, render" \
+		    "with headers; no process, no I/O):"
 		echo
-		awk '$1 == "mi" { $1 = ""; print "-" $0 }
-		    $1 == "mc" { printf "- %s domains: %s instructions/request (callgrind)\n", $2, $3 }' "$RES"
+		awk '$1 == "mi" { $1 = $2 = ""; sub(/^ +/, ""); print "- " $0 }
+		    $1 == "mc" { printf "- %s: %s instructions/request (callgrind)\n",
+		    $2 == "pox" ? "POX POST" : "GET, " $2 " domains", $3 }' "$RES"
 	fi
+	[ $HAVE_MAC = 1 ] || return 0
+	echo
+	echo "Targets:"
+	echo
+	echo "| target | measured | met |"
+	echo "|---|---|---|"
+	t="FastCGI >= 1.0x no-op responder, same set-up"
+	target "$t (spawn-fcgi default)" "$r32a_get $r32a_post" ">=" 1.0
+	target "$t (recommended)" "$r32b_get $r32b_post" ">=" 1.0
+	target "recommended set-up >= 0.4x static ceiling" "$r31_get $r31_post" ">=" 0.4
+	c=$(ratio "$(cgi_ms 1000)" "$(cgi_ms min)")
+	target "CGI <= 1.3x minimal C CGI's time/request, 1000 domains" "$c" "<=" 1.3
+	one=$(awk '$1 == "z1" && $2 == "fcgi" && $3 > m { m = $3 } END { if (m) print m }' "$RES")
+	big=$(awk '$1 == "z100000" && $2 == "fcgi" && $3 > m { m = $3 } END { if (m) print m }' "$RES")
+	target "100000 domains: FastCGI req/s within 5% of 1 domain" \
+	    "$(ratio "$big" "$one")" ">=" 0.95
+	l=$(awk '$1 == "z100000" && $2 == "load" { print $7 }' "$RES")
+	target "100000 domains: load < 200 ms" "${l:--}" "<" 200
+	r=$(awk '$1 == "z100000" && $2 == "fcgi" { if ($7 > m) m = $7 } \
+	    END { if (m) printf "%.1f", m / 1024 }' "$RES")
+	target "100000 domains: RSS < 64 MB (FastCGI process, MiB)" "${r:--}" "<" 64
 }
 
+cgi_ms() {	# ID: median ms/request of that CGI loop
+	awk -v id="z$1" '$1 == id && $2 == "cgi" { sub(/.*p50_us=/, ""); \
+	    printf "%.2f", $1 / 1000 }' "$RES"
+}
+
+# target TEXT "VALUES" OP LIMIT: a line of the targets table
+target() {
+	met=$(echo "$2" | awk -v op="$3" -v lim="$4" '{
+		ok = NF > 0
+		for (i = 1; i <= NF; i++) {
+			if ($i == "-") { ok = -1; break }
+			if ($i == "inf") { if (op != ">=") ok = 0; continue }
+			if (op == ">=" && !($i + 0 >= lim)) ok = 0
+			if (op == "<=" && !($i + 0 <= lim)) ok = 0
+			if (op == "<" && !($i + 0 < lim)) ok = 0
+		}
+		print ok == 1 ? "yes" : ok == 0 ? "no" : "not measured"
+	}')
+	echo "| $1 | $(echo "$2" | sed 's/ / \/ /') | ${met:-not measured} |"
+}
+
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 report >"$T/report"
 echo
 cat "$T/report"

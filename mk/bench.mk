@@ -2,14 +2,16 @@
 # nginx, a no-op FastCGI responder, a minimal C CGI), config-size scaling,
 # and the request path alone. Not part of `make check`: it takes minutes
 # and its numbers depend on the machine. docs/BENCHMARKS.md explains the
-# output; BENCH_SECONDS (default 10) is the length of one measurement.
-BENCH_SECONDS ?= 10
+# output; BENCH_SECONDS (default 5) is the length of one measurement,
+# BENCH_ROUNDS (default 3) how many times the main table is measured.
+BENCH_SECONDS ?= 5
+BENCH_ROUNDS ?= 3
 
 bench:
 	@test/deps.sh bench build
 	@$(MAKE) --no-print-directory all libmac.a >/dev/null || \
 	    echo "bench: the build failed; measuring the reference rows only" >&2
-	@BENCH_SECONDS="$(BENCH_SECONDS)" CC="$(CC)" \
+	@BENCH_SECONDS="$(BENCH_SECONDS)" BENCH_ROUNDS="$(BENCH_ROUNDS)" CC="$(CC)" \
 	    MAC_CFLAGS="$(CFLAGS)" MAC_LIBS="$(PKG_LIBS)" sh bench/run.sh
 
 .PHONY: bench
