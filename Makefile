@@ -150,10 +150,16 @@ install: all
 	install -m 644 docs/providers.ini.5 $(DESTDIR)$(MANDIR)/man5/
 	test -e $(DESTDIR)$(SYSCONFDIR)/mailautoconf/providers.ini || \
 	    install -m 644 providers.ini $(DESTDIR)$(SYSCONFDIR)/mailautoconf/providers.ini
+	# the web server and systemd snippets of docs/deploy.md
+	install -d $(DESTDIR)$(DOCDIR)/examples/systemd
+	install -m 644 contrib/*.conf $(DESTDIR)$(DOCDIR)/examples/
+	install -m 644 contrib/systemd/mailautoconf.service \
+	    contrib/systemd/mailautoconf.socket $(DESTDIR)$(DOCDIR)/examples/systemd/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/mailautoconf $(DESTDIR)$(MANDIR)/man8/mailautoconf.8 \
 	    $(DESTDIR)$(MANDIR)/man5/providers.ini.5
+	rm -rf $(DESTDIR)$(DOCDIR)/examples
 
 clean:
 	rm -rf *.o *.a mailautoconf unit build

@@ -45,4 +45,18 @@ check_eq "README shell example answers" "Status: 200 OK" "$out"
 sed -n '/^A hoster with one server name/,/^\.Ed/p' "$TOP/docs/providers.ini.5" |
     sed '1,2d;$d' >"$T_TMP/hoster.ini"
 check "providers.ini.5 hoster example loads" sh -c "$MAC_BIN --check -c $T_TMP/hoster.ini 2>/dev/null"
+# make install puts everything where the man pages and deploy.md say
+D=$T_TMP/inst
+make -s -C "$TOP" install DESTDIR="$D" PREFIX=/usr SYSCONFDIR=/etc >/dev/null 2>&1
+for f in /usr/sbin/mailautoconf /etc/mailautoconf/providers.ini \
+    /usr/share/man/man8/mailautoconf.8 /usr/share/man/man5/providers.ini.5 \
+    /usr/share/doc/mailautoconf/examples/nginx-fastcgi.conf \
+    /usr/share/doc/mailautoconf/examples/systemd/mailautoconf.socket; do
+	check "make install: $f" test -f "$D$f"
+done
+check "the installed binary checks the installed config" \
+    sh -c "'$D/usr/sbin/mailautoconf' --check -c '$D/etc/mailautoconf/providers.ini' 2>/dev/null"
+make -s -C "$TOP" uninstall DESTDIR="$D" PREFIX=/usr SYSCONFDIR=/etc >/dev/null 2>&1
+check "make uninstall removes the binary" test ! -e "$D/usr/sbin/mailautoconf"
+check "and keeps the edited config" test -f "$D/etc/mailautoconf/providers.ini"
 finish
