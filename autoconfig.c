@@ -48,70 +48,30 @@ ac_pop3(struct out *o, const struct server *s)
 }
 
 /*
- * A URL-based server (ews, owa, graph): host, port and socket type come
- * from the URL, so that readers that want them find them.
+ * Every server the same way: the URL-based ones (ews, owa, graph) have
+ * their host, port and socket type from the URL, taken out at load.
  */
 static void
-ac_url_server(struct out *o, const struct server *s)
+ac_server(struct out *o, const struct server *s)
 {
 	static const char *const type[] = {
+		[SRV_IMAP] = "imap", [SRV_POP3] = "pop3", [SRV_SMTP] = "smtp",
 		[SRV_EWS] = "ews", [SRV_OWA] = "exchange", [SRV_GRAPH] = "graph",
 	};
 	static const char *const urlel[] = {
 		[SRV_EWS] = "ewsURL", [SRV_OWA] = "owaURL",
 		[SRV_GRAPH] = "graphURL",
 	};
-	const char	*h = s->url + (s->url[4] == 's' ? 8 : 7);
-	size_t		 hl = strcspn(h, ":/?#");
-	char		 host[DOMAIN_MAX + 1];
-	long long	 port = s->url[4] == 's' ? 443 : 80;
 
-	if (hl > DOMAIN_MAX) {
-		o->err = true;
-		return;
-	}
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	if (h[hl] == ':') {
-		char	pb[8];
-		size_t	pl = strcspn(h + hl + 1, "/?#");
-
-		if (pl >= sizeof(pb)) {
-			o->err = true;
-			return;
-		}
-		memcpy(pb, h + hl + 1, pl);
-		pb[pl] = '\0';
-		if (mac_strtonum(pb, 1, 65535, &port) != 0) {
-			o->err = true;
-			return;
-		}
-	}
-	xml_open(o, "incomingServer");
-	xml_attr(o, "type", type[s->type]);
-	xml_elem(o, "hostname", host);
-	xml_elem_uint(o, "port", (unsigned long)port);
-	xml_elem(o, "socketType", s->url[4] == 's' ? "SSL" : "plain");
-	ac_auth(o, &s->auth);
-	xml_elem(o, "username", s->username);
-	xml_elem(o, urlel[s->type], s->url);
-	xml_close(o);
-}
-
-static void
-ac_server(struct out *o, const struct server *s)
-{
-	if (s->type >= SRV_EWS) {
-		ac_url_server(o, s);
-		return;
-	}
 	xml_open(o, s->type == SRV_SMTP ? "outgoingServer" : "incomingServer");
-	xml_attr(o, "type", srv_names[s->type]);
+	xml_attr(o, "type", type[s->type]);
 	xml_elem(o, "hostname", s->host);
 	xml_elem_uint(o, "port", s->port);
 	xml_elem(o, "socketType", sock_names[s->sock]);
 	ac_auth(o, &s->auth);
 	xml_elem(o, "username", s->username);
+	if (s->url != NULL)
+		xml_elem(o, urlel[s->type], s->url);
 	if (s->type == SRV_POP3)
 		ac_pop3(o, s);
 	if (s->restriction != NULL)

@@ -777,6 +777,40 @@ badport:
 	return false;
 }
 
+/*
+ * An ews, owa or graph URL.  Its host, port and socket type are taken out
+ * here, once, for the answers that state them (autoconfig's hostname,
+ * port, socketType), not at every request.
+ */
+static bool
+url_server(struct loader *l, int line, struct server *s, const char *p,
+    size_t n)
+{
+	char		*u;
+	const char	*h;
+	bool		 tls;
+
+	if ((u = arena_strndup(&l->cf->arena, p, n)) == NULL) {
+		l->oom = true;
+		return false;
+	}
+	if (!url_val(l, line, "url", u))
+		return false;
+	s->url = u;
+	tls = u[4] == 's';
+	h = u + (tls ? 8 : 7);
+	if (memchr(h, '@', strcspn(h, "/?#")) != NULL) {
+		ERR(l, line, "URL with a user name");
+		return false;
+	}
+	if (!srv_hostport(l, line, s, h, strcspn(h, "/?#")))
+		return false;
+	s->sock = tls ? SOCK_SSL : SOCK_PLAIN;
+	if (s->port == 0)
+		s->port = tls ? 443 : 80;
+	return true;
+}
+
 static bool
 server_line(struct loader *l, int line, struct server *s, const char *v)
 {
@@ -800,11 +834,8 @@ server_line(struct loader *l, int line, struct server *s, const char *v)
 		eq = memchr(p, '=', n);
 		if (tok++ == 0) {
 			if (s->type >= SRV_EWS) {
-				char *u = arena_strndup(&l->cf->arena, p, n);
-
-				if (u == NULL || !url_val(l, line, "url", u))
+				if (!url_server(l, line, s, p, n))
 					return false;
-				s->url = u;
 			} else if (!srv_hostport(l, line, s, p, n))
 				return false;
 		} else if (eq == NULL && s->type < SRV_EWS && tok == 2) {

@@ -379,6 +379,9 @@ test_ini_errors(void)
 		{ "[a.com]\nname = a\x01" "b\n", "control byte" },
 		{ "[a.com]\nname = a\xff" "b\n", "invalid UTF-8" },
 		{ "web_host = -x.com\n", "bad web_host" },
+		{ "[a.com]\news = https://user@x.com/\n", "URL with a user" },
+		{ "[a.com]\nowa = https://x.com:0/\n", "URL port 0" },
+		{ "[a.com]\ngraph = https://x_y.com/\n", "URL bad host" },
 	};
 	int		 e;
 	size_t		 i;
@@ -473,6 +476,12 @@ test_ini_values(void)
 	struct config		*cf;
 	const struct provider	*p;
 
+	cf = load("[a.com]\nowa = http://[2001:db8::1]:8080/owa\nimap = x\n"
+	    "smtp = y\n", &e, NULL);
+	expect(cf != NULL && strcmp(cf->prov[0].in[0].host, "[2001:db8::1]") ==
+	    0 && cf->prov[0].in[0].port == 8080 &&
+	    cf->prov[0].in[0].sock == SOCK_PLAIN, "ini: http URL, v6, port");
+	prov_free(cf);
 	cf = load(ini, &e, &w);
 	expect(cf != NULL, "ini values: loads (%d errors)", e);
 	if (cf == NULL)
@@ -500,6 +509,8 @@ test_ini_values(void)
 	expect(p->out[1].port == 2525 && p->out[1].sock == SOCK_SSL,
 	    "ini: smtp default ssl");
 	expect(p->in[2].type == SRV_EWS, "ini: ews");
+	expect(strcmp(p->in[2].host, "ews.a.com") == 0 && p->in[2].port == 443 &&
+	    p->in[2].sock == SOCK_SSL, "ini: ews host, port, socket from the URL");
 	expect(p->ndocs == 1 && strcmp(p->docs[0].url,
 	    "https://a.com/help/") == 0, "ini: URL continuation joins with "
 	    "nothing");
