@@ -64,41 +64,12 @@ ad_protocol(const struct request *r, const struct config *cf,
 	xml_close(o);
 }
 
-/* The first server of each type, types in the order of their lines. */
-static size_t
-ad_pick(const struct provider *p, const struct server *pick[3])
-{
-	const struct server	*imap = NULL, *pop3 = NULL, *t;
-	size_t			 i, n = 0, j;
-
-	for (i = 0; i < p->nin; i++) {
-		if (p->in[i].type == SRV_IMAP && imap == NULL)
-			imap = &p->in[i];
-		if (p->in[i].type == SRV_POP3 && pop3 == NULL)
-			pop3 = &p->in[i];
-	}
-	if (imap != NULL)
-		pick[n++] = imap;
-	if (pop3 != NULL)
-		pick[n++] = pop3;
-	if (p->nout > 0)
-		pick[n++] = &p->out[0];
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && pick[j]->line < pick[j - 1]->line; j--) {
-			t = pick[j];
-			pick[j] = pick[j - 1];
-			pick[j - 1] = t;
-		}
-	return n;
-}
-
 int
 ad_render(const struct request *r, const struct config *cf,
     const struct provider *p, struct out *o)
 {
-	const struct server	*pick[3];
 	struct fill		 f;
-	size_t			 i, n;
+	size_t			 i;
 
 	f.address = r->has_addr ? r->addr.full : NULL;
 	f.local = r->has_addr ? r->addr.local : NULL;
@@ -119,9 +90,8 @@ ad_render(const struct request *r, const struct config *cf,
 		xml_elem_fill(o, "RedirectAddr", p->ad_redirect, &f);
 	} else {
 		xml_elem(o, "Action", "settings");
-		n = ad_pick(p, pick);
-		for (i = 0; i < n; i++)
-			ad_protocol(r, cf, pick[i], &f, o);
+		for (i = 0; i < p->nad; i++)
+			ad_protocol(r, cf, p->ad[i], &f, o);
 	}
 	xml_close(o);
 	xml_close(o);

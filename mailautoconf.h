@@ -164,6 +164,14 @@ struct provider {
 	const char	*ad_redirect;
 	const char	*mc_identifier;
 	int		 line;
+	/*
+	 * Derived at load: the first server of each type (NULL: none), and
+	 * what Outlook gets, the first IMAP, POP3 and SMTP server in the
+	 * order of their lines.
+	 */
+	const struct server *first[SRV_SMTP + 1];
+	const struct server *ad[3];
+	size_t		 nad;
 };
 
 struct dslot {

@@ -139,21 +139,6 @@ mc_server(struct out *o, const char *side, const struct server *s,
 	xml_elem_fill(o, "string", s->username, f);
 }
 
-/* The first IMAP server, else the first POP3 server. */
-static const struct server *
-mc_incoming(const struct provider *p)
-{
-	size_t	i;
-
-	for (i = 0; i < p->nin; i++)
-		if (p->in[i].type == SRV_IMAP)
-			return &p->in[i];
-	for (i = 0; i < p->nin; i++)
-		if (p->in[i].type == SRV_POP3)
-			return &p->in[i];
-	return NULL;
-}
-
 static void
 mc_mail_payload(const struct request *r, const struct provider *p,
     const struct server *in, const struct server *out, struct out *o)
@@ -233,17 +218,19 @@ int
 mc_render(const struct request *r, const struct config *cf,
     const struct provider *p, struct out *o)
 {
-	const struct server	*in = mc_incoming(p);
+	/* the first IMAP server, else the first POP3 server */
+	const struct server	*in = p->first[SRV_IMAP] != NULL ?
+				    p->first[SRV_IMAP] : p->first[SRV_POP3];
 	struct out		 plain;
 
-	if (in == NULL || p->nout == 0)
+	if (in == NULL || p->first[SRV_SMTP] == NULL)
 		return 404;
 	if (cf->mc_signer == NULL) {
-		mc_plist(r, p, in, &p->out[0], o);
+		mc_plist(r, p, in, p->first[SRV_SMTP], o);
 		return 200;
 	}
 	out_init(&plain, mc_plain, sizeof(mc_plain));
-	mc_plist(r, p, in, &p->out[0], &plain);
+	mc_plist(r, p, in, p->first[SRV_SMTP], &plain);
 	if (plain.err) {
 		o->err = true;
 		return 200;

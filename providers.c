@@ -1160,6 +1160,29 @@ server_plain(const struct server *s, size_t n)
 	return false;
 }
 
+/* The servers picked by type; the arrays do not move any more. */
+static void
+prov_pick(struct provider *p)
+{
+	size_t	i, j;
+	int	t;
+
+	for (i = 0; i < p->nin; i++)
+		if (p->in[i].type <= SRV_POP3 && p->first[p->in[i].type] == NULL)
+			p->first[p->in[i].type] = &p->in[i];
+	if (p->nout > 0)
+		p->first[SRV_SMTP] = &p->out[0];
+	for (t = SRV_IMAP; t <= SRV_SMTP; t++) {
+		if (p->first[t] == NULL)
+			continue;
+		for (j = p->nad; j > 0 && p->ad[j - 1]->line > p->first[t]->line;
+		    j--)
+			p->ad[j] = p->ad[j - 1];
+		p->ad[j] = p->first[t];
+		p->nad++;
+	}
+}
+
 /* Defaults and whole-section rules, once every key is read. */
 static void
 prov_finish(struct loader *l, struct pbuild *b)
@@ -1191,6 +1214,7 @@ prov_finish(struct loader *l, struct pbuild *b)
 		return;
 	if (p->mc_identifier == NULL)
 		p->mc_identifier = reverse_dns(l, p->domains[0]);
+	prov_pick(p);
 	oa = (p->oauth2_issuer != NULL) + (p->oauth2_scope != NULL) +
 	    (p->oauth2_auth_url != NULL) + (p->oauth2_token_url != NULL);
 	if (oa != 0 && oa != 4)

@@ -476,6 +476,16 @@ test_ini_values(void)
 	struct config		*cf;
 	const struct provider	*p;
 
+	/* Outlook's picks: first of each type, in the order of the lines */
+	cf = load("[a.com]\nsmtp = s1\npop3 = p1\nimap = i1\nimap = i2\n"
+	    "smtp = s2\n", &e, NULL);
+	expect(cf != NULL && cf->prov[0].nad == 3 &&
+	    strcmp(cf->prov[0].ad[0]->host, "s1") == 0 &&
+	    strcmp(cf->prov[0].ad[1]->host, "p1") == 0 &&
+	    strcmp(cf->prov[0].ad[2]->host, "i1") == 0 &&
+	    cf->prov[0].first[SRV_IMAP] == &cf->prov[0].in[1],
+	    "ini: first servers and Outlook's order");
+	prov_free(cf);
 	cf = load("[a.com]\nowa = http://[2001:db8::1]:8080/owa\nimap = x\n"
 	    "smtp = y\n", &e, NULL);
 	expect(cf != NULL && strcmp(cf->prov[0].in[0].host, "[2001:db8::1]") ==
