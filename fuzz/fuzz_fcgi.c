@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "mailautoconf.h"
+#include "fuzz.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	LLVMFuzzerInitialize(int *, char ***);
@@ -55,12 +55,9 @@ tick(void *arg)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct diag	d = { stderr, false, 0, 0 };
-
 	(void)argc;
 	(void)argv;
-	if ((cf = prov_load_mem(INI, sizeof(INI) - 1, "fuzz.ini", &d)) == NULL)
-		abort();
+	cf = fuzz_config(INI);
 	if ((devnull = open("/dev/null", O_WRONLY)) == -1)
 		abort();
 	return 0;

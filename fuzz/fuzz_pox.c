@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mailautoconf.h"
+#include "fuzz.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	LLVMFuzzerInitialize(int *, char ***);
@@ -30,12 +30,9 @@ static struct response	 resp;
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct diag	d = { stderr, false, 0, 0 };
-
 	(void)argc;
 	(void)argv;
-	if ((cf = prov_load_mem(INI, sizeof(INI) - 1, "fuzz.ini", &d)) == NULL)
-		abort();
+	cf = fuzz_config(INI);
 	return 0;
 }
 

@@ -24,7 +24,7 @@ $(FUZZ_O)/libmac.a: FORCE
 	    CFLAGS="$(FUZZ_CFLAGS)" $(FUZZ_O)/libmac.a >/dev/null
 endif
 
-$(FUZZ_O)/bin/%: fuzz/%.c $(FUZZ_O)/libmac.a $(HDRS)
+$(FUZZ_O)/bin/%: fuzz/%.c fuzz/fuzz.h $(FUZZ_O)/libmac.a $(HDRS)
 	@mkdir -p $(FUZZ_O)/bin
 	$(FUZZ_CC) -std=c11 $(WARN) $(DEFS) $(PKG_CFLAGS) -I. $(FUZZ_CFLAGS) \
 	    $(FUZZ_LDFLAGS) -o $@ $< $(FUZZ_O)/libmac.a $(PKG_LIBS)
