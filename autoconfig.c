@@ -47,37 +47,101 @@ ac_pop3(struct out *o, const struct server *s)
 	xml_close(o);
 }
 
-/*
- * Every server the same way: the URL-based ones (ews, owa, graph) have
- * their host, port and socket type from the URL, taken out at load.
- */
-static void
-ac_server(struct out *o, const struct server *s)
-{
-	static const char *const type[] = {
-		[SRV_IMAP] = "imap", [SRV_POP3] = "pop3", [SRV_SMTP] = "smtp",
-		[SRV_EWS] = "ews", [SRV_OWA] = "exchange", [SRV_GRAPH] = "graph",
-	};
-	static const char *const urlel[] = {
-		[SRV_EWS] = "ewsURL", [SRV_OWA] = "owaURL",
-		[SRV_GRAPH] = "graphURL",
-	};
+static const char *const ac_type[] = {
+	[SRV_IMAP] = "imap", [SRV_POP3] = "pop3", [SRV_SMTP] = "smtp",
+	[SRV_EWS] = "ews", [SRV_OWA] = "owa", [SRV_GRAPH] = "graph",
+};
 
+static void
+ac_mail_server(struct out *o, const struct server *s)
+{
 	xml_open(o, s->type == SRV_SMTP ? "outgoingServer" : "incomingServer");
-	xml_attr(o, "type", type[s->type]);
+	xml_attr(o, "type", ac_type[s->type]);
 	xml_elem(o, "hostname", s->host);
 	xml_elem_uint(o, "port", s->port);
 	xml_elem(o, "socketType", sock_names[s->sock]);
 	ac_auth(o, &s->auth);
 	xml_elem(o, "username", s->username);
-	if (s->url != NULL)
-		xml_elem(o, urlel[s->type], s->url);
 	if (s->type == SRV_POP3)
 		ac_pop3(o, s);
 	if (s->restriction != NULL)
 		xml_elem(o, "restriction", s->restriction);
 	ac_bool(o, "addThisServer", s->add_this_server);
 	ac_bool(o, "useGlobalPreferredServer", s->global_preferred);
+	xml_close(o);
+}
+
+/*
+ * A URL server's methods in the draft's words first, then in
+ * Thunderbird's: the draft has clients take the first value they know,
+ * and Thunderbird skips an element with an attribute (clients-next §3).
+ */
+static void
+ac_url_auth(struct out *o, const struct authlist *al)
+{
+	unsigned	i;
+
+	for (i = 0; i < al->n; i++) {
+		if (al->a[i] == AUTH_CLEARTEXT)
+			xml_elem_attr(o, "authentication", "system", "http",
+			    "Basic");
+		else if (al->a[i] == AUTH_ENCRYPTED)
+			xml_elem_attr(o, "authentication", "system", "http",
+			    "Digest");
+		xml_elem(o, "authentication", auth_names[al->a[i]]);
+	}
+}
+
+/*
+ * ews, owa and graph in the form of the draft and of Thunderbird 150 and
+ * later: the URL says host, port and TLS.  A URL with a port of its own
+ * also states them, since Thunderbird takes the URL's host with its
+ * ":port" for a host name and drops the server otherwise.
+ */
+static void
+ac_url_server(struct out *o, const struct server *s)
+{
+	xml_open(o, "incomingServer");
+	xml_attr(o, "type", ac_type[s->type]);
+	xml_elem(o, "url", s->url);
+	if (s->port != (s->sock == SOCK_SSL ? 443u : 80u)) {
+		xml_elem(o, "hostname", s->host);
+		xml_elem_uint(o, "port", s->port);
+		xml_elem(o, "socketType", sock_names[s->sock]);
+	}
+	ac_url_auth(o, &s->auth);
+	xml_elem(o, "username", s->username);
+	xml_close(o);
+}
+
+/*
+ * The element Thunderbird before 150 reads for Exchange, after the last
+ * incoming server as in Mozilla's ISPDB, so that a newer Thunderbird
+ * never takes it as its default: the first ews line (else the first owa
+ * line) gives host, port, socket type and login, the first of each names
+ * its URL.  graph has no URL element here.
+ */
+static void
+ac_legacy_exchange(struct out *o, const struct provider *p)
+{
+	const struct server	*ews = p->first[SRV_EWS];
+	const struct server	*owa = p->first[SRV_OWA];
+	const struct server	*b = ews != NULL ? ews : owa;
+
+	if (b == NULL)
+		return;
+	xml_open(o, "incomingServer");
+	xml_attr(o, "type", "exchange");
+	xml_elem(o, "hostname", b->host);
+	xml_elem_uint(o, "port", b->port);
+	xml_elem(o, "socketType", sock_names[b->sock]);
+	ac_auth(o, &b->auth);
+	xml_elem(o, "username", b->username);
+	if (owa != NULL)
+		xml_elem(o, "owaURL", owa->url);
+	if (ews != NULL)
+		xml_elem(o, "ewsURL", ews->url);
+	ac_bool(o, "useGlobalPreferredServer", b->global_preferred);
 	xml_close(o);
 }
 
@@ -141,10 +205,15 @@ ac_render(const struct request *r, const struct config *cf,
 	xml_elem(o, "domain", r->domain);
 	xml_elem(o, "displayName", p->name);
 	xml_elem(o, "displayShortName", p->short_name);
+	/* incoming servers in the order of their lines, whatever the type */
 	for (i = 0; i < p->nin; i++)
-		ac_server(o, &p->in[i]);
+		if (p->in[i].url != NULL)
+			ac_url_server(o, &p->in[i]);
+		else
+			ac_mail_server(o, &p->in[i]);
+	ac_legacy_exchange(o, p);
 	for (i = 0; i < p->nout; i++)
-		ac_server(o, &p->out[i]);
+		ac_mail_server(o, &p->out[i]);
 	ac_provider_extras(o, p);
 	xml_close(o);
 	if (p->webmail != NULL) {

@@ -15,9 +15,6 @@ static const char NS_RESPONSE[] =
 static const char NS_OUTLOOK[] =
     "http://schemas.microsoft.com/exchange/autodiscover/outlook/"
     "responseschema/2006a";
-static const char NS_MOBILESYNC[] =
-    "http://schemas.microsoft.com/exchange/autodiscover/mobilesync/"
-    "responseschema/2006";
 
 static const char *
 onoff(bool v)
@@ -34,6 +31,23 @@ needs_address(const char *tmpl)
 }
 
 static void
+ad_ttl(const struct config *cf, struct out *o)
+{
+	if (cf->ad_ttl > 0)
+		xml_elem_uint(o, "TTL", (unsigned long)cf->ad_ttl);
+}
+
+/* MS-OXDSCLI's Protocol order: LoginName, then DomainRequired */
+static void
+ad_login(const struct request *r, const struct server *s,
+    const struct fill *f, struct out *o)
+{
+	if (r->has_addr || !needs_address(s->username))
+		xml_elem_fill(o, "LoginName", s->username, f);
+	xml_elem(o, "DomainRequired", "off");
+}
+
+static void
 ad_protocol(const struct request *r, const struct config *cf,
     const struct server *s, const struct fill *f, struct out *o)
 {
@@ -44,13 +58,10 @@ ad_protocol(const struct request *r, const struct config *cf,
 
 	xml_open(o, "Protocol");
 	xml_elem(o, "Type", type[s->type]);
-	if (cf->ad_ttl > 0)
-		xml_elem_uint(o, "TTL", (unsigned long)cf->ad_ttl);
+	ad_ttl(cf, o);
 	xml_elem_fill(o, "Server", s->host, f);
 	xml_elem_uint(o, "Port", s->port);
-	xml_elem(o, "DomainRequired", "off");
-	if (r->has_addr || !needs_address(s->username))
-		xml_elem_fill(o, "LoginName", s->username, f);
+	ad_login(r, s, f, o);
 	xml_elem(o, "SPA", onoff(first == AUTH_ENCRYPTED || first == AUTH_NTLM));
 	/* Encryption wins over SSL; "TLS" means STARTTLS to Outlook */
 	xml_elem(o, "SSL", onoff(s->sock != SOCK_PLAIN));
@@ -62,6 +73,96 @@ ad_protocol(const struct request *r, const struct config *cf,
 		xml_elem(o, "SMTPLast", "off");
 	}
 	xml_close(o);
+}
+
+/*
+ * The first ews line as an EXCH block, which Thunderbird reads for its
+ * EWS account: EwsUrl, and ASUrl as its fallback (Microsoft's sample
+ * carries the EWS URL there).  Not EXPR, which Thunderbird ignores.
+ */
+static void
+ad_exch(const struct request *r, const struct config *cf,
+    const struct server *s, const struct fill *f, struct out *o)
+{
+	xml_open(o, "Protocol");
+	xml_elem(o, "Type", "EXCH");
+	ad_ttl(cf, o);
+	xml_elem_fill(o, "Server", s->host, f);
+	xml_elem_fill(o, "ASUrl", s->url, f);
+	xml_elem_fill(o, "EwsUrl", s->url, f);
+	ad_login(r, s, f, o);
+	xml_close(o);
+}
+
+/*
+ * MS-OXDSCLI 2.2.4.1.1.2.6.27.1: OWAUrl's AuthenticationMethod, required,
+ * the methods separated by commas.  Thunderbird reads the URL only from
+ * an OWAUrl with an attribute.  OAuth2 is a sign-in page: Fba.
+ */
+static const char *const owa_auth[AUTH__N] = {
+	[AUTH_CLEARTEXT] = "Basic", [AUTH_ENCRYPTED] = "Digest",
+	[AUTH_OAUTH2] = "Fba", [AUTH_NTLM] = "Ntlm",
+	[AUTH_GSSAPI] = "WindowsIntegrated",
+};
+
+static void
+ad_web(const struct config *cf, const struct server *owa,
+    const struct server *ews, const struct fill *f, struct out *o)
+{
+	char		 m[96];
+	struct out	 mo;
+	unsigned	 i;
+
+	out_init(&mo, m, sizeof(m) - 1);
+	for (i = 0; i < owa->auth.n; i++)
+		if (owa_auth[owa->auth.a[i]] != NULL) {
+			out_str(&mo, mo.len > 0 ? "," : "");
+			out_str(&mo, owa_auth[owa->auth.a[i]]);
+		}
+	if (mo.len == 0)
+		out_str(&mo, "Fba");
+	m[mo.len] = '\0';
+	xml_open(o, "Protocol");
+	xml_elem(o, "Type", "WEB");
+	xml_open(o, "External");
+	xml_elem_attr_fill(o, "OWAUrl", "AuthenticationMethod", m, owa->url,
+	    f);
+	if (ews != NULL) {
+		xml_open(o, "Protocol");
+		xml_elem(o, "Type", "EXCH");
+		xml_elem_fill(o, "ASUrl", ews->url, f);
+		xml_close(o);
+	}
+	xml_close(o);
+	ad_ttl(cf, o);
+	xml_close(o);
+}
+
+/*
+ * EWS and OWA first: Thunderbird writes EXCH and WEB into the incoming
+ * server it holds, so an IMAP block read before them would be turned into
+ * an Exchange server (clients-next §2.1).  Outlook for Windows may take
+ * EXCH as an Exchange account and skip IMAP: it gets neither (Vary:
+ * User-Agent, http.c).  A URL that needs the address is left out without
+ * one, as LoginName is.
+ */
+static void
+ad_exchange(const struct request *r, const struct config *cf,
+    const struct provider *p, const struct fill *f, struct out *o)
+{
+	const struct server	*ews = p->first[SRV_EWS];
+	const struct server	*owa = p->first[SRV_OWA];
+
+	if (r->ua_outlook)
+		return;
+	if (ews != NULL && !r->has_addr && needs_address(ews->url))
+		ews = NULL;
+	if (owa != NULL && !r->has_addr && needs_address(owa->url))
+		owa = NULL;
+	if (ews != NULL)
+		ad_exch(r, cf, ews, f, o);
+	if (owa != NULL)
+		ad_web(cf, owa, ews, f, o);
 }
 
 int
@@ -90,6 +191,7 @@ ad_render(const struct request *r, const struct config *cf,
 		xml_elem_fill(o, "RedirectAddr", p->ad_redirect, &f);
 	} else {
 		xml_elem(o, "Action", "settings");
+		ad_exchange(r, cf, p, &f, o);
 		for (i = 0; i < p->nad; i++)
 			ad_protocol(r, cf, p->ad[i], &f, o);
 	}
@@ -121,23 +223,20 @@ ad_time(char *buf, long long ms)
 
 /*
  * Error 600 (malformed request) or 601 (schema we do not serve), in the
- * form Outlook reads: HTTP 200 with an Error element.  601 answers in the
- * requested schema's namespace.
+ * form Outlook reads: HTTP 200 with an Error element.  The Response is in
+ * the 2006 response namespace, whatever schema the client asked for, as
+ * MS-OXDSCLI's error example has it: nothing of the request is echoed.
  */
 int
 ad_error(const struct request *r, int code, struct out *o)
 {
 	char		 t[13];
-	const char	*ns = NS_OUTLOOK;
 
-	if (code == 601)
-		ns = r->schema == POX_MOBILESYNC ? NS_MOBILESYNC : r->schema_uri;
 	ad_time(t, r->now_ms < 0 ? 0 : r->now_ms);
 	xml_decl(o);
 	xml_open(o, "Autodiscover");
 	xml_attr(o, "xmlns", NS_RESPONSE);
 	xml_open(o, "Response");
-	xml_attr(o, "xmlns", ns);
 	xml_open(o, "Error");
 	xml_attr(o, "Time", t);
 	xml_attr_uint(o, "Id", (unsigned long)((r->now_ms / 1000) % 4294967296LL));

@@ -29,6 +29,7 @@ static const char CT_TEXT[] = "text/plain; charset=utf-8";
 static const char CT_JSON[] = "application/json";
 static const char CT_HTML[] = "text/html; charset=utf-8";
 static const char CT_APPLE[] = "application/x-apple-aspen-config";
+static const char VARY_UA[] = "Vary: User-Agent";
 /* the profile page loads nothing, runs nothing, posts only to us */
 static const char CSP_PAGE[] = "Content-Security-Policy: default-src 'none'; "
     "style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
@@ -200,5 +201,8 @@ done:
 		return;
 	}
 	rs->blen = o.len;
+	/* the POX answer depends on the User-Agent (autodiscover.c) */
+	if (r->ep == EP_POX)
+		extra = VARY_UA;
 	http_head(rs, ct, age, NULL, extra);
 }

@@ -79,6 +79,8 @@ void	 xml_elem_fill(struct out *, const char *, const char *,
 void	 xml_elem_uint(struct out *, const char *, unsigned long);
 void	 xml_elem_attr(struct out *, const char *, const char *, const char *,
 	    const char *);
+void	 xml_elem_attr_fill(struct out *, const char *, const char *,
+	    const char *, const char *, const struct fill *);
 void	 xml_attr_uint(struct out *, const char *, unsigned long);
 void	 xml_empty(struct out *, const char *);
 bool	 xml_escape(char *, size_t, const char *, size_t, size_t *);
@@ -169,7 +171,7 @@ struct provider {
 	 * what Outlook gets, the first IMAP, POP3 and SMTP server in the
 	 * order of their lines.
 	 */
-	const struct server *first[SRV_SMTP + 1];
+	const struct server *first[SRV_GRAPH + 1];
 	const struct server *ad[3];
 	size_t		 nad;
 };
@@ -256,6 +258,7 @@ struct request {
 	enum pox_schema	 schema;
 	char		 schema_uri[SCHEMA_MAX + 1];
 	bool		 pox_error;	/* answer with error 600 */
+	bool		 ua_outlook;	/* User-Agent is Outlook's: no EXCH/WEB */
 	long long	 now_ms;	/* wall clock, for POX error ids */
 	char		 body[BODY_MAX + 1];	/* last: resets stop before it */
 };

@@ -668,7 +668,8 @@ static const struct srvopt srvopts[] = {
 	{ "username", T_ALL },
 	{ "restriction", T_(SRV_SMTP) },
 	{ "add_this_server", T_(SRV_SMTP) },
-	{ "use_global_preferred_server", T_MAIL },
+	/* ews, owa: for autoconfig's legacy exchange element */
+	{ "use_global_preferred_server", T_MAIL | T_(SRV_EWS) | T_(SRV_OWA) },
 	{ "leave_messages_on_server", T_(SRV_POP3) },
 	{ "download_on_biff", T_(SRV_POP3) },
 	{ "days_to_leave_messages_on_server", T_(SRV_POP3) },
@@ -1160,6 +1161,17 @@ server_plain(const struct server *s, size_t n)
 	return false;
 }
 
+static bool
+url_only(const struct provider *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nin; i++)
+		if (p->in[i].url == NULL)
+			return false;
+	return true;
+}
+
 /* The servers picked by type; the arrays do not move any more. */
 static void
 prov_pick(struct provider *p)
@@ -1168,7 +1180,7 @@ prov_pick(struct provider *p)
 	int	t;
 
 	for (i = 0; i < p->nin; i++)
-		if (p->in[i].type <= SRV_POP3 && p->first[p->in[i].type] == NULL)
+		if (p->first[p->in[i].type] == NULL)
 			p->first[p->in[i].type] = &p->in[i];
 	if (p->nout > 0)
 		p->first[SRV_SMTP] = &p->out[0];
@@ -1223,7 +1235,11 @@ prov_finish(struct loader *l, struct pbuild *b)
 	if (p->nin == 0)
 		WARN(l, p->line, "provider '%s' has no incoming server: "
 		    "Thunderbird drops the whole config", p->id);
-	if (p->nout == 0)
+	if (p->nout == 0 && p->nin > 0 && url_only(p))
+		WARN(l, p->line, "provider '%s' has only URL servers (ews, "
+		    "owa, graph) and no smtp server: Thunderbird drops the "
+		    "whole config, EWS included", p->id);
+	else if (p->nout == 0)
 		WARN(l, p->line, "provider '%s' has no smtp server: "
 		    "Thunderbird drops the whole config", p->id);
 	if (server_plain(p->in, p->nin) || server_plain(p->out, p->nout))

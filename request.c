@@ -374,6 +374,18 @@ req_body_rules(struct request *r, const char *ct, const char *cl)
 	return 0;
 }
 
+/*
+ * Outlook for Windows ("Microsoft Office/16.0 (... Microsoft Outlook
+ * 16.0...)") may take an EXCH block for an Exchange account and skip
+ * IMAP.  The User-Agent only selects: it is kept as this one bit.
+ */
+static bool
+ua_outlook(const char *ua)
+{
+	return ua != NULL && (strstr(ua, "Microsoft Office/") != NULL ||
+	    strstr(ua, "Microsoft Outlook") != NULL);
+}
+
 int
 req_start(struct request *r, req_getenv get, void *ctx)
 {
@@ -391,6 +403,7 @@ req_start(struct request *r, req_getenv get, void *ctx)
 	r->schema = POX_OUTLOOK;
 	r->schema_uri[0] = '\0';
 	r->pox_error = false;
+	r->ua_outlook = ua_outlook(get(ctx, "HTTP_USER_AGENT"));
 
 	m = get(ctx, "REQUEST_METHOD");
 	if (m == NULL || strcmp(m, "GET") == 0)
@@ -430,6 +443,12 @@ req_finish(struct request *r)
 
 	if (r->method == M_POST && r->bodylen > BODY_MAX)
 		REJECT(r, 413, "body larger than 64 KiB");
+	/* an empty POX request is malformed too, not a request by Host */
+	if (r->method == M_POST && r->bodylen == 0 && r->ep == EP_POX) {
+		r->pox_error = true;
+		r->why = "empty Autodiscover request (error 600)";
+		return 0;
+	}
 	if (r->method == M_POST && r->bodylen > 0) {
 		if (r->form_body) {
 			if ((st = req_query(r, r->body, r->bodylen)) != 0)

@@ -242,11 +242,19 @@ void
 xml_elem_attr(struct out *o, const char *name, const char *aname,
     const char *aval, const char *text)
 {
+	xml_elem_attr_fill(o, name, aname, aval, text, NULL);
+}
+
+/* the same with the text's placeholders filled */
+void
+xml_elem_attr_fill(struct out *o, const char *name, const char *aname,
+    const char *aval, const char *text, const struct fill *f)
+{
 	xml_open(o, name);
 	if (aval != NULL)
 		xml_attr(o, aname, aval);
 	endtag(o);
-	out_text(o, text, strlen(text));
+	out_fill(o, text, f);
 	o->inline_open = true;
 	xml_close(o);
 }

@@ -113,6 +113,35 @@ case_ pox-escaped "$D/full.ini" "$T_TMP/esc.xml" REQUEST_METHOD=POST \
 case_ pox-unknown "$P" $N REQUEST_METHOD=GET \
     REQUEST_URI=/autodiscover/autodiscover.xml HTTP_HOST=autodiscover.nope.example
 case_ put-405 "$P" $N REQUEST_METHOD=PUT REQUEST_URI="$AC" $H
+# a POST without a body is a malformed request: error 600, not the Host's
+case_ pox-empty-post "$P" $N REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml CONTENT_TYPE=text/xml \
+    CONTENT_LENGTH=0 $AD
+
+# ews, owa, graph (test/data/ews.ini): autoconfig's URL servers and legacy
+# exchange element; POX's EXCH and WEB blocks, left out for Outlook
+E=$D/ews.ini
+TB_UA='HTTP_USER_AGENT=Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Thunderbird/153.0'
+OL_UA='HTTP_USER_AGENT=Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.18129; Pro)'
+OL2_UA='HTTP_USER_AGENT=Mozilla/4.0 (compatible; MSOffice 12) Microsoft Outlook 16.0 <injected-ua/>'
+for d in ews o365 port tmpl urlonly; do
+	case_ ac-ews-$d "$E" $N REQUEST_METHOD=GET REQUEST_URI="$AC" \
+	    QUERY_STRING="emailaddress=jane%40$d.example" HTTP_HOST=x.invalid
+	sed "s/jane.doe@mailbox.org/jane@$d.example/" "$T_TMP/tb.xml" \
+	    >"$T_TMP/$d.xml"
+	case_ pox-ews-$d "$E" "$T_TMP/$d.xml" REQUEST_METHOD=POST \
+	    REQUEST_URI=/autodiscover/autodiscover.xml "$X" "$TB_UA" \
+	    HTTP_HOST=autodiscover.$d.example
+done
+sed 's/jane.doe@mailbox.org/jane@tmpl.example.net/' "$T_TMP/tb.xml" >"$T_TMP/tmpl2.xml"
+case_ pox-ews-tmpl-net "$E" "$T_TMP/tmpl2.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml "$X"
+case_ pox-ews-outlook "$E" "$T_TMP/ews.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml "$X" "$OL_UA"
+case_ pox-ews-outlook2 "$E" "$T_TMP/ews.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml "$X" "$OL2_UA"
+case_ pox-ews-get "$E" $N REQUEST_METHOD=GET \
+    REQUEST_URI=/autodiscover/autodiscover.xml HTTP_HOST=autodiscover.port.example
 
 # HEAD gives the headers of GET, Content-Length included, and no body
 f=$T_TMP/ac-head
@@ -171,4 +200,93 @@ check "escaped name" grep -q '&lt;b&gt;Bad &amp; &quot;quoted&quot; &apos;name&a
 check "escaped name in autoconfig" grep -q '&lt;b&gt;Bad &amp;' "$T_TMP/ac-escaped.body"
 check "escaped URL attribute" grep -q 'url="https://esc.example/?a=1&amp;b=%3C2%3E&amp;c=&apos;x&apos;"' "$T_TMP/ac-escaped.body"
 check "escaped address in LoginName" grep -q "<LoginName>o&apos;brien&amp;co@esc.example</LoginName>" "$T_TMP/pox-escaped.body"
+
+# ---- ews, owa, graph -------------------------------------------------------
+# ptypes FILE: the Protocol types of a POX answer, in order
+ptypes() {
+	xmllint --xpath '/*/*/*[local-name()="Account"]/*[local-name()="Protocol"]/*[local-name()="Type"]/text()' "$1" 2>/dev/null | tr '\n' ' '
+}
+check_eq "POX ews: EXCH and WEB before IMAP and SMTP" "EXCH WEB IMAP SMTP " \
+    "$(ptypes "$T_TMP/pox-ews-ews.body")"
+check_eq "POX ews only: EXCH alone" "EXCH " "$(ptypes "$T_TMP/pox-ews-urlonly.body")"
+check_eq "POX o365: graph is not in POX" "EXCH WEB IMAP POP3 SMTP " \
+    "$(ptypes "$T_TMP/pox-ews-o365.body")"
+for c in pox-ews-outlook pox-ews-outlook2; do
+	check_eq "$c: Outlook gets no EXCH or WEB" "IMAP SMTP " "$(ptypes "$T_TMP/$c.body")"
+	check "$c: the User-Agent is not in the answer" sh -c \
+	    "! grep -qi -e 'Microsoft Office' -e 'injected' -e 'Outlook 16' '$T_TMP/$c.body' '$T_TMP/$c.head'"
+done
+xp() {
+	xmllint --xpath "$2" "$T_TMP/$1.body" 2>/dev/null
+}
+AX='//*[local-name()="Protocol"][*[local-name()="Type"]="EXCH"]'
+WX='//*[local-name()="Protocol"][*[local-name()="Type"]="WEB"]'
+check_eq "POX EXCH: EwsUrl" "https://mail.ews.example/EWS/Exchange.asmx" \
+    "$(xp pox-ews-ews "string($AX/*[local-name()=\"EwsUrl\"])")"
+check_eq "POX EXCH: ASUrl is the EWS URL" "https://mail.ews.example/EWS/Exchange.asmx" \
+    "$(xp pox-ews-ews "string($AX/*[local-name()=\"ASUrl\"])")"
+check_eq "POX WEB: OWAUrl" "https://mail.ews.example/owa/" \
+    "$(xp pox-ews-ews "string($WX/*[local-name()=\"External\"]/*[local-name()=\"OWAUrl\"])")"
+check_eq "POX WEB: OWAUrl's AuthenticationMethod" "Basic" \
+    "$(xp pox-ews-ews "string($WX//*[local-name()=\"OWAUrl\"]/@AuthenticationMethod)")"
+check_eq "POX WEB: methods in order, comma-separated" "Digest,Ntlm,WindowsIntegrated,Fba" \
+    "$(xp pox-ews-port "string($WX//*[local-name()=\"OWAUrl\"]/@AuthenticationMethod)")"
+check_eq "POX WEB: OAuth2 is Fba" "Fba" \
+    "$(xp pox-ews-o365 "string($WX//*[local-name()=\"OWAUrl\"]/@AuthenticationMethod)")"
+check_eq "POX EXCH: templates filled with the domain asked" \
+    "https://mail.tmpl.example.net/EWS/Exchange.asmx" \
+    "$(xp pox-ews-tmpl-net "string($AX/*[local-name()=\"EwsUrl\"])")"
+check_eq "POX EXCH: the address-free GET keeps its EWS block" "EXCH WEB IMAP SMTP " \
+    "$(ptypes "$T_TMP/pox-ews-get.body")"
+for c in pox-thunderbird pox-every-key pox-ews-ews pox-ews-outlook pox-empty-post pox-other-schema; do
+	check_eq "$c: Vary: User-Agent" "User-Agent" "$(header "$T_TMP/$c" Vary)"
+done
+check "autoconfig answers do not vary by User-Agent" sh -c \
+    "! grep -qi '^Vary' '$T_TMP/ac-ews-ews.head'"
+# LoginName before DomainRequired in every Protocol (MS-OXDSCLI)
+for c in pox-thunderbird pox-every-key pox-ews-ews pox-ews-port; do
+	check "$c: LoginName before DomainRequired" sh -c \
+	    "awk '/<LoginName>/ { l = 1 } /<DomainRequired>/ { if (!l) bad = 1 } /<\/Protocol>/ { l = 0 } END { exit bad }' '$T_TMP/$c.body'"
+done
+# error documents: the Response in the 2006 response namespace, nothing echoed
+NSR=http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006
+for c in pox-empty-post pox-other-schema pox-samsung-chunked pox-truncated; do
+	check_eq "$c: Response in the 2006 namespace" "$NSR" \
+	    "$(xp $c 'namespace-uri(/*/*[local-name()="Response"])')"
+done
+check_eq "empty POST: error 600" 600 "$(xp pox-empty-post 'string(//*[local-name()="ErrorCode"])')"
+check "the schema asked for is not echoed" sh -c "! grep -q 'urn:example:other' '$T_TMP/pox-other-schema.body'"
+# autoconfig: URL servers at their line, legacy exchange after the last
+# incoming server (Mozilla's ISPDB form)
+atypes() {
+	xmllint --xpath '//*[local-name()="incomingServer" or local-name()="outgoingServer"]/@type' "$1" 2>/dev/null | tr -d ' "\n' | sed 's/type=/ /g'
+}
+check_eq "autoconfig ews: order of servers" " imap ews owa exchange smtp" \
+    "$(atypes "$T_TMP/ac-ews-ews.body")"
+check_eq "autoconfig o365: order of servers" " imap pop3 ews owa graph exchange smtp" \
+    "$(atypes "$T_TMP/ac-ews-o365.body")"
+check_eq "autoconfig ews: url" "https://mail.ews.example/EWS/Exchange.asmx" \
+    "$(xp ac-ews-ews 'string(//incomingServer[@type="ews"]/url)')"
+check_eq "autoconfig ews: no hostname for a URL without a port" 0 \
+    "$(xp ac-ews-ews 'count(//incomingServer[@type="ews"]/hostname)')"
+check_eq "autoconfig ews: draft's Basic first, then Thunderbird's word" "Basic password-cleartext" \
+    "$(xp ac-ews-ews '//incomingServer[@type="ews"]/authentication/text()' | tr '\n' ' ' | sed 's/ $//')"
+check_eq "autoconfig ews: system=http on the draft's word" "http" \
+    "$(xp ac-ews-ews 'string(//incomingServer[@type="ews"]/authentication[1]/@system)')"
+check_eq "autoconfig legacy: both URLs" "https://mail.ews.example/owa/ https://mail.ews.example/EWS/Exchange.asmx" \
+    "$(xp ac-ews-ews 'string(//incomingServer[@type="exchange"]/owaURL)') $(xp ac-ews-ews 'string(//incomingServer[@type="exchange"]/ewsURL)')"
+check_eq "autoconfig port: the URL's port stated" "ews.port.example 8443 SSL" \
+    "$(xp ac-ews-port 'string(//incomingServer[@type="ews"]/hostname)') $(xp ac-ews-port 'string(//incomingServer[@type="ews"]/port)') $(xp ac-ews-port 'string(//incomingServer[@type="ews"]/socketType)')"
+check_eq "autoconfig port: a plain-http OWA URL on port 80 states nothing" 0 \
+    "$(xp ac-ews-port 'count(//incomingServer[@type="owa"]/hostname)')"
+check_eq "autoconfig port: legacy element from the ews line" "ews.port.example 8443 SSL NTLM" \
+    "$(xp ac-ews-port 'string(//incomingServer[@type="exchange"]/hostname)') $(xp ac-ews-port 'string(//incomingServer[@type="exchange"]/port)') $(xp ac-ews-port 'string(//incomingServer[@type="exchange"]/socketType)') $(xp ac-ews-port 'string(//incomingServer[@type="exchange"]/authentication)')"
+check_eq "autoconfig port: Digest for password-encrypted" "Digest password-encrypted NTLM GSSAPI OAuth2" \
+    "$(xp ac-ews-port '//incomingServer[@type="owa"]/authentication/text()' | tr '\n' ' ' | sed 's/ $//')"
+check_eq "autoconfig urlonly: the legacy element for the one ews line" 1 \
+    "$(xp ac-ews-urlonly 'count(//incomingServer[@type="exchange"])')"
+check_eq "autoconfig o365: global inbox on the legacy element only" "true" \
+    "$(xp ac-ews-o365 'string(//incomingServer[@type="exchange"]/useGlobalPreferredServer)')"
+check_eq "autoconfig o365: graph has no legacy URL" 0 \
+    "$(xp ac-ews-o365 'count(//graphURL)')"
 finish

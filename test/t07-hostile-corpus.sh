@@ -9,7 +9,8 @@
 cd "$TOP" || exit 1
 
 CONF=$T_TMP/providers.ini
-cp providers.ini "$CONF"
+# the shipped file, and providers with ews, owa and graph lines
+cat providers.ini test/data/ews.ini >"$CONF"
 chmod 755 "$T_TMP"
 chmod 644 "$CONF"
 PORT=$((17100 + $$ % 90))
