@@ -26,7 +26,7 @@
 enum el {
 	E_OTHER, E_ROOT, E_PROVIDER, E_DOMAIN, E_DISPLAYNAME, E_SHORTNAME,
 	E_IN, E_OUT, E_HOSTNAME, E_PORT, E_SOCKET, E_AUTH, E_USERNAME,
-	E_PASSWORD, E_OPT, E_URL, E_POP3, E_POPOPT, E_INTERVAL,
+	E_PASSWORD, E_OPT, E_URL, E_XURL, E_POP3, E_POPOPT, E_INTERVAL,
 	E_DOC, E_DESCR, E_ENABLE, E_INSTR, E_WEBMAIL, E_LOGINPAGE,
 	E_OAUTH2, E_OAUTHVAL, E_DAV, E_SERVERURL,
 };
@@ -79,6 +79,8 @@ static const struct elem {
 	{ "owaURL", E_IN, E_URL, SRV_OWA },
 	{ "ewsURL", E_IN, E_URL, SRV_EWS },
 	{ "graphURL", E_IN, E_URL, SRV_GRAPH },
+	/* ews, owa, graph in the form of the ISPDB and the draft */
+	{ "url", E_IN, E_XURL, 0 },
 	{ "pop3", E_IN, E_POP3, 0 },
 	{ "leaveMessagesOnServer", E_POP3, E_POPOPT, O_LEAVE },
 	{ "downloadOnBiff", E_POP3, E_POPOPT, O_BIFF },
@@ -111,9 +113,11 @@ struct itext {
 struct isrv {
 	enum srv_type	 type;
 	bool		 out;
+	bool		 legacy;	/* type="exchange" */
 	const char	*xtype;
 	const char	*host, *port, *sock, *username;
 	const char	*url[3];	/* owaURL, ewsURL, graphURL */
+	const char	*xurl;		/* <url> */
 	const char	*opt[O__N];
 	struct authlist	 auth;
 	bool		 has_auth;
@@ -158,6 +162,7 @@ struct imp {
 	enum el		 stack[IMPORT_DEPTH];
 	int		 arg[IMPORT_DEPTH];
 	const char	*lang;		/* of the descr/instruction open */
+	const char	*asys;		/* of the authentication open */
 	char		 text[IMPORT_TEXT_MAX];
 	size_t		 tlen;
 	/* what is written */
@@ -309,11 +314,21 @@ imp_cursrv(struct imp *m)
 	return m->nsrv > 0 ? &m->srv[m->nsrv - 1] : NULL;
 }
 
+/*
+ * The types Thunderbird reads.  "exchange" is the element Thunderbird
+ * before 150 knows (owaURL, ewsURL), the ISPDB's legacy element beside
+ * its URL servers: imp_legacy() folds it into ews and owa lines.
+ */
 static void
 imp_server_start(struct imp *m, bool out, const XML_Char **atts)
 {
-	static const char *const types[] = {
-		"imap", "pop3", "smtp", "ews", "exchange", "graph",
+	static const struct {
+		const char	*name;
+		enum srv_type	 type;
+	} types[] = {
+		{ "imap", SRV_IMAP }, { "pop3", SRV_POP3 }, { "smtp", SRV_SMTP },
+		{ "ews", SRV_EWS }, { "owa", SRV_OWA }, { "graph", SRV_GRAPH },
+		{ "exchange", SRV_OWA },
 	};
 	const char	*t = imp_attr(atts, "type");
 	struct isrv	*s;
@@ -330,17 +345,18 @@ imp_server_start(struct imp *m, bool out, const XML_Char **atts)
 	s->line = (int)XML_GetCurrentLineNumber(m->xp);
 	s->xtype = imp_strdup(m, t == NULL ? "" : t, t == NULL ? 0 : strlen(t));
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (t != NULL && strcmp(t, types[i]) == 0)
+		if (t != NULL && strcmp(t, types[i].name) == 0)
 			break;
-	/* "exchange" is Thunderbird's word for an OWA server */
-	if (i == sizeof(types) / sizeof(types[0]) || (out != (i == 2))) {
+	if (i == sizeof(types) / sizeof(types[0]) ||
+	    out != (types[i].type == SRV_SMTP)) {
 		IERR(m, "%s type '%s' is not one providers.ini knows",
 		    out ? "outgoingServer" : "incomingServer",
 		    t == NULL ? "" : t);
 		imp_stop(m);
 		return;
 	}
-	s->type = i == 4 ? SRV_OWA : i == 3 ? SRV_EWS : (enum srv_type)i;
+	s->type = types[i].type;
+	s->legacy = strcmp(t, "exchange") == 0;
 }
 
 static void
@@ -403,6 +419,11 @@ imp_open(struct imp *m, const struct elem *e, const XML_Char **atts)
 	case E_LOGINPAGE:
 		if ((v = imp_attr(atts, "url")) != NULL)
 			m->webmail = imp_norm(m, v, strlen(v));
+		break;
+	case E_AUTH:
+		/* the draft's <authentication system="http">Basic</…> */
+		v = imp_attr(atts, "system");
+		m->asys = v == NULL ? NULL : imp_strdup(m, v, strlen(v));
 		break;
 	case E_INTERVAL:
 		if ((v = imp_attr(atts, "minutes")) != NULL && imp_cursrv(m))
@@ -483,6 +504,62 @@ imp_auth(struct imp *m, struct authlist *al, const char *w)
 		al->a[al->n++] = (unsigned char)a;
 }
 
+/*
+ * The draft's HTTP methods: Basic is password-cleartext, Digest
+ * password-encrypted, as autoconfig.c writes them.
+ */
+static void
+imp_http_auth(struct imp *m, struct authlist *al, const char *w)
+{
+	if (strcasecmp(m->asys, "http") == 0 && strcasecmp(w, "Basic") == 0)
+		imp_auth(m, al, auth_names[AUTH_CLEARTEXT]);
+	else if (strcasecmp(m->asys, "http") == 0 &&
+	    strcasecmp(w, "Digest") == 0)
+		imp_auth(m, al, auth_names[AUTH_ENCRYPTED]);
+	else
+		IWARN(m, "authentication system '%.20s' '%.40s' is not known; "
+		    "dropped", m->asys, w);
+}
+
+/*
+ * A placeholder without its closing '%' ("%EMAILADDRESS", as the ISPDB's
+ * office365.com has it for ews and owa) is written with it: the loader
+ * refuses the other.
+ */
+static const char *
+imp_tmpl(struct imp *m, const char *t)
+{
+	static const char *const ph[] = {
+		"%EMAILADDRESS", "%EMAILLOCALPART", "%EMAILDOMAIN",
+	};
+	char		 buf[IMPORT_TEXT_MAX + 8];
+	struct out	 o;
+	const char	*p;
+	size_t		 i, l;
+	bool		 fixed = false;
+
+	out_init(&o, buf, sizeof(buf) - 1);
+	for (p = t; *p != '\0'; ) {
+		for (i = 0; i < sizeof(ph) / sizeof(ph[0]); i++)
+			if (strncmp(p, ph[i], (l = strlen(ph[i]))) == 0)
+				break;
+		if (i == sizeof(ph) / sizeof(ph[0])) {
+			out_raw(&o, p++, 1);
+			continue;
+		}
+		out_str(&o, ph[i]);
+		out_str(&o, "%");
+		fixed |= p[l] != '%';
+		p += l + (p[l] == '%');
+	}
+	if (!fixed || o.err)
+		return t;
+	buf[o.len] = '\0';
+	IWARN(m, "username '%.60s' lacks a closing '%%': written as '%.60s'",
+	    t, buf);
+	return imp_strdup(m, buf, o.len);
+}
+
 /* The text of a server's child element. */
 static void
 imp_server_text(struct imp *m, enum el id, int arg, const char *t)
@@ -495,13 +572,17 @@ imp_server_text(struct imp *m, enum el id, int arg, const char *t)
 	case E_HOSTNAME: s->host = t; break;
 	case E_PORT: s->port = t; break;
 	case E_SOCKET: s->sock = t; break;
-	case E_USERNAME: s->username = t; break;
+	case E_USERNAME: s->username = imp_tmpl(m, t); break;
 	case E_AUTH:
 		s->has_auth = true;
-		imp_auth(m, &s->auth, t);
+		if (m->asys != NULL)
+			imp_http_auth(m, &s->auth, t);
+		else
+			imp_auth(m, &s->auth, t);
 		break;
 	case E_URL: s->url[arg == SRV_OWA ? 0 : arg == SRV_EWS ? 1 : 2] = t;
 		break;
+	case E_XURL: s->xurl = t; break;
 	case E_OPT:
 	case E_POPOPT: s->opt[arg] = t; break;
 	case E_PASSWORD:
@@ -872,27 +953,166 @@ imp_url_same(const struct isrv *s, const char *url)
 	return strlen(s->port) == pl && strncmp(s->port, p, pl) == 0;
 }
 
+static const char *const url_el[3] = { "owaURL", "ewsURL", "graphURL" };
+
+static int
+imp_url_index(enum srv_type t)
+{
+	return t == SRV_OWA ? 0 : t == SRV_EWS ? 1 : 2;
+}
+
+/*
+ * An ews, owa or graph server's URL: <url> (ISPDB, draft, Thunderbird
+ * 150), else the element of its type (the form mailautoconf served
+ * before).
+ */
+static const char *
+imp_srv_url(const struct isrv *s)
+{
+	return s->xurl != NULL ? s->xurl : s->url[imp_url_index(s->type)];
+}
+
 /* An ews, owa or graph line: host, port and socket come from the URL. */
 static void
 imp_url_server(struct imp *m, const struct isrv *s, struct out *o)
 {
-	static const char *const el[3] = { "owaURL", "ewsURL", "graphURL" };
-	int	want = s->type == SRV_OWA ? 0 : s->type == SRV_EWS ? 1 : 2, i;
+	int		 want = imp_url_index(s->type), i;
+	const char	*u = imp_srv_url(s);
 
 	for (i = 0; i < 3; i++)
 		if (i != want && s->url[i] != NULL)
 			IWARN(m, "%s of the %s server is not expressible; "
-			    "dropped", el[i], s->xtype);
-	if (s->url[want] == NULL) {
-		IERR(m, "the %s server needs %s", s->xtype, el[want]);
+			    "dropped", url_el[i], s->xtype);
+	if (u == NULL) {
+		IERR(m, "the %s server needs url or %s", s->xtype,
+		    url_el[want]);
 		return;
 	}
-	if (!imp_url_ok(m, el[want], s->url[want]))
+	if (s->xurl != NULL && s->url[want] != NULL &&
+	    strcmp(s->xurl, s->url[want]) != 0)
+		IWARN(m, "%s of the %s server is not its url; served as the "
+		    "url", url_el[want], s->xtype);
+	if (!imp_url_ok(m, "url", u))
 		return;
-	if (!imp_url_same(s, s->url[want]))
+	if (!imp_url_same(s, u))
 		IWARN(m, "hostname, port and socketType of the %s server are "
 		    "served as its URL says", s->xtype);
-	out_str(o, s->url[want]);
+	out_str(o, u);
+}
+
+/* ---- planning: the legacy exchange element ---------------------------- */
+
+static struct isrv *
+imp_first(struct imp *m, enum srv_type t)
+{
+	size_t	i;
+
+	for (i = 0; i < m->nsrv; i++)
+		if (m->srv[i].type == t && !m->srv[i].legacy &&
+		    !m->srv[i].out)
+			return &m->srv[i];
+	return NULL;
+}
+
+/*
+ * A legacy element beside URL servers is what autoconfig.c writes from
+ * them: it says nothing new, but what differs is named, and its
+ * useGlobalPreferredServer, which only it carries, goes to the line it
+ * is written from.
+ */
+static void
+imp_legacy_same(struct imp *m, const struct isrv *x, struct isrv *b)
+{
+	const char	*u = imp_srv_url(b);
+
+	if (x->has_auth && !imp_auth_eq(&x->auth, &b->auth))
+		IWARN(m, "authentication of the exchange server is served as "
+		    "the %s server's", b->xtype);
+	if (x->username != NULL && !imp_streq(x->username, b->username))
+		IWARN(m, "username of the exchange server is served as the %s "
+		    "server's", b->xtype);
+	if (u != NULL && strncmp(u, "http", 4) == 0 && !imp_url_same(x, u))
+		IWARN(m, "hostname, port and socketType of the exchange server "
+		    "are served as the %s URL says", b->xtype);
+	if (b->opt[O_GLOBAL] == NULL)
+		b->opt[O_GLOBAL] = x->opt[O_GLOBAL];
+	else if (x->opt[O_GLOBAL] != NULL &&
+	    strcmp(x->opt[O_GLOBAL], b->opt[O_GLOBAL]) != 0)
+		IWARN(m, "useGlobalPreferredServer of the exchange server is "
+		    "served as the %s server's", b->xtype);
+}
+
+/*
+ * The legacy element at x: its ewsURL and owaURL become ews and owa lines
+ * where no such server exists (a file of Thunderbird before 150, or one
+ * mailautoconf served before), else they are checked against them.
+ * Returns how many servers now stand at x (0 to 2).
+ */
+static size_t
+imp_legacy_one(struct imp *m, size_t x)
+{
+	struct isrv	 lx = m->srv[x], mk[2], *ex[2];
+	enum srv_type	 ty[2] = { SRV_EWS, SRV_OWA };
+	size_t		 n = 0, i;
+
+	m->wline = lx.line;
+	ex[0] = imp_first(m, SRV_EWS);
+	ex[1] = imp_first(m, SRV_OWA);
+	if (lx.url[1] == NULL && lx.url[0] == NULL)
+		IERR(m, "the exchange server needs ewsURL or owaURL");
+	if (lx.url[2] != NULL)
+		IWARN(m, "graphURL of the exchange server is not expressible; "
+		    "dropped");
+	for (i = 0; i < 2; i++) {
+		const char *u = lx.url[i == 0 ? 1 : 0];
+
+		if (u == NULL)
+			continue;
+		if (ex[i] != NULL) {
+			if (!imp_streq(u, imp_srv_url(ex[i])))
+				IWARN(m, "%s of the exchange server is not the "
+				    "%s server's URL; dropped", url_el[i == 0 ?
+				    1 : 0], ex[i]->xtype);
+			continue;
+		}
+		mk[n] = lx;
+		mk[n].type = ty[i];
+		mk[n].legacy = false;
+		mk[n].xurl = u;
+		mk[n].url[0] = mk[n].url[1] = mk[n].url[2] = NULL;
+		mk[n].xtype = i == 0 ? "exchange (ewsURL)" : "exchange (owaURL)";
+		if (n > 0 || ex[0] != NULL) {
+			/* not the line the legacy element is written from */
+			mk[n].host = mk[n].port = mk[n].sock = NULL;
+			memset(mk[n].opt, 0, sizeof(mk[n].opt));
+		}
+		n++;
+	}
+	/* wholly derived: its login is the one of the line it comes from */
+	if (n == 0 && (ex[0] != NULL || ex[1] != NULL))
+		imp_legacy_same(m, &lx, ex[0] != NULL ? ex[0] : ex[1]);
+	m->wline = 0;
+	if (m->nsrv - 1 + n > IMPORT_SERVERS) {
+		IERR(m, "more than %d servers", IMPORT_SERVERS);
+		return 0;
+	}
+	memmove(&m->srv[x + n], &m->srv[x + 1],
+	    (m->nsrv - x - 1) * sizeof(m->srv[0]));
+	memcpy(&m->srv[x], mk, n * sizeof(mk[0]));
+	m->nsrv = m->nsrv - 1 + n;
+	return n;
+}
+
+static void
+imp_legacy(struct imp *m)
+{
+	size_t	i = 0;
+
+	while (i < m->nsrv)
+		if (m->srv[i].legacy)
+			i += imp_legacy_one(m, i);
+		else
+			i++;
 }
 
 static const char *
@@ -975,7 +1195,10 @@ imp_options(struct imp *m, const struct isrv *s, struct out *o)
 	for (i = 0; i < O__N; i++) {
 		if (s->opt[i] == NULL)
 			continue;
-		if (s->type >= SRV_EWS || (i >= O_LEAVE && s->type != SRV_POP3)) {
+		/* ews, owa: autoconfig.c writes it into the legacy element */
+		if ((s->type >= SRV_EWS && !(i == O_GLOBAL &&
+		    s->type != SRV_GRAPH)) ||
+		    (i >= O_LEAVE && s->type != SRV_POP3)) {
 			IWARN(m, "%s of the %s server is not expressible; "
 			    "dropped", opt_ini[i], s->xtype);
 			continue;
@@ -1002,8 +1225,12 @@ imp_server(struct imp *m, const struct isrv *s)
 	out_str(&o, " = ");
 	if (s->type >= SRV_EWS)
 		imp_url_server(m, s, &o);
-	else
+	else {
+		if (s->xurl != NULL)
+			IWARN(m, "url of the %s server is not expressible; "
+			    "dropped", s->xtype);
 		imp_hostport(m, s, &o);
+	}
 	imp_options(m, s, &o);
 	if (o.err || o.len >= INI_LINE_MAX) {
 		IERR(m, "the %s server line would be 200 bytes or longer, and "
@@ -1184,6 +1411,7 @@ imp_mem(const char *buf, size_t n, const char *file, FILE *out, FILE *err)
 	if ((m->pool = mac_alloc(m->pcap)) != NULL &&
 	    imp_parse(m, buf, n) == 0 &&
 	    (m->o = open_memstream(&sec, &slen)) != NULL) {
+		imp_legacy(m);
 		imp_defaults(m);
 		imp_write(m);
 		fclose(m->o);

@@ -1,9 +1,10 @@
 /*
  * fuzz_pox.c: req_pox, the bounded POX scanner (SPEC §4), and what follows
  * it for a POST: req_finish and the answer, against the shipped
- * mailbox.org section.  The answer must never hold the markup an attacker
- * sent: the corpus plants "<injected" and "X-Evil" in every field.  (The
- * words themselves may come back as text, in an echoed schema URI.)
+ * mailbox.org section and one with ews and owa lines (EXCH and WEB
+ * blocks; an odd-sized input is asked as Outlook, which gets neither).
+ * The answer must never hold the markup an attacker sent: the corpus
+ * plants "<injected" and "X-Evil" in every field.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,14 @@ static const char INI[] =
     "[redirect.example]\n"
     "autodiscover.redirect = %EMAILLOCALPART%@mailbox.org\n"
     "imap = mail.%EMAILDOMAIN% ssl username=%EMAILLOCALPART%\n"
-    "smtp = mail.%EMAILDOMAIN% starttls\n";
+    "smtp = mail.%EMAILDOMAIN% starttls\n"
+    "[ews.example]\n"
+    "ews = https://mail.%EMAILDOMAIN%:8443/EWS/Exchange.asmx auth=NTLM "
+    "username=EWS\\%EMAILLOCALPART%\n"
+    "owa = https://mail.ews.example/owa/?u=%EMAILADDRESS% "
+    "auth=OAuth2,password-cleartext\n"
+    "imap = imap.ews.example ssl\n"
+    "smtp = smtp.ews.example ssl\n";
 
 static struct config	*cf;
 static struct request	 req;
@@ -73,6 +81,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req.ep = EP_POX;
 	req.now_ms = 1;
 	req.bodylen = size;
+	req.ua_outlook = (size & 1) != 0;
 	if ((st = req_finish(&req)) != 0)
 		http_error(&resp, &req, st);
 	else

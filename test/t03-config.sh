@@ -64,6 +64,11 @@ check_eq "warnings alone exit 0" 0 "$(cat "$T_TMP/w.rc")"
 check "warns: no smtp" grep -qF "w.ini:1: warning: provider 'a.example' has no smtp server" "$T_TMP/w.err"
 check "warns: plain" grep -qF "has a 'plain' server" "$T_TMP/w.err"
 check "warns: no incoming" grep -qF "w.ini:3: warning: provider 'b.example' has no incoming server" "$T_TMP/w.err"
+# URL servers without smtp: Thunderbird drops the config, EWS included
+run "$T_TMP/u" $B --check -c "$TOP/test/data/ews.ini"
+check_eq "URL servers only: exit 0" 0 "$(cat "$T_TMP/u.rc")"
+check "warns: URL servers only, no smtp" grep -qF "ews.ini:44: warning: provider 'urlonly.example' has only URL servers (ews, owa, graph) and no smtp server" "$T_TMP/u.err"
+check_eq "the one warning of ews.ini" 1 "$(grep -c warning: "$T_TMP/u.err")"
 
 # the r55 guard: the tail of a 200-byte line must not become a key
 { printf '[a.example]\nimap = x\nsmtp = y\nname = '; printf '%0183d' 0; printf 'secret = x\n'; } >"$T_TMP/long.ini"

@@ -32,6 +32,7 @@ serve() {
 }
 
 # roundtrip NAME XML DOMAIN...: import, check, serve each domain, compare
+# (with $WANT instead of XML when set)
 roundtrip() {
 	n=$1 x=$2
 	shift 2
@@ -40,7 +41,7 @@ roundtrip() {
 	check "$n: lines under 200 bytes" lines_ok "$T_TMP/$n.ini"
 	check "$n: --check accepts it" sh -c \
 	    "$MAC_WRAP $MAC_BIN --check -c '$T_TMP/$n.ini' >/dev/null 2>&1"
-	$NORM "$x" --no-domains >"$T_TMP/$n.want"
+	$NORM "${WANT:-$x}" --no-domains >"$T_TMP/$n.want"
 	for d in "$@"; do
 		serve "$n" "$d"
 		f=$T_TMP/$n-$d
@@ -75,6 +76,127 @@ check "full: import of the served answer is the same section" sh -c \
     "grep -v -e '^;' -e '^domains' '$T_TMP/full.ini' >'$T_TMP/a' &&
      grep -v -e '^;' -e '^domains' '$T_TMP/again.ini' >'$T_TMP/b' &&
      cmp -s '$T_TMP/a' '$T_TMP/b'"
+
+# ---- ews, owa, graph: the URL form and the legacy exchange element --------
+check "full: the draft's Basic and Digest are password-cleartext and -encrypted" \
+    grep -q '^ews = https://mail.full.example/EWS/Exchange.asmx auth=password-cleartext,password-encrypted$' \
+    "$T_TMP/full.ini"
+check "full: the legacy element's useGlobalPreferredServer goes to its ews line" \
+    grep -q '^ews = https://ews.full.example:8443/.* use_global_preferred_server=false$' \
+    "$T_TMP/full.ini"
+
+# shaped like the ISPDB's office365.com: served back as it is, with the
+# placeholder the ISPDB misspells for ews and owa corrected
+sed 's/%EMAILADDRESS</%EMAILADDRESS%</' "$D/import-o365.xml" >"$T_TMP/o365-want.xml"
+WANT=$T_TMP/o365-want.xml roundtrip o365 "$D/import-o365.xml" cloud365.example \
+    mail.protection.cloud365.example
+check_eq "o365: two warnings, the misspelt placeholders" 2 \
+    "$(grep -c "lacks a closing '%': written as '%EMAILADDRESS%'" "$T_TMP/o365.err")"
+check_eq "o365: nothing else warned" 2 "$(wc -l <"$T_TMP/o365.err" | tr -d ' ')"
+check "o365: the legacy element is folded into the ews line" sh -c \
+    "grep -v '^;' '$T_TMP/o365.ini' | grep -E '^(imap|pop3|ews|owa|graph|smtp) ' >'$T_TMP/o365.srv' &&
+     printf '%s\n' 'imap = outlook.cloud365.example:993 ssl' \
+	'pop3 = outlook.cloud365.example:995 ssl leave_messages_on_server=true' \
+	'ews = https://outlook.cloud365.example/ews/exchange.asmx use_global_preferred_server=true' \
+	'owa = https://outlook.cloud365.example/owa/' 'graph = https://graph.cloud365.example/' \
+	'smtp = smtp.cloud365.example:587 starttls' | cmp -s - '$T_TMP/o365.srv'"
+# and the served answer imports to the same section again
+import o365again "$T_TMP/o365-cloud365.example.body"
+check "o365: import of the served answer is the same section" sh -c \
+    "grep -v -e '^;' -e '^domains' '$T_TMP/o365.ini' >'$T_TMP/a' &&
+     grep -v -e '^;' -e '^domains' '$T_TMP/o365again.ini' >'$T_TMP/b' &&
+     cmp -s '$T_TMP/a' '$T_TMP/b'"
+check "o365 again: no warnings" test ! -s "$T_TMP/o365again.err"
+
+# the form mailautoconf served before (hostname, port, ewsURL; owa as
+# type="exchange"): the same lines
+import oldews "$D/import-oldews.xml"
+check_eq "oldews: import exit" 0 "$(cat "$T_TMP/oldews.rc")"
+check "oldews: no warnings" test ! -s "$T_TMP/oldews.err"
+check "oldews: the same ews, owa and graph lines" sh -c \
+    "grep -E '^(ews|owa|graph) ' '$T_TMP/oldews.ini' >'$T_TMP/oldews.srv' &&
+     printf '%s\n' 'owa = https://owa.full.example/owa/ auth=NTLM' \
+	'ews = https://ews.full.example:8443/EWS/Exchange.asmx auth=NTLM,GSSAPI username=FULL\\%EMAILLOCALPART%' \
+	'graph = https://graph.microsoft.com/v1.0/ auth=OAuth2' | cmp -s - '$T_TMP/oldews.srv'"
+
+# Thunderbird before 150: the legacy element alone becomes ews and owa
+# lines at its place, and is served back the same
+cat >"$T_TMP/legacy.xml" <<'XML'
+<clientConfig version="1.1"><emailProvider id="legacy.example">
+<domain>legacy.example</domain><displayName>Legacy</displayName>
+<displayShortName>Legacy</displayShortName>
+<incomingServer type="imap"><hostname>imap.legacy.example</hostname><port>993</port>
+<socketType>SSL</socketType><authentication>password-cleartext</authentication>
+<username>%EMAILADDRESS%</username></incomingServer>
+<incomingServer type="exchange"><hostname>mail.legacy.example</hostname><port>443</port>
+<socketType>SSL</socketType><authentication>NTLM</authentication>
+<username>LEGACY\%EMAILLOCALPART%</username>
+<owaURL>https://mail.legacy.example/owa/</owaURL>
+<ewsURL>https://mail.legacy.example/EWS/Exchange.asmx</ewsURL>
+<useGlobalPreferredServer>true</useGlobalPreferredServer></incomingServer>
+<outgoingServer type="smtp"><hostname>smtp.legacy.example</hostname><port>465</port>
+<socketType>SSL</socketType><authentication>password-cleartext</authentication>
+<username>%EMAILADDRESS%</username></outgoingServer>
+</emailProvider></clientConfig>
+XML
+import legacy "$T_TMP/legacy.xml"
+check_eq "legacy: import exit" 0 "$(cat "$T_TMP/legacy.rc")"
+check "legacy: no warnings" test ! -s "$T_TMP/legacy.err"
+check "legacy: an ews and an owa line in its place" sh -c \
+    "grep -E '^(imap|ews|owa|smtp) ' '$T_TMP/legacy.ini' >'$T_TMP/legacy.srv' &&
+     printf '%s\n' 'imap = imap.legacy.example:993 ssl' \
+	'ews = https://mail.legacy.example/EWS/Exchange.asmx auth=NTLM username=LEGACY\\%EMAILLOCALPART% use_global_preferred_server=true' \
+	'owa = https://mail.legacy.example/owa/ auth=NTLM username=LEGACY\\%EMAILLOCALPART%' \
+	'smtp = smtp.legacy.example:465 ssl' | cmp -s - '$T_TMP/legacy.srv'"
+serve legacy legacy.example
+exch() {
+	xmllint --xpath '//incomingServer[@type="exchange"]' "$1" >"$1.exch" 2>/dev/null &&
+	    $NORM "$1.exch"
+}
+exch "$T_TMP/legacy.xml" >"$T_TMP/legacy.want-exch"
+exch "$T_TMP/legacy-legacy.example.body" >"$T_TMP/legacy.got-exch"
+check_eq "legacy: the served answer has the exchange element" 9 \
+    "$(wc -l <"$T_TMP/legacy.got-exch" | tr -d ' ')"
+check "legacy: the exchange element is served back the same" \
+    cmp -s "$T_TMP/legacy.want-exch" "$T_TMP/legacy.got-exch"
+
+# what does not match or is not known is named
+cat >"$T_TMP/odd.xml" <<'XML'
+<clientConfig version="1.1"><emailProvider id="odd.example">
+<domain>odd.example</domain><displayName>Odd</displayName><displayShortName>Odd</displayShortName>
+<incomingServer type="imap"><hostname>imap.odd.example</hostname><port>993</port>
+<socketType>SSL</socketType><authentication>password-cleartext</authentication>
+<username>%EMAILADDRESS%</username><url>https://imap.odd.example/</url></incomingServer>
+<incomingServer type="ews"><url>https://mail.odd.example/EWS/Exchange.asmx</url>
+<ewsURL>https://other.odd.example/EWS/Exchange.asmx</ewsURL>
+<authentication system="sasl">SCRAM-SHA-256</authentication>
+<authentication system="http">Negotiate</authentication>
+<authentication>password-cleartext</authentication>
+<username>%EMAILADDRESS%</username></incomingServer>
+<incomingServer type="exchange"><hostname>mail.odd.example</hostname><port>443</port>
+<socketType>SSL</socketType><authentication>NTLM</authentication>
+<username>%EMAILLOCALPART%</username>
+<ewsURL>https://elsewhere.odd.example/EWS/Exchange.asmx</ewsURL>
+<graphURL>https://graph.odd.example/</graphURL></incomingServer>
+<outgoingServer type="smtp"><hostname>smtp.odd.example</hostname><port>465</port>
+<socketType>SSL</socketType><authentication>password-cleartext</authentication>
+<username>%EMAILADDRESS%</username></outgoingServer>
+</emailProvider></clientConfig>
+XML
+import odd "$T_TMP/odd.xml"
+check_eq "odd: exit 0" 0 "$(cat "$T_TMP/odd.rc")"
+for w in "url of the imap server is not expressible" \
+    "ewsURL of the ews server is not its url; served as the url" \
+    "authentication system 'sasl' 'SCRAM-SHA-256' is not known" \
+    "authentication system 'http' 'Negotiate' is not known" \
+    "ewsURL of the exchange server is not the ews server's URL; dropped" \
+    "graphURL of the exchange server is not expressible" \
+    "authentication of the exchange server is served as the ews server's" \
+    "username of the exchange server is served as the ews server's"; do
+	check "odd: warns: $w" grep -qF "$w" "$T_TMP/odd.err"
+done
+check "odd: the ews line is the url's" grep -q '^ews = https://mail.odd.example/EWS/Exchange.asmx$' \
+    "$T_TMP/odd.ini"
 
 # long values: continuation lines, cut where inih reads them back
 python3 - "$T_TMP/long.xml" <<'EOF'
@@ -121,7 +243,7 @@ for w in "LOSSY.example listed twice" "'plain' is written as 'password-cleartext
     "'kerberos-v9' is not known" "password is never served" \
     "<inputField> is not expressible" "<loginPageInfo> is not expressible" \
     "without port" "leave_messages_on_server of the imap server" \
-    "ewsURL of the exchange server" "http-digest" "calendar without serverURL" \
+    "exchange (ewsURL) server are served as its URL says" "http-digest" "calendar without serverURL" \
     "oAuth2 needs issuer" "no displayShortName" "socketType 'ssl'"; do
 	check "lossy: warns: $w" grep -qF "$w" "$T_TMP/lossy.err"
 done
@@ -157,6 +279,9 @@ refused badid "section name" "<clientConfig><emailProvider id=\"a]b\">$SRV</emai
 refused comment '" ;" would start a comment' "<clientConfig><emailProvider id=\"x.example\"><displayName>Mail ;not a comment</displayName>$SRV</emailProvider></clientConfig>"
 refused longhost "server lines cannot be continued" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"imap\"><hostname>$(printf 'abcdefghi.%.0s' $(seq 19))example</hostname><port>993</port><socketType>SSL</socketType></incomingServer></emailProvider></clientConfig>"
 refused type "not one providers.ini knows" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"jmap\"/></emailProvider></clientConfig>"
+refused exchange "needs ewsURL or owaURL" "<clientConfig><emailProvider id=\"x.example\">$SRV<incomingServer type=\"exchange\"><hostname>x.example</hostname></incomingServer></emailProvider></clientConfig>"
+refused ewsnourl "needs url or ewsURL" "<clientConfig><emailProvider id=\"x.example\">$SRV<incomingServer type=\"ews\"><username>%EMAILADDRESS%</username></incomingServer></emailProvider></clientConfig>"
+refused owaurl "not an http" "<clientConfig><emailProvider id=\"x.example\">$SRV<incomingServer type=\"owa\"><url>javascript:alert(1)</url></incomingServer></emailProvider></clientConfig>"
 refused port "not a number" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"imap\"><hostname>i.x.example</hostname><port>99999</port></incomingServer></emailProvider></clientConfig>"
 refused url "percent-encoded" "<clientConfig><emailProvider id=\"x.example\">$SRV<documentation url=\"https://x.example/a b\"/></emailProvider></clientConfig>"
 refused lang "language tag" "<clientConfig><emailProvider id=\"x.example\">$SRV<documentation url=\"https://x.example/\"><descr lang=\"de_DE\">x</descr></documentation></emailProvider></clientConfig>"

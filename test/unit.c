@@ -550,6 +550,16 @@ test_ini_warnings(void)
 	cf = load(GOOD, &e, &w);
 	expect(cf != NULL && w == 0, "ini: no warning on a good file");
 	prov_free(cf);
+	cf = load("[a.com]\news = https://a.com/EWS/Exchange.asmx "
+	    "use_global_preferred_server=true\n", &e, &w);
+	expect(cf != NULL && w == 1 && cf->prov[0].in[0].global_preferred == 1 &&
+	    cf->prov[0].first[SRV_EWS] == &cf->prov[0].in[0],
+	    "ini: ews alone warns once, takes use_global_preferred_server");
+	prov_free(cf);
+	cf = load("[a.com]\ngraph = https://g.a.com/ "
+	    "use_global_preferred_server=true\nsmtp = s\n", &e, &w);
+	expect(cf == NULL && e == 1, "ini: graph has no legacy element");
+	prov_free(cf);
 }
 
 /* A hosting company lists 100 000 domains: lookup stays O(1). */
@@ -685,6 +695,68 @@ test_pox(void)
 	expect(r.pox_error, "pox: deep nesting");
 }
 
+/* ---- the User-Agent bit and the empty POX body ---------------------- */
+
+static const char *
+ua_env(void *ctx, const char *name)
+{
+	const char *const *kv = ctx;
+
+	for (; kv[0] != NULL; kv += 2)
+		if (strcmp(kv[0], name) == 0)
+			return kv[1];
+	return NULL;
+}
+
+static void
+test_user_agent(void)
+{
+	static const struct {
+		const char	*ua;
+		bool		 outlook;
+	} t[] = {
+		{ "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook "
+		    "16.0.18129; Pro)", true },
+		{ "Microsoft Office/15.0 (Windows NT 6.1; MAPI 15.0.4420)",
+		    true },
+		{ "Mozilla/4.0 (compatible; MSIE 7.0; Microsoft Outlook 16.0)",
+		    true },
+		{ "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 "
+		    "Thunderbird/153.0", false },
+		{ "Microsoft-Server-ActiveSync/12.0", false },
+		{ "microsoft outlook", false },	/* as Outlook writes it only */
+		{ "Microsoft Office", false },
+		{ "", false },
+		{ NULL, false },
+	};
+	static struct request	 r;
+	const char		*env[] = { "REQUEST_METHOD", "POST",
+				    "REQUEST_URI", "/autodiscover/autodiscover.xml",
+				    "CONTENT_TYPE", "text/xml", "HTTP_HOST",
+				    "autodiscover.e.com", "HTTP_USER_AGENT", NULL,
+				    NULL, NULL };
+	size_t			 i;
+	int			 st;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		env[9] = t[i].ua;
+		if (t[i].ua == NULL)
+			env[8] = NULL;
+		memset(&r, 0, offsetof(struct request, body));
+		st = req_start(&r, ua_env, env);
+		expect(st == 0 && r.ua_outlook == t[i].outlook,
+		    "user agent %zu: outlook %d", i, r.ua_outlook);
+	}
+	/* a POX POST without a body is error 600, not an answer by Host */
+	env[8] = NULL;
+	memset(&r, 0, offsetof(struct request, body));
+	st = req_start(&r, ua_env, env);
+	r.bodylen = 0;
+	if (st == 0)
+		st = req_finish(&r);
+	expect(st == 0 && r.pox_error && !r.has_addr, "pox: empty body is 600");
+}
+
 int
 main(void)
 {
@@ -700,5 +772,6 @@ main(void)
 	test_ini_warnings();
 	test_ini_many();
 	test_pox();
+	test_user_agent();
 	return expect_done();
 }
