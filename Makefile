@@ -57,7 +57,8 @@ ALL_LDFLAGS = $(LDFLAGS)
 
 # O: where objects and binaries go (the sanitizer build uses O=build/asan)
 O ?= .
-LIBSRC = request.c providers.c xmlout.c http.c autoconfig.c autodiscover.c util.c dns.c
+LIBSRC = request.c pox.c endpoint.c ini.c providers.c xmlout.c http.c autoconfig.c \
+	autodiscover.c util.c dns.c
 LIBSRC += fcgi.c
 LIBSRC += sandbox.c prefork.c
 LIBSRC += mobileconfig.c mcsign.c sha1.c idn.c import.c
