@@ -57,7 +57,8 @@ ALL_LDFLAGS = $(LDFLAGS)
 
 # O: where objects and binaries go (the sanitizer build uses O=build/asan)
 O ?= .
-LIBSRC = request.c providers.c xmlout.c http.c autoconfig.c autodiscover.c util.c dns.c
+LIBSRC = request.c pox.c endpoint.c ini.c providers.c xmlout.c http.c autoconfig.c \
+	autodiscover.c util.c dns.c
 LIBSRC += fcgi.c
 LIBSRC += sandbox.c prefork.c
 LIBSRC += mobileconfig.c mcsign.c sha1.c idn.c import.c
@@ -78,13 +79,28 @@ $(O)/libmac.a: $(LIBOBJ)
 $(O)/mailautoconf: $(O)/main.o $(O)/libmac.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(O)/main.o $(O)/libmac.a $(PKG_LIBS)
 
+# Test programs: the one C unit runner, and the helpers of t07, t08, t14.
+# TB is where a build keeps them (build/test for the normal build).
+TB = $(if $(filter .,$(O)),build/test,$(O)/test)
+TEST_CFLAGS = $(ALL_CFLAGS) -I. $(ALL_LDFLAGS)
+
+$(O)/unit: test/unit.c test/unit-clients.c test/expect.h $(O)/libmac.a $(HDRS)
+	$(CC) $(TEST_CFLAGS) -o $@ test/unit.c $(O)/libmac.a $(PKG_LIBS)
+
+$(TB)/alloc: test/alloc.c $(O)/libmac.a $(HDRS)
+	@mkdir -p $(TB)
+	$(CC) $(TEST_CFLAGS) -o $@ test/alloc.c $(O)/libmac.a $(PKG_LIBS)
+
+$(TB)/sbtest: test/sbtest.c $(O)/libmac.a $(HDRS)
+	@mkdir -p $(TB)
+	$(CC) $(TEST_CFLAGS) -o $@ test/sbtest.c $(O)/libmac.a $(PKG_LIBS)
+
 # a FastCGI client at the byte level, for t14 (an ordinary build is enough)
 build/fcgi-proto: test/fcgi-proto.c test/expect.h
 	@mkdir -p build
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -o $@ test/fcgi-proto.c
 
-$(O)/unit: test/unit.c test/expect.h $(O)/libmac.a $(HDRS)
-	$(CC) $(ALL_CFLAGS) -I. $(ALL_LDFLAGS) -o $@ test/unit.c $(O)/libmac.a $(PKG_LIBS)
+TEST_PROGS = $(O)/mailautoconf $(O)/unit $(TB)/alloc $(TB)/sbtest
 
 # ---- demo ------------------------------------------------------------
 demo:
@@ -93,16 +109,45 @@ demo:
 	@sh test/demo.sh
 
 # ---- tests -----------------------------------------------------------
-# Each suite prints "N passed, N failed" as its last line; run-suites.sh
-# sums them into the closing line of `make check`.
-SUITES = ./unit \
-	"sh test/t01-cgi.sh" \
-	"sh test/t02-hostile.sh" \
-	"sh test/t03-config.sh" \
-	"sh test/t04-fastcgi.sh" \
-	"sh test/t05-docs.sh" \
-	"sh test/t09-dns.sh" \
-	"sh test/t14-fcgi-proto.sh"
+# Every suite of `make check`, in one list.  Each entry is
+#	'BUILDS|COMMAND'
+# BUILDS names the builds that run the suite: plain (the normal build),
+# asan (clang ASan+UBSan, build/asan) and vg (valgrind memcheck, build/vg,
+# SANDBOX=0).  Every suite runs under asan unless its comment says why
+# not.  COMMAND is run by sh with, per build, $MAC_BIN (the binary),
+# $MAC_B (the build's directory: unit is there), $MAC_T (its test
+# programs) and $MAC_WRAP (valgrind for vg, else empty).  Each suite
+# prints "N passed, N failed" as its last line; test/run-suites.sh sums
+# them into the closing line of `make check`.
+# To add a suite: one line below, "SUITES += '...'", and (for a new C
+# program) its rule above, with the program added to TEST_PROGS.
+SUITES  = 'plain asan vg|$$MAC_WRAP $$MAC_B/unit'
+SUITES += 'plain asan vg|sh test/t01-cgi.sh'
+SUITES += 'plain asan vg|sh test/t02-hostile.sh'
+SUITES += 'plain asan vg|sh test/t03-config.sh'
+SUITES += 'plain asan|sh test/t04-fastcgi.sh'
+SUITES += 'plain asan|sh test/t05-docs.sh'
+# asan: the fuzz targets are ASan+UBSan builds of their own (mk/fuzz.mk)
+SUITES += 'plain|sh test/t06-fuzz.sh'
+SUITES += 'plain asan|sh test/t07-hostile-corpus.sh'
+# asan, vg: those builds leave the seccomp filter and Landlock out
+SUITES += 'plain|sh test/t08-sandbox.sh'
+SUITES += 'plain asan|sh test/t09-dns.sh'
+SUITES += 'plain asan|sh test/t10-json.sh'
+SUITES += 'plain asan|sh test/t11-mobileconfig.sh'
+SUITES += 'plain asan|sh test/t12-idn.sh'
+SUITES += 'plain asan|sh test/t13-import.sh'
+SUITES += 'plain asan|sh test/t14-fcgi-proto.sh'
+# allocation failures while loading: 150 providers natively, 10 under
+# valgrind (every step reloads the file)
+SUITES += 'plain asan|$$MAC_T/alloc providers.ini -g 150'
+SUITES += 'vg|$$MAC_WRAP $$MAC_T/alloc providers.ini -g 10'
+# asan, vg: real web servers, systemd and the Debian package run the
+# installed or normal binary (mk/web.mk)
+SUITES += 'plain|sh test/web/run.sh'
+SUITES += 'plain|sh test/web/systemd.sh'
+SUITES += 'plain|sh test/web/docs.sh'
+SUITES += 'plain|sh test/web/deb.sh'
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
@@ -113,33 +158,37 @@ VG = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=d
 check: check-deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: all ./unit build/fcgi-proto
-	@test/run-suites.sh $(SUITES) $(EXTRA_SUITES) \
+check-run: all $(TEST_PROGS) build/fcgi-proto
+	@MAC_B=. MAC_T=build/test test/run-suites.sh -b plain $(SUITES) \
 	    "$(MAKE) --no-print-directory check-asan" \
 	    "$(MAKE) --no-print-directory check-valgrind"
+
+# the suites of the list whose command holds M, against the normal build:
+# make suite M=t07 (M empty: all of the plain build, none of the others)
+suite: all $(TEST_PROGS) build/fcgi-proto
+	@MAC_B=. MAC_T=build/test test/run-suites.sh -b plain -m "$(M)" $(SUITES)
 
 # every Debian package that make check needs (CI calls this first)
 deps check-deps:
 	@test/deps.sh check $(CHECK_DEPS)
 
-# the same suites against a clang ASan+UBSan build
+# the suites of the list that name asan, against a clang ASan+UBSan build
 check-asan:
 	@$(MAKE) --no-print-directory O=build/asan CC=clang CFLAGS="$(SAN_FLAGS)" \
-	    LDFLAGS="-fsanitize=address,undefined" build/asan/mailautoconf build/asan/unit >/dev/null
+	    LDFLAGS="-fsanitize=address,undefined" build/asan/mailautoconf \
+	    build/asan/unit build/asan/test/alloc >/dev/null
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	    MAC_BIN=build/asan/mailautoconf MAC_SUITE_TAG=asan \
-	    test/run-suites.sh build/asan/unit "sh test/t01-cgi.sh" "sh test/t02-hostile.sh" \
-	    "sh test/t03-config.sh" "sh test/t04-fastcgi.sh" "sh test/t14-fcgi-proto.sh" \
-	    "sh test/t07-hostile-corpus.sh"
+	    MAC_BIN=build/asan/mailautoconf MAC_B=build/asan MAC_T=build/asan/test \
+	    MAC_SUITE_TAG=asan test/run-suites.sh -b asan $(SUITES)
 
-# and under valgrind (memcheck), with the normal build but SANDBOX=0:
-# valgrind knows neither seccomp nor Landlock
+# and those that name vg under valgrind (memcheck), with the normal build
+# but SANDBOX=0: valgrind knows neither seccomp nor Landlock
 check-valgrind:
 	@$(MAKE) --no-print-directory O=build/vg SANDBOX=0 build/vg/mailautoconf \
-	    build/vg/unit >/dev/null
-	@MAC_WRAP="$(VG)" MAC_BIN=build/vg/mailautoconf MAC_SUITE_TAG=valgrind \
-	    test/run-suites.sh "$(VG) build/vg/unit" "sh test/t01-cgi.sh" "sh test/t02-hostile.sh" \
-	    "sh test/t03-config.sh"
+	    build/vg/unit build/vg/test/alloc >/dev/null
+	@MAC_WRAP="$(VG)" MAC_BIN=build/vg/mailautoconf MAC_B=build/vg \
+	    MAC_T=build/vg/test MAC_SUITE_TAG=valgrind \
+	    test/run-suites.sh -b vg $(SUITES)
 
 # ---- install ---------------------------------------------------------
 install: all
@@ -162,10 +211,10 @@ uninstall:
 	rm -rf $(DESTDIR)$(DOCDIR)/examples
 
 clean:
-	rm -rf *.o *.a mailautoconf unit build
+	rm -rf *.o *.a mailautoconf unit clients-unit build
 
 # Other parts of the tree (web servers, benchmarks, fuzzing, packaging) add
 # their targets and suites from mk/*.mk.
 -include mk/*.mk
 
-.PHONY: all demo check check-run deps check-deps check-asan check-valgrind install uninstall clean
+.PHONY: all demo check check-run suite deps check-deps check-asan check-valgrind install uninstall clean

@@ -26,8 +26,7 @@ onoff(bool v)
 static bool
 needs_address(const char *tmpl)
 {
-	return strstr(tmpl, "%EMAILADDRESS%") != NULL ||
-	    strstr(tmpl, "%EMAILLOCALPART%") != NULL;
+	return ph_needs_address(tmpl);
 }
 
 static void

@@ -53,6 +53,8 @@
 #define SRV_OPTS_MAX	16
 /* Authentication methods in one list; the format defines nine. */
 #define AUTH_MAX	9
+/* Rows of the config-key table: the loader keeps a line per row. */
+#define CFG_KEYS_MAX	64
 /* Errors printed before the loader stops listing them. */
 #define ERRORS_MAX	100
 /* cache_max_age: one year, as RFC 9111 suggests for "never expires". */

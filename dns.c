@@ -35,8 +35,9 @@ static const struct srvrec {
 static bool
 dns_target(char *dst, size_t cap, const char *host, const char *domain)
 {
-	const char	*p = host, *ph = "%EMAILDOMAIN%";
-	size_t		 d = 0, n;
+	const char			*p = host;
+	const struct placeholder	*ph;
+	size_t				 d = 0, n;
 
 	if (host[0] == '[')
 		return false;
@@ -44,13 +45,15 @@ dns_target(char *dst, size_t cap, const char *host, const char *domain)
 		const char *add = p;
 
 		n = 1;
-		if (strncmp(p, ph, 13) == 0) {
+		if (*p == '%') {
+			/* the loader lets only PH_HOST placeholders in */
+			if ((ph = ph_at(p)) == NULL || !(ph->where & PH_HOST) ||
+			    ph->from_address)
+				return false;
 			add = domain;
 			n = strlen(domain);
-			p += 13;
-		} else if (*p == '%')
-			return false;
-		else
+			p += ph->len;
+		} else
 			p++;
 		if (d + n + 1 >= cap)
 			return false;

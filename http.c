@@ -1,6 +1,7 @@
 /*
  * http.c: the status line, headers and fixed error bodies, and the
- * dispatch from a parsed request to its handler.
+ * dispatch from a parsed request to its handler through the endpoint
+ * table (endpoint.c).
  *
  * Error bodies are fixed text: nothing of the request reaches them or any
  * header (SPEC §8).
@@ -24,16 +25,7 @@ static const struct {
 	{ 503, "Service Unavailable" },
 };
 
-static const char CT_XML[] = "text/xml; charset=utf-8";
 static const char CT_TEXT[] = "text/plain; charset=utf-8";
-static const char CT_JSON[] = "application/json";
-static const char CT_HTML[] = "text/html; charset=utf-8";
-static const char CT_APPLE[] = "application/x-apple-aspen-config";
-static const char VARY_UA[] = "Vary: User-Agent";
-/* the profile page loads nothing, runs nothing, posts only to us */
-static const char CSP_PAGE[] = "Content-Security-Policy: default-src 'none'; "
-    "style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
-    "base-uri 'none'";
 
 const char *
 http_reason(int status)
@@ -46,12 +38,18 @@ http_reason(int status)
 	return "Error";
 }
 
-/* extra: header lines of ours, "\r\n" between them, or NULL */
+/*
+ * The head of rs, whose status and body are set.  allow: the methods of a
+ * 405 (MB() bits, 0: none); extra: header lines of ours, "\r\n" between
+ * them, or NULL.  A head that does not fit is no head: the 500 that
+ * replaces it always fits.
+ */
 static void
 http_head(struct response *rs, const char *ctype, unsigned long max_age,
-    const char *allow, const char *extra)
+    unsigned allow, const char *extra)
 {
 	struct out	h;
+	int		m;
 
 	out_init(&h, rs->head, sizeof(rs->head));
 	out_str(&h, "Status: ");
@@ -62,10 +60,11 @@ http_head(struct response *rs, const char *ctype, unsigned long max_age,
 	out_str(&h, ctype);
 	out_str(&h, "\r\nContent-Length: ");
 	out_uint(&h, (unsigned long)rs->blen);
-	if (allow != NULL) {
-		out_str(&h, "\r\nAllow: ");
-		out_str(&h, allow);
-	}
+	for (m = M_GET; allow != 0 && m < M_OTHER; m++)
+		if (allow & MB(m)) {
+			out_str(&h, (allow & (MB(m) - 1)) ? ", " : "\r\nAllow: ");
+			out_str(&h, method_names[m]);
+		}
 	if (max_age > 0) {
 		out_str(&h, "\r\nCache-Control: max-age=");
 		out_uint(&h, max_age);
@@ -77,22 +76,31 @@ http_head(struct response *rs, const char *ctype, unsigned long max_age,
 	}
 	out_str(&h, "\r\nX-Content-Type-Options: nosniff\r\n\r\n");
 	rs->hlen = h.len;
+	if (h.err) {
+		/* fail closed: never a cut head; this one always fits */
+		static const char	fixed[] = "500 Internal Server Error\n";
+
+		rs->status = 500;
+		memcpy(rs->body, fixed, sizeof(fixed) - 1);
+		rs->blen = sizeof(fixed) - 1;
+		http_head(rs, CT_TEXT, 0, 0, NULL);
+	}
 }
 
 /* A fixed body for each status: "404 Not Found\n". */
 void
 http_error(struct response *rs, const struct request *r, int status)
 {
-	struct out	b;
+	const struct endpoint_def	*ep = &endpoints[r->ep];
+	struct out			 b;
+	unsigned			 allow = status == 405 ? ep->methods : 0;
 
 	rs->status = status;
 	out_init(&b, rs->body, sizeof(rs->body));
-	if (r->ep == EP_JSON) {
-		/* a JSON client gets its error as JSON, fixed text still */
-		ad_json_error(r, status, &b);
+	if (ep->error != NULL) {
+		ep->error(r, status, &b);
 		rs->blen = b.len;
-		http_head(rs, CT_JSON, 0, status == 405 ? r->allow : NULL,
-		    NULL);
+		http_head(rs, ep->ctype, 0, allow, NULL);
 		return;
 	}
 	out_uint(&b, (unsigned long)status);
@@ -100,109 +108,47 @@ http_error(struct response *rs, const struct request *r, int status)
 	out_str(&b, http_reason(status));
 	out_str(&b, "\n");
 	rs->blen = b.len;
-	http_head(rs, CT_TEXT, 0, status == 405 ? r->allow : NULL, NULL);
+	http_head(rs, CT_TEXT, 0, allow, NULL);
 }
 
 /*
- * "Content-Disposition: attachment; filename="DOMAIN.mobileconfig"".  The
- * domain is a validated LDH name; out_hdr_token checks it again, so no
- * request byte reaches a header unchecked.  NULL when it is refused.
+ * The endpoint's row: look the provider up, call its handler, write the
+ * head from the row and what the handler wrote.
  */
-static const char *
-http_attachment(char *buf, size_t cap, const char *domain)
-{
-	struct out	x;
-
-	out_init(&x, buf, cap - 1);
-	out_str(&x, "Content-Disposition: attachment; filename=\"");
-	out_hdr_token(&x, domain);
-	out_str(&x, ".mobileconfig\"");
-	if (x.err)
-		return NULL;
-	buf[x.len] = '\0';
-	return buf;
-}
-
-/* SPEC §6: the profile, or without an address the page that asks. */
-static int
-http_mobileconfig(const struct config *cf, struct request *r,
-    const struct provider *p, struct out *o, const char **ct,
-    const char **extra, char *xh, size_t xcap)
-{
-	int	st;
-
-	if (!r->has_addr) {
-		*ct = CT_HTML;
-		*extra = CSP_PAGE;
-		return mc_page(r, cf, p, o);
-	}
-	*ct = CT_APPLE;
-	if ((st = mc_render(r, cf, p, o)) == 404)
-		r->why = "no IMAP or POP3 server and SMTP server for a profile";
-	else if (st != 200)
-		r->why = "cannot sign the profile";
-	else if ((*extra = http_attachment(xh, xcap, r->domain)) == NULL)
-		o->err = true;
-	return st;
-}
-
 void
 http_respond(const struct config *cf, struct request *r, struct response *rs)
 {
-	const struct provider	*p;
-	struct out		 o;
-	unsigned long		 age = 0;
-	const char		*ct = CT_XML, *extra = NULL;
-	char			 xh[256];
+	const struct endpoint_def	*ep = &endpoints[r->ep];
+	const struct provider		*p = NULL;
+	struct out			 o;
+	struct reply			 rp;
+	int				 cache;
 
 	rs->send_body = r->method != M_HEAD;
-	out_init(&o, rs->body, sizeof(rs->body));
-	if (r->pox_error) {
-		rs->status = ad_error(r, 600, &o);
-		goto done;
-	}
-	if ((p = prov_lookup(cf, r->domain, r->dlen)) == NULL) {
+	if (!r->pox_error &&
+	    (p = prov_lookup(cf, r->domain, r->dlen)) == NULL) {
 		/* clients fall through to ISPDB and MX lookups */
 		r->why = "unknown domain";
 		http_error(rs, r, 404);
 		return;
 	}
-	switch (r->ep) {
-	case EP_AUTOCONFIG:
-		rs->status = ac_render(r, cf, p, &o);
-		age = cf->cache_max_age;
-		break;
-	case EP_POX:
-		if (r->schema != POX_OUTLOOK)
-			rs->status = ad_error(r, 601, &o);
-		else
-			rs->status = ad_render(r, cf, p, &o);
-		break;
-	case EP_JSON:
-		ct = CT_JSON;
-		if ((rs->status = ad_json(r, cf, p, &o)) == 400)
-			r->why = "Protocol is not AutodiscoverV1";
-		break;
-	case EP_MOBILECONFIG:
-		rs->status = http_mobileconfig(cf, r, p, &o, &ct, &extra, xh,
-		    sizeof(xh));
-		if (rs->status != 200) {
-			http_error(rs, r, rs->status);
-			return;
-		}
-		if (!r->has_addr)
-			age = cf->cache_max_age;
-		break;
+	rp.ctype = rp.extra = NULL;
+	rp.cache = -1;
+	rp.error_page = false;
+	out_init(&o, rs->body, sizeof(rs->body));
+	rs->status = ep->answer(r, cf, p, &o, &rp);
+	if (rp.error_page) {
+		http_error(rs, r, rs->status);
+		return;
 	}
-done:
 	if (o.err) {
 		r->why = "answer larger than the output buffer or unsafe text";
 		http_error(rs, r, 500);
 		return;
 	}
 	rs->blen = o.len;
-	/* the POX answer depends on the User-Agent (autodiscover.c) */
-	if (r->ep == EP_POX)
-		extra = VARY_UA;
-	http_head(rs, ct, age, NULL, extra);
+	cache = rp.cache >= 0 ? rp.cache : ep->cache;
+	http_head(rs, rp.ctype != NULL ? rp.ctype : ep->ctype,
+	    cache ? cf->cache_max_age : 0, 0,
+	    rp.extra != NULL ? rp.extra : ep->extra);
 }

@@ -31,78 +31,71 @@ enum el {
 	E_OAUTH2, E_OAUTHVAL, E_DAV, E_SERVERURL,
 };
 
-/* Server options: the element, and the providers.ini option. */
-enum opt {
-	O_RESTRICTION, O_ADDTHIS, O_GLOBAL, O_LEAVE, O_BIFF, O_DAYS,
-	O_INTERVAL, O__N
-};
-static const char *const opt_ini[O__N] = {
-	"restriction", "add_this_server", "use_global_preferred_server",
-	"leave_messages_on_server", "download_on_biff",
-	"days_to_leave_messages_on_server", "check_interval",
-};
-
-/* config-v1.1.xml as Thunderbird's reader knows it; arg: an index */
+/*
+ * config-v1.1.xml as Thunderbird's reader knows it; arg: an index; opt:
+ * the server option (a CFG_SERVER row of the config-key table) it becomes
+ */
 static const struct elem {
 	const char	*name;
 	enum el		 parent;
 	enum el		 id;
 	int		 arg;
+	const char	*opt;
 } elems[] = {
-	{ "clientConfig", E_OTHER, E_ROOT, 0 },
-	{ "emailProvider", E_ROOT, E_PROVIDER, 0 },
-	{ "domain", E_PROVIDER, E_DOMAIN, 0 },
-	{ "displayName", E_PROVIDER, E_DISPLAYNAME, 0 },
-	{ "displayShortName", E_PROVIDER, E_SHORTNAME, 0 },
-	{ "incomingServer", E_PROVIDER, E_IN, 0 },
-	{ "outgoingServer", E_PROVIDER, E_OUT, 0 },
-	{ "documentation", E_PROVIDER, E_DOC, 0 },
-	{ "descr", E_DOC, E_DESCR, 0 },
-	{ "enable", E_PROVIDER, E_ENABLE, 0 },
-	{ "instruction", E_ENABLE, E_INSTR, 0 },
-	{ "hostname", E_IN, E_HOSTNAME, 0 },
-	{ "hostname", E_OUT, E_HOSTNAME, 0 },
-	{ "port", E_IN, E_PORT, 0 },
-	{ "port", E_OUT, E_PORT, 0 },
-	{ "socketType", E_IN, E_SOCKET, 0 },
-	{ "socketType", E_OUT, E_SOCKET, 0 },
-	{ "authentication", E_IN, E_AUTH, 0 },
-	{ "authentication", E_OUT, E_AUTH, 0 },
-	{ "username", E_IN, E_USERNAME, 0 },
-	{ "username", E_OUT, E_USERNAME, 0 },
-	{ "password", E_IN, E_PASSWORD, 0 },
-	{ "password", E_OUT, E_PASSWORD, 0 },
-	{ "restriction", E_OUT, E_OPT, O_RESTRICTION },
-	{ "addThisServer", E_OUT, E_OPT, O_ADDTHIS },
-	{ "useGlobalPreferredServer", E_IN, E_OPT, O_GLOBAL },
-	{ "useGlobalPreferredServer", E_OUT, E_OPT, O_GLOBAL },
-	{ "owaURL", E_IN, E_URL, SRV_OWA },
-	{ "ewsURL", E_IN, E_URL, SRV_EWS },
-	{ "graphURL", E_IN, E_URL, SRV_GRAPH },
+	{ "clientConfig", E_OTHER, E_ROOT, 0, NULL },
+	{ "emailProvider", E_ROOT, E_PROVIDER, 0, NULL },
+	{ "domain", E_PROVIDER, E_DOMAIN, 0, NULL },
+	{ "displayName", E_PROVIDER, E_DISPLAYNAME, 0, NULL },
+	{ "displayShortName", E_PROVIDER, E_SHORTNAME, 0, NULL },
+	{ "incomingServer", E_PROVIDER, E_IN, 0, NULL },
+	{ "outgoingServer", E_PROVIDER, E_OUT, 0, NULL },
+	{ "documentation", E_PROVIDER, E_DOC, 0, NULL },
+	{ "descr", E_DOC, E_DESCR, 0, NULL },
+	{ "enable", E_PROVIDER, E_ENABLE, 0, NULL },
+	{ "instruction", E_ENABLE, E_INSTR, 0, NULL },
+	{ "hostname", E_IN, E_HOSTNAME, 0, NULL },
+	{ "hostname", E_OUT, E_HOSTNAME, 0, NULL },
+	{ "port", E_IN, E_PORT, 0, NULL },
+	{ "port", E_OUT, E_PORT, 0, NULL },
+	{ "socketType", E_IN, E_SOCKET, 0, NULL },
+	{ "socketType", E_OUT, E_SOCKET, 0, NULL },
+	{ "authentication", E_IN, E_AUTH, 0, NULL },
+	{ "authentication", E_OUT, E_AUTH, 0, NULL },
+	{ "username", E_IN, E_USERNAME, 0, NULL },
+	{ "username", E_OUT, E_USERNAME, 0, NULL },
+	{ "password", E_IN, E_PASSWORD, 0, NULL },
+	{ "password", E_OUT, E_PASSWORD, 0, NULL },
+	{ "restriction", E_OUT, E_OPT, 0, "restriction" },
+	{ "addThisServer", E_OUT, E_OPT, 0, "add_this_server" },
+	{ "useGlobalPreferredServer", E_IN, E_OPT, 0, "use_global_preferred_server" },
+	{ "useGlobalPreferredServer", E_OUT, E_OPT, 0, "use_global_preferred_server" },
+	{ "owaURL", E_IN, E_URL, SRV_OWA, NULL },
+	{ "ewsURL", E_IN, E_URL, SRV_EWS, NULL },
+	{ "graphURL", E_IN, E_URL, SRV_GRAPH, NULL },
 	/* ews, owa, graph in the form of the ISPDB and the draft */
-	{ "url", E_IN, E_XURL, 0 },
-	{ "pop3", E_IN, E_POP3, 0 },
-	{ "leaveMessagesOnServer", E_POP3, E_POPOPT, O_LEAVE },
-	{ "downloadOnBiff", E_POP3, E_POPOPT, O_BIFF },
-	{ "daysToLeaveMessagesOnServer", E_POP3, E_POPOPT, O_DAYS },
-	{ "checkInterval", E_POP3, E_INTERVAL, O_INTERVAL },
+	{ "url", E_IN, E_XURL, 0, NULL },
+	{ "pop3", E_IN, E_POP3, 0, NULL },
+	{ "leaveMessagesOnServer", E_POP3, E_POPOPT, 0, "leave_messages_on_server" },
+	{ "downloadOnBiff", E_POP3, E_POPOPT, 0, "download_on_biff" },
+	{ "daysToLeaveMessagesOnServer", E_POP3, E_POPOPT, 0, "days_to_leave_messages_on_server" },
+	{ "checkInterval", E_POP3, E_INTERVAL, 0, "check_interval" },
 	/* Thunderbird reads these under clientConfig; some files nest them */
-	{ "webMail", E_ROOT, E_WEBMAIL, 0 },
-	{ "webMail", E_PROVIDER, E_WEBMAIL, 0 },
-	{ "loginPage", E_WEBMAIL, E_LOGINPAGE, 0 },
-	{ "oAuth2", E_ROOT, E_OAUTH2, 0 },
-	{ "oAuth2", E_PROVIDER, E_OAUTH2, 0 },
-	{ "issuer", E_OAUTH2, E_OAUTHVAL, 0 },
-	{ "scope", E_OAUTH2, E_OAUTHVAL, 1 },
-	{ "authURL", E_OAUTH2, E_OAUTHVAL, 2 },
-	{ "tokenURL", E_OAUTH2, E_OAUTHVAL, 3 },
-	{ "addressBook", E_ROOT, E_DAV, 0 },
-	{ "addressBook", E_PROVIDER, E_DAV, 0 },
-	{ "calendar", E_ROOT, E_DAV, 1 },
-	{ "calendar", E_PROVIDER, E_DAV, 1 },
-	{ "username", E_DAV, E_USERNAME, 0 },
-	{ "authentication", E_DAV, E_AUTH, 0 },
-	{ "serverURL", E_DAV, E_SERVERURL, 0 },
+	{ "webMail", E_ROOT, E_WEBMAIL, 0, NULL },
+	{ "webMail", E_PROVIDER, E_WEBMAIL, 0, NULL },
+	{ "loginPage", E_WEBMAIL, E_LOGINPAGE, 0, NULL },
+	{ "oAuth2", E_ROOT, E_OAUTH2, 0, NULL },
+	{ "oAuth2", E_PROVIDER, E_OAUTH2, 0, NULL },
+	{ "issuer", E_OAUTH2, E_OAUTHVAL, 0, NULL },
+	{ "scope", E_OAUTH2, E_OAUTHVAL, 1, NULL },
+	{ "authURL", E_OAUTH2, E_OAUTHVAL, 2, NULL },
+	{ "tokenURL", E_OAUTH2, E_OAUTHVAL, 3, NULL },
+	{ "addressBook", E_ROOT, E_DAV, 0, NULL },
+	{ "addressBook", E_PROVIDER, E_DAV, 0, NULL },
+	{ "calendar", E_ROOT, E_DAV, 1, NULL },
+	{ "calendar", E_PROVIDER, E_DAV, 1, NULL },
+	{ "username", E_DAV, E_USERNAME, 0, NULL },
+	{ "authentication", E_DAV, E_AUTH, 0, NULL },
+	{ "serverURL", E_DAV, E_SERVERURL, 0, NULL },
 };
 
 struct itext {
@@ -118,7 +111,7 @@ struct isrv {
 	const char	*host, *port, *sock, *username;
 	const char	*url[3];	/* owaURL, ewsURL, graphURL */
 	const char	*xurl;		/* <url> */
-	const char	*opt[O__N];
+	const char	*opt[CFG_KEYS_MAX];	/* by row of cfg_keys */
 	struct authlist	 auth;
 	bool		 has_auth;
 	int		 line;
@@ -175,29 +168,26 @@ struct imp {
 static const char *const dav_names[2] = { "addressBook", "calendar" };
 static const char *const dav_keys[2] = { "carddav", "caldav" };
 
+/*
+ * One line on stderr with the XML line (or the server's), through the
+ * loader's diagnostics: imported values reach it as printable ASCII.
+ */
 static void __attribute__((format(printf, 3, 4)))
 imp_diag(struct imp *m, bool warning, const char *fmt, ...)
 {
-	va_list	ap;
+	struct diag	d = { m->err, true, m->errors, m->warns };
+	va_list		ap;
+	int		line = -1;
 
-	if (warning)
-		m->warns++;
-	else
-		m->errors++;
-	if (m->err == NULL || m->errors + m->warns > ERRORS_MAX)
-		return;
 	if (m->xp != NULL)
-		fprintf(m->err, "mailautoconf: %s:%lu: ", m->file,
-		    (unsigned long)XML_GetCurrentLineNumber(m->xp));
+		line = (int)XML_GetCurrentLineNumber(m->xp);
 	else if (m->wline > 0)
-		fprintf(m->err, "mailautoconf: %s:%d: ", m->file, m->wline);
-	else
-		fprintf(m->err, "mailautoconf: %s: ", m->file);
-	fputs(warning ? "warning: " : "", m->err);
+		line = m->wline;
 	va_start(ap, fmt);
-	vfprintf(m->err, fmt, ap);
+	diag_vmsg(&d, m->file, warning, line, fmt, ap);
 	va_end(ap);
-	fputc('\n', m->err);
+	m->errors = d.errors;
+	m->warns = d.warns;
 }
 
 #define IERR(m, ...)	imp_diag((m), false, __VA_ARGS__)
@@ -426,9 +416,10 @@ imp_open(struct imp *m, const struct elem *e, const XML_Char **atts)
 		m->asys = v == NULL ? NULL : imp_strdup(m, v, strlen(v));
 		break;
 	case E_INTERVAL:
-		if ((v = imp_attr(atts, "minutes")) != NULL && imp_cursrv(m))
-			imp_cursrv(m)->opt[O_INTERVAL] = imp_norm(m, v,
-			    strlen(v));
+		if ((v = imp_attr(atts, "minutes")) != NULL && imp_cursrv(m) &&
+		    m->arg[m->depth - 1] >= 0)
+			imp_cursrv(m)->opt[m->arg[m->depth - 1]] = imp_norm(m,
+			    v, strlen(v));
 		break;
 	case E_DAV:
 		m->dav[e->arg].seen = true;
@@ -440,6 +431,17 @@ imp_open(struct imp *m, const struct elem *e, const XML_Char **atts)
 	default:
 		break;
 	}
+}
+
+/* The row of a server option in the config-key table, -1: none. */
+static int
+imp_opt(const char *name)
+{
+	const char		*lang;
+	const struct cfg_key	*k;
+
+	k = cfg_key_find(CFG_SERVER, name, strlen(name), &lang);
+	return k != NULL ? (int)(k - cfg_keys) : -1;
 }
 
 static void XMLCALL
@@ -465,7 +467,8 @@ imp_start(void *u, const XML_Char *name, const XML_Char **atts)
 	if (e == NULL && parent != E_OTHER)
 		IWARN(m, "<%.40s> is not expressible in providers.ini; dropped",
 		    name);
-	m->arg[m->depth] = e != NULL ? e->arg : 0;
+	m->arg[m->depth] = e == NULL ? 0 : e->opt != NULL ? imp_opt(e->opt) :
+	    e->arg;
 	m->stack[m->depth++] = e != NULL ? e->id : E_OTHER;
 	if (e != NULL)
 		imp_open(m, e, atts);
@@ -584,7 +587,10 @@ imp_server_text(struct imp *m, enum el id, int arg, const char *t)
 		break;
 	case E_XURL: s->xurl = t; break;
 	case E_OPT:
-	case E_POPOPT: s->opt[arg] = t; break;
+	case E_POPOPT:
+		if (arg >= 0)
+			s->opt[arg] = t;
+		break;
 	case E_PASSWORD:
 		IWARN(m, "a password is never served; dropped");
 		break;
@@ -772,30 +778,23 @@ imp_cut(const char *v, size_t avail, bool url)
 }
 
 /*
- * How providers.ini continues a key (providers-ini.md, and providers.c's
- * key_join): not at all, text joined with one space, URLs with nothing.
- */
-enum kv {
-	KV_LINE, KV_TEXT, KV_URL
-};
-
-/*
  * "key = value", continued on lines indented by a tab when long: text is
  * cut at a space (the loader joins the pieces with one), a URL anywhere
  * (joined with nothing).  No piece may start with ';' or '#'.  A key
  * that cannot be continued must fit its line.
  */
 static void
-imp_kv(struct imp *m, const char *key, const char *v, enum kv how)
+imp_kv(struct imp *m, const char *key, const char *v)
 {
-	char	lead[80];
-	size_t	n;
-	bool	url = how == KV_URL;
+	char		lead[80];
+	size_t		n;
+	enum ini_join	how = cfg_key_join(key);	/* the loader's own */
+	bool		url = how == INI_JOIN_CONCAT;
 
 	if (!imp_ini_safe(m, key, v))
 		return;
 	snprintf(lead, sizeof(lead), "%s = ", key);
-	if (how == KV_LINE) {
+	if (how == INI_JOIN_NONE) {
 		imp_line(m, lead, v, strlen(v));
 		return;
 	}
@@ -814,43 +813,32 @@ static void
 imp_texts(struct imp *m, const char *key, const struct itext *t, size_t n)
 {
 	char	k[80];
-	size_t	i, j;
+	size_t	i;
 
 	for (i = 0; i < n; i++) {
 		if (t[i].lang == NULL) {
-			imp_kv(m, key, t[i].text, KV_TEXT);
+			imp_kv(m, key, t[i].text);
 			continue;
 		}
-		for (j = 0; t[i].lang[j] != '\0'; j++)
-			if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
-			    "TUVWXYZ0123456789-", t[i].lang[j]) == NULL)
-				break;
-		if (j == 0 || j > 35 || t[i].lang[j] != '\0') {
+		if (!cfg_lang_ok(t[i].lang)) {
 			IERR(m, "%s: language tag '%.40s' is not one providers.ini "
 			    "takes", key, t[i].lang);
 			continue;
 		}
 		snprintf(k, sizeof(k), "%s.%s", key, t[i].lang);
-		imp_kv(m, k, t[i].text, KV_TEXT);
+		imp_kv(m, k, t[i].text);
 	}
 }
 
+/* The loader's own URL rule (providers.c), said before writing. */
 static bool
 imp_url_ok(struct imp *m, const char *what, const char *u)
 {
-	const char	*p;
+	const char	*why = cfg_url_why(u);
 
-	if (strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0) {
-		IERR(m, "%s: not an http:// or https:// URL", what);
-		return false;
-	}
-	for (p = u; *p != '\0'; p++)
-		if (*p <= ' ' || *p >= 0x7f || strchr("\"<>\\`", *p) != NULL) {
-			IERR(m, "%s: the URL has a character that must be "
-			    "percent-encoded", what);
-			return false;
-		}
-	return true;
+	if (why != NULL)
+		IERR(m, "%s: %s", what, why);
+	return why == NULL;
 }
 
 /* ---- planning: the provider's defaults -------------------------------- */
@@ -1024,6 +1012,7 @@ static void
 imp_legacy_same(struct imp *m, const struct isrv *x, struct isrv *b)
 {
 	const char	*u = imp_srv_url(b);
+	int		 g = imp_opt("use_global_preferred_server");
 
 	if (x->has_auth && !imp_auth_eq(&x->auth, &b->auth))
 		IWARN(m, "authentication of the exchange server is served as "
@@ -1034,10 +1023,11 @@ imp_legacy_same(struct imp *m, const struct isrv *x, struct isrv *b)
 	if (u != NULL && strncmp(u, "http", 4) == 0 && !imp_url_same(x, u))
 		IWARN(m, "hostname, port and socketType of the exchange server "
 		    "are served as the %s URL says", b->xtype);
-	if (b->opt[O_GLOBAL] == NULL)
-		b->opt[O_GLOBAL] = x->opt[O_GLOBAL];
-	else if (x->opt[O_GLOBAL] != NULL &&
-	    strcmp(x->opt[O_GLOBAL], b->opt[O_GLOBAL]) != 0)
+	if (g < 0)
+		return;
+	if (b->opt[g] == NULL)
+		b->opt[g] = x->opt[g];
+	else if (x->opt[g] != NULL && strcmp(x->opt[g], b->opt[g]) != 0)
 		IWARN(m, "useGlobalPreferredServer of the exchange server is "
 		    "served as the %s server's", b->xtype);
 }
@@ -1192,21 +1182,21 @@ imp_options(struct imp *m, const struct isrv *s, struct out *o)
 		out_str(o, " username=");
 		out_str(o, s->username);
 	}
-	for (i = 0; i < O__N; i++) {
+	/* the other options, in the order of the config-key table */
+	for (i = 0; i < cfg_nkeys; i++) {
+		const struct cfg_key *k = &cfg_keys[i];
+
 		if (s->opt[i] == NULL)
 			continue;
-		/* ews, owa: autoconfig.c writes it into the legacy element */
-		if ((s->type >= SRV_EWS && !(i == O_GLOBAL &&
-		    s->type != SRV_GRAPH)) ||
-		    (i >= O_LEAVE && s->type != SRV_POP3)) {
+		if (!(k->types & (1u << s->type))) {
 			IWARN(m, "%s of the %s server is not expressible; "
-			    "dropped", opt_ini[i], s->xtype);
+			    "dropped", k->name, s->xtype);
 			continue;
 		}
 		if (strpbrk(s->opt[i], " \t") != NULL)
-			IERR(m, "%s '%.40s' has a space", opt_ini[i], s->opt[i]);
+			IERR(m, "%s '%.40s' has a space", k->name, s->opt[i]);
 		out_str(o, " ");
-		out_str(o, opt_ini[i]);
+		out_str(o, k->name);
 		out_str(o, "=");
 		out_str(o, s->opt[i]);
 	}
@@ -1245,20 +1235,6 @@ imp_server(struct imp *m, const struct isrv *s)
 
 /* ---- the section ------------------------------------------------------ */
 
-static bool
-imp_section_ok(const char *id)
-{
-	size_t	n = strlen(id), i;
-
-	if (n == 0 || n >= INI_SECTION_MAX)
-		return false;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)id[i] <= ' ' || id[i] == 0x7f ||
-		    id[i] == '[' || id[i] == ']')
-			return false;
-	return mac_utf8_ok((const unsigned char *)id, n);
-}
-
 static void
 imp_head(struct imp *m)
 {
@@ -1272,7 +1248,7 @@ imp_head(struct imp *m)
 		    m->domains[0]);
 		id = m->domains[0];
 	}
-	if (id == NULL || !imp_section_ok(id)) {
+	if (id == NULL || !ini_section_ok(id, strlen(id))) {
 		IERR(m, "emailProvider id is not a section name of 1 to %d "
 		    "bytes without spaces or brackets", INI_SECTION_MAX - 1);
 		return;
@@ -1287,13 +1263,13 @@ imp_head(struct imp *m)
 	if (o.err)
 		IERR(m, "the domains take more than %d bytes", IMPORT_TEXT_MAX);
 	else if (m->ndomains > 0)
-		imp_kv(m, "domains", dl, KV_TEXT);
+		imp_kv(m, "domains", dl);
 	if (m->name != NULL)
-		imp_kv(m, "name", m->name, KV_LINE);
+		imp_kv(m, "name", m->name);
 	else
 		IWARN(m, "no displayName: served as the id");
 	if (m->short_name != NULL)
-		imp_kv(m, "short_name", m->short_name, KV_LINE);
+		imp_kv(m, "short_name", m->short_name);
 	else
 		IWARN(m, "no displayShortName: served as the displayName");
 }
@@ -1309,22 +1285,22 @@ imp_extras(struct imp *m)
 
 	for (i = 0; i < m->ndocs; i++)
 		if (imp_url_ok(m, "documentation", m->docs[i].url)) {
-			imp_kv(m, "documentation", m->docs[i].url, KV_URL);
+			imp_kv(m, "documentation", m->docs[i].url);
 			imp_texts(m, "documentation.descr", m->docs[i].descr,
 			    m->docs[i].ndescr);
 		}
 	if (m->enable != NULL && imp_url_ok(m, "enable", m->enable)) {
-		imp_kv(m, "enable", m->enable, KV_URL);
+		imp_kv(m, "enable", m->enable);
 		imp_texts(m, "enable.instruction", m->instr, m->ninstr);
 	}
 	if (m->webmail != NULL && imp_url_ok(m, "webMail", m->webmail))
-		imp_kv(m, "webmail", m->webmail, KV_URL);
+		imp_kv(m, "webmail", m->webmail);
 	for (i = 0; i < 2; i++)
 		if (m->dav[i].seen && m->dav[i].url == NULL)
 			IWARN(m, "%s without serverURL; dropped", dav_names[i]);
 		else if (m->dav[i].seen && imp_url_ok(m, dav_keys[i],
 		    m->dav[i].url))
-			imp_kv(m, dav_keys[i], m->dav[i].url, KV_URL);
+			imp_kv(m, dav_keys[i], m->dav[i].url);
 	if (!m->oauth2[0] && !m->oauth2[1] && !m->oauth2[2] && !m->oauth2[3])
 		return;
 	if (!m->oauth2[0] || !m->oauth2[1] || !m->oauth2[2] || !m->oauth2[3]) {
@@ -1334,8 +1310,7 @@ imp_extras(struct imp *m)
 	}
 	for (i = 0; i < 4; i++)
 		if (i < 2 || imp_url_ok(m, okeys[i], m->oauth2[i]))
-			imp_kv(m, okeys[i], m->oauth2[i],
-			    i == 0 ? KV_LINE : i == 1 ? KV_TEXT : KV_URL);
+			imp_kv(m, okeys[i], m->oauth2[i]);
 }
 
 static void
@@ -1349,8 +1324,8 @@ imp_write(struct imp *m)
 	out_init(&o, ab, sizeof(ab) - 1);
 	imp_authlist(&o, &m->auth);
 	ab[o.len] = '\0';
-	imp_kv(m, "auth", ab, KV_TEXT);
-	imp_kv(m, "username", m->username, KV_LINE);
+	imp_kv(m, "auth", ab);
+	imp_kv(m, "username", m->username);
 	for (i = 0; i < m->nsrv; i++)
 		imp_server(m, &m->srv[i]);
 	imp_extras(m);

@@ -1,14 +1,29 @@
 /*
- * mailautoconf.h: the types that cross files, and the functions each
- * file offers the others.  Everything else is static.
+ * mailautoconf.h: the types that cross files, and what each file offers
+ * the others, grouped by the file that offers it.  Everything else is
+ * static.  Test hooks are in the marked section at the end.
  *
- * Floors: main.c (options, modes, libfcgi) above the handlers
- * (autoconfig.c, autodiscover.c, http.c's dispatcher), above request.c and
- * providers.c, above xmlout.c and util.c, which import nothing of ours.
+ * Who uses whom (a file uses only what is below it; none two ways):
+ *
+ *	main.c		options, modes, CGI, --check, --dns, --import
+ *	  fcgi.c prefork.c sandbox.c	FastCGI, --workers, the sandbox
+ *	http.c		dispatch: the endpoint table -> a handler -> headers
+ *	endpoint.c	the endpoint table, and each row's handler wiring
+ *	  autoconfig.c autodiscover.c mobileconfig.c mcsign.c	handlers
+ *	  dns.c		--dns (reads the config and the placeholder table)
+ *	  import.c	--import (emits through the config-key table, then
+ *			loads the result with the real loader)
+ *	request.c	the CGI environment -> struct request (routing reads
+ *			the endpoint table), pox.c: the POX body
+ *	providers.c	the config-key table, providers, the domain table
+ *	ini.c		INI syntax (libinih r55-safe) and load diagnostics
+ *	xmlout.c	the escaping writer and the placeholder table
+ *	util.c idn.c sha1.c	strings, numbers, UTF-8, allocation, arena
  */
 #ifndef MAILAUTOCONF_H
 #define MAILAUTOCONF_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,8 +44,13 @@ int	 mac_domain(char *, size_t *, const char *, size_t, const char **);
 void	*mac_alloc(size_t);
 void	*mac_realloc(void *, size_t);
 void	 mac_free(void *);
-/* test builds: fail the Nth allocation from now (0: never) */
-void	 mac_alloc_fail_after(long);
+
+/* util.c: an arena, every byte of a config, freed at once */
+struct arena;
+void	*arena_alloc(struct arena **, size_t);
+char	*arena_strndup(struct arena **, const char *, size_t);
+void	*arena_push(struct arena **, void *, size_t *, size_t *, size_t);
+void	 arena_free(struct arena *);
 
 /* idn.c: mac_domain for UTF-8 names too, through their A-label form */
 int	 mac_domain_idn(char *, size_t *, const char *, size_t,
@@ -62,8 +82,28 @@ struct fill {
 	const char	*domain;
 };
 
+/*
+ * The placeholder table: each placeholder, where it may stand (PH_ bits),
+ * whether it comes from the address (so that without one the template
+ * cannot be filled), and which field of struct fill fills it.
+ */
+#define PH_USERNAME	0x1	/* username templates */
+#define PH_HOST		0x2	/* server host names */
+#define PH_REDIRECT	0x4	/* autodiscover.redirect */
+struct placeholder {
+	const char	*name;
+	size_t		 len;
+	unsigned	 where;
+	bool		 from_address;
+	size_t		 fill;		/* offset in struct fill */
+};
+extern const struct placeholder placeholders[];
+extern const size_t nplaceholders;
+const struct placeholder *ph_at(const char *);
+bool	 ph_needs_address(const char *);
+
 void	 out_init(struct out *, char *, size_t);
-void	 out_raw(struct out *, const char *, size_t);
+void	 out_raw(struct out *, const char *, size_t);	/* fcgi.c, import.c */
 void	 out_str(struct out *, const char *);
 void	 out_text(struct out *, const char *, size_t);
 void	 out_uint(struct out *, unsigned long);
@@ -86,6 +126,45 @@ void	 xml_empty(struct out *, const char *);
 bool	 xml_escape(char *, size_t, const char *, size_t, size_t *);
 void	 out_json_str(struct out *, const char *, size_t);
 void	 out_hdr_token(struct out *, const char *);
+
+/* ---- ini.c: INI syntax (libinih r55-safe) and load diagnostics ------- */
+
+/* where load errors and --check warnings go: one line each */
+struct diag {
+	FILE		*fp;		/* NULL: count only */
+	bool		 warnings;	/* also check what is legal but unwise */
+	int		 errors;
+	int		 warns;
+};
+
+void	 diag_msg(struct diag *, const char *, bool, int, const char *, ...)
+	    __attribute__((format(printf, 5, 6)));
+void	 diag_vmsg(struct diag *, const char *, bool, int, const char *,
+	    va_list) __attribute__((format(printf, 5, 0)));
+const char *diag_safe(char *, size_t, const char *);
+
+/* How a continued value is joined (providers-ini.md). */
+enum ini_join {
+	INI_JOIN_NONE, INI_JOIN_SPACE, INI_JOIN_CONCAT
+};
+
+/*
+ * What ini_read hands on, in file order: begin with the number of
+ * sections, then each section followed by its entries (the global
+ * entries come before the first section).  join says how a continued
+ * value of a key is joined.
+ */
+struct ini_sink {
+	enum ini_join	(*join)(void *, const char *);
+	void		(*begin)(void *, size_t);
+	void		(*section)(void *, const char *, int);
+	void		(*entry)(void *, const char *, const char *, int);
+	void		*arg;
+};
+
+int	 ini_read(const char *, size_t, const char *, struct diag *,
+	    const struct ini_sink *);
+bool	 ini_section_ok(const char *, size_t);
 
 /* ---- providers.c: the configuration --------------------------------- */
 
@@ -201,13 +280,41 @@ struct config {
 	struct mc_signer	*mc_signer;	/* NULL: profiles go unsigned */
 };
 
-/* where load errors and --check warnings go: one line each */
-struct diag {
-	FILE		*fp;		/* NULL: count only */
-	bool		 warnings;	/* also check what is legal but unwise */
-	int		 errors;
-	int		 warns;
+/*
+ * The config-key table (providers.c): every key of providers.ini with its
+ * scope, whether it may stand twice, how a continued value is joined, its
+ * value parser and its target.  The loader, import.c and the docs test
+ * read it.
+ */
+enum cfg_scope {
+	CFG_GLOBAL, CFG_PROVIDER, CFG_SERVER
 };
+#define CFG_REPEAT	0x1	/* may stand more than once in its scope */
+#define CFG_LANG	0x2	/* takes a ".LANG" suffix */
+#define CFG_OAUTH2	0x4	/* one of the four oauth2 keys, all or none */
+#define CFG_LATER	0x8	/* read once every section is known */
+
+struct loader;
+struct kv;
+struct cfg_key {
+	const char	*name;
+	enum cfg_scope	 scope;
+	unsigned	 flags;
+	enum ini_join	 join;
+	unsigned	 types;		/* CFG_SERVER: bit per enum srv_type */
+	bool		(*parse)(struct loader *, const struct cfg_key *,
+			    const struct kv *, void *);
+	size_t		 off;		/* target in the scope's struct */
+	long long	 min, max;	/* numbers */
+	int		 arg;		/* server type; PH_ bits; a variant */
+};
+extern const struct cfg_key cfg_keys[];
+extern const size_t cfg_nkeys;
+const struct cfg_key *cfg_key_find(enum cfg_scope, const char *, size_t,
+		    const char **);
+enum ini_join	 cfg_key_join(const char *);
+const char	*cfg_url_why(const char *);
+bool		 cfg_lang_ok(const char *);
 
 struct config	*prov_load_file(const char *, struct diag *);
 struct config	*prov_load_mem(const char *, size_t, const char *,
@@ -217,14 +324,22 @@ const struct provider *prov_lookup(const struct config *, const char *,
 		    size_t);
 uint32_t	 prov_hash(const char *, size_t);
 
+
 /* ---- request.c: environment and body -> struct request --------------- */
 
 enum method {
 	M_GET, M_HEAD, M_POST, M_OTHER
 };
+#define MB(m)	(1u << (m))	/* a set of methods */
+/* the rows of the endpoint table (endpoint.c) */
 enum endpoint {
-	EP_AUTOCONFIG, EP_POX, EP_JSON, EP_MOBILECONFIG
+	EP_AUTOCONFIG, EP_POX, EP_JSON, EP_MOBILECONFIG, EP__N
 };
+/* the query keys request.c knows; each endpoint says which it takes */
+enum qkey {
+	Q_ADDR, Q_MD5, Q_PROTOCOL, Q_REDIRECTCOUNT
+};
+#define QB(q)	(1u << (q))	/* a set of query keys */
 enum pox_schema {
 	POX_OUTLOOK, POX_MOBILESYNC, POX_OTHER
 };
@@ -242,7 +357,6 @@ struct request {
 	enum method	 method;
 	enum endpoint	 ep;
 	const char	*why;		/* the rule a rejected request broke */
-	const char	*allow;		/* methods, for a 405 */
 	bool		 has_addr;
 	struct address	 addr;
 	char		 domain[DOMAIN_MAX + 1];	/* the one to answer for */
@@ -268,8 +382,10 @@ int	 req_finish(struct request *);
 int	 req_query(struct request *, const char *, size_t);
 int	 req_address(struct address *, const char *, size_t, const char **);
 int	 req_host(char *, const char *, const char **);
-int	 req_pox(struct request *, const char *, size_t);
 ssize_t	 req_urldecode(char *, size_t, const char *, size_t);
+
+/* pox.c: the POX body (SPEC §4) into the address and schema */
+int	 req_pox(struct request *, const char *, size_t);
 
 /* ---- handlers: (request, provider) -> writer calls -> HTTP status ---- */
 
@@ -285,6 +401,48 @@ int	 mc_render(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
 int	 mc_page(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
+
+/* ---- endpoint.c: the endpoint table -------------------------------- */
+
+/*
+ * What a handler wrote beside its body and status: NULL or -1 fields
+ * leave the endpoint's own.  error_page: send the fixed error body of the
+ * status instead of what was written.
+ */
+struct reply {
+	const char	*ctype;
+	const char	*extra;		/* header lines, "\r\n" between */
+	signed char	 cache;		/* 1: max-age=cache_max_age, 0: no-store */
+	bool		 error_page;
+	char		 xh[256];	/* room for a header the handler builds */
+};
+
+typedef int (*ep_handler)(struct request *, const struct config *,
+    const struct provider *, struct out *, struct reply *);
+
+/*
+ * One row for each endpoint: routing (request.c), dispatch and headers
+ * (http.c), --check (main.c) and the docs test read it.  A provider is
+ * looked up before the handler runs (NULL only when the request already
+ * failed in a way the handler answers, a malformed POX body).
+ */
+struct endpoint_def {
+	const char	*name;
+	const char	*paths[4];	/* matched case-insensitively; NULL-ended */
+	const char	*addr_prefix;	/* a path with the address after it */
+	unsigned	 methods;	/* MB() bits; also the Allow of a 405 */
+	unsigned	 query;		/* QB() bits: the query keys it takes */
+	ep_handler	 answer;
+	void		(*error)(const struct request *, int, struct out *);
+	const char	*ctype;		/* of the answer, and of error bodies
+					   written by error */
+	bool		 cache;		/* max-age=cache_max_age, else no-store */
+	const char	*extra;		/* header lines, or NULL */
+	bool		 check;		/* --check renders it for every provider */
+};
+
+extern const struct endpoint_def endpoints[EP__N];
+extern const char *const method_names[];
 
 /* ---- mcsign.c: CMS signatures for Apple profiles (libcrypto) --------- */
 
@@ -358,5 +516,10 @@ const char	*http_reason(int);
 void		 http_error(struct response *, const struct request *, int);
 void		 http_respond(const struct config *, struct request *,
 		    struct response *);
+
+/* ---- test hooks: for test/ and fuzz/ only, never the request path ---- */
+
+/* util.c: fail the Nth allocation from now (0: never) */
+void	 mac_alloc_fail_after(long);
 
 #endif

@@ -348,7 +348,34 @@ systemd_fd(void)
 
 /* ---- --check ---------------------------------------------------------- */
 
-/* Every provider's answers must fit the output buffer. */
+/*
+ * Every provider's answers must fit the output buffer: each endpoint the
+ * table marks for --check, rendered for the provider's first domain.
+ */
+static bool
+check_fits(const struct config *cf, const struct provider *p)
+{
+	const struct endpoint_def	*ep;
+	struct out			 o;
+	struct reply			 rp;
+
+	for (ep = endpoints; ep < endpoints + EP__N; ep++) {
+		if (!ep->check)
+			continue;
+		memset(&req, 0, offsetof(struct request, body));
+		req.ep = (enum endpoint)(ep - endpoints);
+		req.dlen = mac_strlcpy(req.domain, p->domains[0],
+		    sizeof(req.domain));
+		memset(&rp, 0, sizeof(rp));
+		rp.cache = -1;
+		out_init(&o, resp.body, sizeof(resp.body));
+		ep->answer(&req, cf, p, &o, &rp);
+		if (o.err)
+			return false;
+	}
+	return true;
+}
+
 static int
 check_render(const struct config *cf)
 {
@@ -357,21 +384,12 @@ check_render(const struct config *cf)
 
 	for (i = 0; i < cf->nprov; i++) {
 		const struct provider	*p = &cf->prov[i];
-		struct out		 o;
+		char			 sb[INI_SECTION_MAX];
 
-		memset(&req, 0, offsetof(struct request, body));
-		req.dlen = mac_strlcpy(req.domain, p->domains[0],
-		    sizeof(req.domain));
-		out_init(&o, resp.body, sizeof(resp.body));
-		ac_render(&req, cf, p, &o);
-		if (!o.err) {
-			out_init(&o, resp.body, sizeof(resp.body));
-			ad_render(&req, cf, p, &o);
-		}
-		if (o.err) {
+		if (!check_fits(cf, p)) {
 			fprintf(stderr, "mailautoconf: %s:%d: the answer for "
 			    "[%s] does not fit in %d bytes\n", cf->file,
-			    p->line, p->id, OUT_MAX);
+			    p->line, diag_safe(sb, sizeof(sb), p->id), OUT_MAX);
 			bad++;
 		}
 	}

@@ -1,28 +1,24 @@
 /*
- * providers.c: providers.ini (providers-ini.md, normative) into a
- * struct config, and the domain lookup.
+ * providers.c: the meaning of providers.ini (providers-ini.md, normative):
+ * the config-key table, the value checks, the providers built from the
+ * entries ini.c hands over, and the domain table and its lookup.
  *
- * Loading runs in three steps so that a config is never half-loaded:
- *  1. the raw bytes are checked (line length, section names, NUL bytes),
- *     because Debian 12's libinih r55 silently splits lines of 200 bytes
- *     or more and cuts section names to 49 bytes;
- *  2. inih parses the file through our reader, which counts lines (r55's
- *     handler gets no line number) and tells continuation lines apart;
- *     the handler only collects (section, key, value, line) entries;
- *  3. the entries become providers, every error is reported with
- *     file:line, and the domain table is built.
- * Any error in any step frees everything and returns NULL.
+ * ini.c checks the raw file and parses it (with file:line for every
+ * entry); here each entry goes through its row of cfg_keys[] into its
+ * target, every error is reported with file:line, and once every section
+ * is known the catch-all, the signer and the domain table follow.  Any
+ * error frees everything and returns NULL: a config is never half-loaded.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <ini.h>
 
 #include "mailautoconf.h"
 
@@ -38,419 +34,68 @@ const char *const sock_names[] = {
 	"SSL", "STARTTLS", "plain",
 };
 
-/* ---- arena: every byte of a config, freed at once ------------------- */
+/* ---- the loader's state ----------------------------------------------- */
 
-struct arena {
-	struct arena	*next;
-	size_t		 used;
-	size_t		 cap;
-	max_align_t	 data[];
-};
-
-#define ARENA_CHUNK	(64 * 1024)
-
-static void *
-arena_alloc(struct arena **ap, size_t n)
-{
-	struct arena	*a = *ap;
-	size_t		 al = sizeof(max_align_t);
-	void		*p;
-
-	n = (n + al - 1) / al * al;
-	if (a == NULL || a->cap - a->used < n) {
-		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-
-		if ((a = mac_alloc(sizeof(*a) + cap)) == NULL)
-			return NULL;
-		a->next = *ap;
-		a->used = 0;
-		a->cap = cap;
-		*ap = a;
-	}
-	p = (char *)a->data + a->used;
-	a->used += n;
-	memset(p, 0, n);
-	return p;
-}
-
-static char *
-arena_strndup(struct arena **ap, const char *s, size_t n)
-{
-	char	*p;
-
-	if ((p = arena_alloc(ap, n + 1)) == NULL)
-		return NULL;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-static void
-arena_free(struct arena *a)
-{
-	while (a != NULL) {
-		struct arena *n = a->next;
-
-		mac_free(a);
-		a = n;
-	}
-}
-
-/* Make room for one more element; the old block stays in the arena. */
-static void *
-arena_push(struct arena **ap, void *arr, size_t *n, size_t *cap, size_t sz)
-{
-	if (*n == *cap) {
-		size_t	 nc = *cap == 0 ? 4 : *cap * 2;
-		void	*na;
-
-		if ((na = arena_alloc(ap, nc * sz)) == NULL)
-			return NULL;
-		if (*n > 0)
-			memcpy(na, arr, *n * sz);
-		arr = na;
-		*cap = nc;
-	}
-	(*n)++;
-	return arr;
-}
-
-/* ---- diagnostics ----------------------------------------------------- */
-
-/*
- * While inih runs, keys and values live in one growing text buffer (a
- * value is always the last thing in it, so a continuation appends in
- * place), and entries hold offsets; once it is done they get pointers.
- * 100 000 domains are some 340 000 entries: a per-entry buffer cost
- * 150 MiB at peak (make bench).
- */
-struct entry {
-	int		 sec;		/* index in sections, -1: global */
-	int		 line;		/* < 0: dropped */
-	size_t		 koff;
-	size_t		 voff;
-	const char	*key;
+/* A global key read once every section is known (catch_all, signing). */
+struct later {
 	const char	*val;
+	int		 line;
 };
 
-struct section {
-	char		 name[INI_SECTION_MAX];
-	int		 line;
+/* The provider being built. */
+struct pbuild {
+	struct provider	*p;
+	size_t		 domcap, incap, outcap, doccap, instrcap;
+	size_t		 descrcap;
+	int		 oauth2_line;
 };
 
 struct loader {
 	const char	*file;
-	const char	*buf;
-	size_t		 len;
-	size_t		 pos;
-	int		 line;		/* of the line last handed to inih */
-	bool		 at_start;	/* the next read starts a new line */
-	bool		 cont;		/* that line continues a value */
-	bool		 have_key;	/* inih's prev_name is set */
-	int		 cursec;
 	struct diag	*d;
-	struct entry	*ents;
-	size_t		 nents;
-	size_t		 entcap;
-	char		*text;		/* keys and values, see struct entry */
-	size_t		 tlen;
-	size_t		 tcap;
-	struct section	*secs;
-	size_t		 nsecs;
-	size_t		 seccap;
 	struct config	*cf;
 	bool		 oom;
+	size_t		 nsecs;		/* sections seen so far */
+	size_t		*seen;		/* the section-name set, see seen_section */
+	size_t		 mask;
+	struct pbuild	 b;		/* b.p == NULL: in the global part */
+	int		 once[CFG_KEYS_MAX];	/* line of a single key, 0: unseen */
+	struct later	 catch_all, sign_cert, sign_key;
 };
 
-/* Bytes from the file reach the log only as printable ASCII. */
-static const char *
-safe(char *buf, size_t cap, const char *s)
-{
-	size_t	i;
+/* One entry as the key parsers see it. */
+struct kv {
+	const char	*key;		/* as written */
+	const char	*val;
+	const char	*lang;		/* after the key's name, or NULL */
+	int		 line;
+};
 
-	for (i = 0; s[i] != '\0' && i + 1 < cap; i++)
-		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	buf[i] = '\0';
-	return buf;
-}
-
-static void __attribute__((format(printf, 4, 5)))
-diag(struct loader *l, bool warning, int line, const char *fmt, ...)
+static void __attribute__((format(printf, 3, 4)))
+lerr(struct loader *l, int line, const char *fmt, ...)
 {
 	va_list	ap;
 
-	if (warning) {
-		l->d->warns++;
-		if (!l->d->warnings)
-			return;
-	} else
-		l->d->errors++;
-	if (l->d->fp == NULL || l->d->errors + l->d->warns > ERRORS_MAX)
-		return;
-	fprintf(l->d->fp, "mailautoconf: %s:%d: %s", l->file, line,
-	    warning ? "warning: " : "");
 	va_start(ap, fmt);
-	vfprintf(l->d->fp, fmt, ap);
+	diag_vmsg(l->d, l->file, false, line, fmt, ap);
 	va_end(ap);
-	fputc('\n', l->d->fp);
 }
 
-#define ERR(l, line, ...)	diag((l), false, (line), __VA_ARGS__)
-#define WARN(l, line, ...)	diag((l), true, (line), __VA_ARGS__)
-
-/* ---- step 1: the raw file ------------------------------------------- */
-
-static bool
-is_space(char c)
+static void __attribute__((format(printf, 3, 4)))
+lwarn(struct loader *l, int line, const char *fmt, ...)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+	va_list	ap;
+
+	va_start(ap, fmt);
+	diag_vmsg(l->d, l->file, true, line, fmt, ap);
+	va_end(ap);
 }
 
-/* The line's first non-blank byte, skipping a UTF-8 BOM on line 1. */
-static const char *
-line_start(const char *p, const char *end, int line)
-{
-	if (line == 1 && end - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	while (p < end && is_space(*p))
-		p++;
-	return p;
-}
+#define ERR	lerr
+#define WARN	lwarn
+#define safe	diag_safe
 
-static bool
-section_name_ok(const char *s, size_t n)
-{
-	size_t	i;
-
-	if (n == 0)
-		return false;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f || s[i] == '[')
-			return false;
-	return mac_utf8_ok((const unsigned char *)s, n);
-}
-
-static void
-raw_check(struct loader *l)
-{
-	const char	*p = l->buf, *end = l->buf + l->len;
-	int		 line = 0;
-
-	while (p < end) {
-		const char	*nl = memchr(p, '\n', (size_t)(end - p));
-		const char	*le = nl != NULL ? nl : end, *s, *rb;
-		size_t		 n;
-
-		line++;
-		n = (size_t)(le - p);
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		if (memchr(p, '\0', n) != NULL)
-			ERR(l, line, "NUL byte in line");
-		else if (n >= INI_LINE_MAX)
-			ERR(l, line, "line of %zu bytes; lines must be shorter "
-			    "than %d (continue long values on indented lines)",
-			    n, INI_LINE_MAX);
-		else if (!mac_utf8_ok((const unsigned char *)p, n))
-			ERR(l, line, "line is not valid UTF-8");
-		else if ((s = line_start(p, p + n, line)) < p + n && *s == '[') {
-			rb = memchr(s, ']', (size_t)(p + n - s));
-			if (rb == NULL)
-				ERR(l, line, "section name without ']'");
-			else if ((size_t)(rb - s - 1) >= INI_SECTION_MAX)
-				ERR(l, line, "section name of %zu bytes; at "
-				    "most %d", (size_t)(rb - s - 1),
-				    INI_SECTION_MAX - 1);
-			else if (!section_name_ok(s + 1, (size_t)(rb - s - 1)))
-				ERR(l, line, "bad section name");
-		}
-		p = nl != NULL ? nl + 1 : end;
-	}
-}
-
-/* ---- step 2: inih, through a reader that counts lines ---------------- */
-
-/* What inih will make of the line starting at p (it mirrors ini.c). */
-static void
-classify(struct loader *l, const char *p, const char *end)
-{
-	const char	*s, *e;
-
-	if (end > p && end[-1] == '\n')
-		end--;
-	s = line_start(p, end, l->line);
-	e = end;
-	while (e > s && is_space(e[-1]))
-		e--;
-	l->cont = false;
-	if (s == e || *s == ';' || *s == '#')
-		return;
-	if (l->have_key && s > p) {
-		l->cont = true;
-		return;
-	}
-	if (*s == '[') {
-		const char	*rb = memchr(s, ']', (size_t)(e - s));
-		struct section	*ns;
-
-		if (rb == NULL)
-			return;
-		ns = arena_push(&l->cf->arena, l->secs, &l->nsecs, &l->seccap,
-		    sizeof(*l->secs));
-		if (ns == NULL) {
-			l->oom = true;
-			return;
-		}
-		l->secs = ns;
-		memcpy(l->secs[l->nsecs - 1].name, s + 1, (size_t)(rb - s - 1));
-		l->secs[l->nsecs - 1].line = l->line;
-		l->cursec = (int)l->nsecs - 1;
-		l->have_key = false;
-		return;
-	}
-	for (; s < e; s++)
-		if (*s == '=' || *s == ':') {
-			l->have_key = true;
-			return;
-		}
-	ERR(l, l->line, "expected 'key = value'");
-}
-
-/* fgets() for inih over our buffer; every line fits (step 1). */
-static char *
-reader(char *str, int num, void *stream)
-{
-	struct loader	*l = stream;
-	const char	*p = l->buf + l->pos, *end = l->buf + l->len, *nl;
-	size_t		 n;
-
-	if (p >= end || num < 2)
-		return NULL;
-	nl = memchr(p, '\n', (size_t)(end - p));
-	n = nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-	if (n > (size_t)num - 1)
-		n = (size_t)num - 1;
-	if (l->at_start) {
-		l->line++;
-		classify(l, p, p + n);
-	}
-	memcpy(str, p, n);
-	str[n] = '\0';
-	l->pos += n;
-	l->at_start = n > 0 && str[n - 1] == '\n';
-	return str;
-}
-
-/* How a continued value is joined (providers-ini.md). */
-enum join {
-	J_NONE, J_SPACE, J_CONCAT
-};
-
-static enum join
-key_join(const char *key)
-{
-	static const char *const text[] = {
-		"domains", "auth", "oauth2.scope",
-	};
-	static const char *const url[] = {
-		"documentation", "enable", "webmail", "carddav", "caldav",
-		"oauth2.auth_url", "oauth2.token_url",
-	};
-	size_t	i;
-
-	for (i = 0; i < sizeof(text) / sizeof(text[0]); i++)
-		if (strcmp(key, text[i]) == 0)
-			return J_SPACE;
-	for (i = 0; i < sizeof(url) / sizeof(url[0]); i++)
-		if (strcmp(key, url[i]) == 0)
-			return J_CONCAT;
-	if (strncmp(key, "documentation.descr", 19) == 0 ||
-	    strncmp(key, "enable.instruction", 18) == 0)
-		return J_SPACE;
-	return J_NONE;
-}
-
-/* Append a, then b, then a NUL to the text buffer. */
-static bool
-text_add(struct loader *l, const char *a, const char *b)
-{
-	size_t	al = strlen(a), bl = strlen(b), need = l->tlen + al + bl + 1;
-	char	*nt;
-
-	if (need > l->tcap) {
-		size_t nc = l->tcap == 0 ? 4096 : l->tcap;
-
-		while (nc < need)
-			nc *= 2;
-		if ((nt = mac_realloc(l->text, nc)) == NULL)
-			return false;
-		l->text = nt;
-		l->tcap = nc;
-	}
-	memcpy(l->text + l->tlen, a, al);
-	memcpy(l->text + l->tlen + al, b, bl + 1);
-	l->tlen += al + bl + 1;
-	return true;
-}
-
-static int
-handler(void *user, const char *section, const char *key, const char *val)
-{
-	struct loader	*l = user;
-	struct entry	*e;
-	char		 sb[64];
-
-	(void)section;
-	if (l->oom)
-		return 0;
-	if (l->cont) {
-		enum join j;
-
-		e = l->nents > 0 ? &l->ents[l->nents - 1] : NULL;
-		if (e == NULL || e->line < 0)
-			return 1;
-		if ((j = key_join(l->text + e->koff)) == J_NONE) {
-			ERR(l, l->line, "'%s' cannot be continued on another "
-			    "line", safe(sb, sizeof(sb), l->text + e->koff));
-			e->line = -e->line;	/* drop the entry */
-			return 1;
-		}
-		/* the value is the last string in the text: extend it */
-		l->tlen--;
-		if (!text_add(l, j == J_SPACE ? " " : "", val))
-			l->oom = true;
-		return !l->oom;
-	}
-	if (l->nents == l->entcap) {
-		size_t		 nc = l->entcap == 0 ? 64 : l->entcap * 2;
-		struct entry	*ne = mac_realloc(l->ents, nc * sizeof(*ne));
-
-		if (ne == NULL) {
-			l->oom = true;
-			return 0;
-		}
-		l->ents = ne;
-		l->entcap = nc;
-	}
-	e = &l->ents[l->nents];
-	memset(e, 0, sizeof(*e));
-	e->sec = l->cursec;
-	e->line = l->line;
-	e->koff = l->tlen;
-	if (!text_add(l, key, "")) {
-		l->oom = true;
-		return 0;
-	}
-	e->voff = l->tlen;
-	if (!text_add(l, val, "")) {
-		l->oom = true;
-		return 0;
-	}
-	l->nents++;
-	return 1;
-}
-
-/* ---- step 3: values -------------------------------------------------- */
+/* ---- values ----------------------------------------------------------- */
 
 static const char *
 adup(struct loader *l, const char *s)
@@ -480,59 +125,69 @@ text_val(struct loader *l, int line, const char *key, const char *v)
 	return true;
 }
 
-/* An http(s) URL of printable ASCII with a host. */
-static bool
-url_val(struct loader *l, int line, const char *key, const char *v)
+/*
+ * An http(s) URL of printable ASCII with a host: NULL, or what is wrong.
+ * import.c asks the same before it writes one.
+ */
+const char *
+cfg_url_why(const char *v)
 {
 	const char	*p;
-	char		 sb[64];
 
 	if (strncmp(v, "https://", 8) == 0)
 		p = v + 8;
 	else if (strncmp(v, "http://", 7) == 0)
 		p = v + 7;
-	else {
-		ERR(l, line, "'%s' is not an http:// or https:// URL",
-		    safe(sb, sizeof(sb), key));
-		return false;
-	}
-	if (*p == '\0' || *p == '/') {
-		ERR(l, line, "'%s' URL has no host", safe(sb, sizeof(sb), key));
-		return false;
-	}
+	else
+		return "is not an http:// or https:// URL";
+	if (*p == '\0' || *p == '/')
+		return "URL has no host";
 	for (p = v; *p != '\0'; p++)
 		if (*p <= ' ' || *p >= 0x7f || *p == '"' || *p == '<' ||
-		    *p == '>' || *p == '\\' || *p == '`') {
-			ERR(l, line, "'%s' URL has a character that must be "
-			    "percent-encoded", safe(sb, sizeof(sb), key));
-			return false;
-		}
-	return true;
+		    *p == '>' || *p == '\\' || *p == '`')
+			return "URL has a character that must be "
+			    "percent-encoded";
+	return NULL;
 }
 
-/* A template may only use the three placeholders clients know. */
 static bool
-tmpl_val(struct loader *l, int line, const char *what, const char *v)
+url_val(struct loader *l, int line, const char *key, const char *v)
 {
-	const char	*p;
+	const char	*why = cfg_url_why(v);
+	char		 sb[64];
+
+	if (why == NULL)
+		return true;
+	ERR(l, line, "'%s' %s", safe(sb, sizeof(sb), key), why);
+	return false;
+}
+
+/*
+ * A template may only use the placeholders the place allows (where: a
+ * PH_ bit); their list comes from the placeholder table (xmlout.c).
+ */
+static bool
+tmpl_val(struct loader *l, int line, const char *what, const char *v,
+    unsigned where)
+{
+	const struct placeholder	*ph;
+	const char			*p;
+	char				 known[128];
+	size_t				 i, kl = 0;
 
 	if (!text_val(l, line, what, v))
 		return false;
-	for (p = v; (p = strchr(p, '%')) != NULL; ) {
-		if (strncmp(p, "%EMAILADDRESS%", 14) == 0)
-			p += 14;
-		else if (strncmp(p, "%EMAILLOCALPART%", 16) == 0)
-			p += 16;
-		else if (strncmp(p, "%EMAILDOMAIN%", 13) == 0)
-			p += 13;
-		else {
-			ERR(l, line, "unknown placeholder in %s (known: "
-			    "%%EMAILADDRESS%%, %%EMAILLOCALPART%%, "
-			    "%%EMAILDOMAIN%%)", what);
-			return false;
-		}
-	}
-	return true;
+	for (p = v; (p = strchr(p, '%')) != NULL; p += ph->len)
+		if ((ph = ph_at(p)) == NULL || !(ph->where & where))
+			break;
+	if (p == NULL)
+		return true;
+	for (i = 0; i < nplaceholders; i++)
+		if (placeholders[i].where & where)
+			kl += (size_t)snprintf(known + kl, sizeof(known) - kl,
+			    "%s%s", kl > 0 ? ", " : "", placeholders[i].name);
+	ERR(l, line, "unknown placeholder in %s (known: %s)", what, known);
+	return false;
 }
 
 static bool
@@ -611,115 +266,56 @@ bool_val(struct loader *l, int line, const char *key, const char *v,
 }
 
 /*
- * A server host: a domain name, possibly with placeholders; an IPv4
- * address; or an IPv6 literal in brackets.
+ * A server host: a domain name, possibly with the placeholders a host may
+ * hold (%EMAILDOMAIN%: request bytes of the local part never become part
+ * of a server name); an IPv4 address; or an IPv6 literal in brackets.
+ * NULL, or what is wrong.
  */
-static bool
-host_ok(const char *h, size_t n)
+static const char *
+host_why(const char *h, size_t n)
 {
-	char	 tmp[DOMAIN_MAX + 1], dom[DOMAIN_MAX + 1];
-	size_t	 i, t = 0, dl;
-	const char *why;
+	char				 tmp[DOMAIN_MAX + 1], dom[DOMAIN_MAX + 1];
+	size_t				 i, t = 0, dl;
+	const char			*why;
+	const struct placeholder	*ph;
 
 	if (n == 0)
-		return false;
+		return "";
 	if (h[0] == '[') {
 		if (n < 4 || h[n - 1] != ']')
-			return false;
+			return "";
 		for (i = 1; i < n - 1; i++)
 			if (strchr("0123456789abcdefABCDEF:.", h[i]) == NULL)
-				return false;
-		return memchr(h, ':', n) != NULL;
+				return "";
+		return memchr(h, ':', n) != NULL ? NULL : "";
 	}
 	/* placeholders stand for a valid label sequence: check with "x" */
 	for (i = 0; i < n && t < DOMAIN_MAX; ) {
-		if (h[i] == '%') {
-			const char *e = memchr(h + i + 1, '%', n - i - 1);
-
-			if (e == NULL)
-				return false;
-			tmp[t++] = 'x';
-			i = (size_t)(e - h) + 1;
-		} else
+		if (h[i] != '%') {
 			tmp[t++] = h[i++];
+			continue;
+		}
+		if ((ph = ph_at(h + i)) == NULL || i + ph->len > n ||
+		    !(ph->where & PH_HOST))
+			return "a host name may hold no placeholder but "
+			    "%EMAILDOMAIN%";
+		tmp[t++] = 'x';
+		i += ph->len;
 	}
 	if (i < n)
-		return false;
+		return "";
 	if (mac_domain(dom, &dl, tmp, t, &why) == 0)
-		return true;
+		return NULL;
 	/* a dotted IPv4 address */
 	for (i = 0; i < n; i++)
 		if (strchr("0123456789.", h[i]) == NULL)
-			return false;
-	return n >= 7;
+			return "";
+	return n >= 7 ? NULL : "";
 }
+static bool	srv_option(struct loader *, int, struct server *, const char *,
+		    size_t, const char *);
 
-struct srvopt {
-	const char	*name;
-	unsigned	 types;		/* bit per enum srv_type */
-};
-
-#define T_(x)	(1u << (x))
-#define T_MAIL	(T_(SRV_IMAP) | T_(SRV_POP3) | T_(SRV_SMTP))
-#define T_ALL	(T_MAIL | T_(SRV_EWS) | T_(SRV_OWA) | T_(SRV_GRAPH))
-
-static const struct srvopt srvopts[] = {
-	{ "auth", T_ALL },
-	{ "username", T_ALL },
-	{ "restriction", T_(SRV_SMTP) },
-	{ "add_this_server", T_(SRV_SMTP) },
-	/* ews, owa: for autoconfig's legacy exchange element */
-	{ "use_global_preferred_server", T_MAIL | T_(SRV_EWS) | T_(SRV_OWA) },
-	{ "leave_messages_on_server", T_(SRV_POP3) },
-	{ "download_on_biff", T_(SRV_POP3) },
-	{ "days_to_leave_messages_on_server", T_(SRV_POP3) },
-	{ "check_interval", T_(SRV_POP3) },
-};
-
-static bool
-srv_option(struct loader *l, int line, struct server *s, const char *k,
-    size_t kl, const char *v)
-{
-	size_t	i;
-	char	sb[64], kb[64];
-
-	mac_strlcpy(kb, k, kl + 1 < sizeof(kb) ? kl + 1 : sizeof(kb));
-	for (i = 0; i < sizeof(srvopts) / sizeof(srvopts[0]); i++)
-		if (strcmp(kb, srvopts[i].name) == 0)
-			break;
-	if (i == sizeof(srvopts) / sizeof(srvopts[0]) ||
-	    !(srvopts[i].types & T_(s->type))) {
-		ERR(l, line, "unknown option '%s' for a %s server",
-		    safe(sb, sizeof(sb), kb), srv_names[s->type]);
-		return false;
-	}
-	switch (i) {
-	case 0:
-		return auth_val(l, line, v, &s->auth);
-	case 1:
-		if (!tmpl_val(l, line, "username", v))
-			return false;
-		return (s->username = adup(l, v)) != NULL;
-	case 2:
-		if (strcmp(v, "client-IP-address") != 0) {
-			ERR(l, line, "restriction must be client-IP-address");
-			return false;
-		}
-		return (s->restriction = adup(l, v)) != NULL;
-	case 3:
-		return bool_val(l, line, kb, v, &s->add_this_server);
-	case 4:
-		return bool_val(l, line, kb, v, &s->global_preferred);
-	case 5:
-		return bool_val(l, line, kb, v, &s->leave_on_server);
-	case 6:
-		return bool_val(l, line, kb, v, &s->download_on_biff);
-	case 7:
-		return num_val(l, line, kb, v, 0, 100000, &s->days_to_leave);
-	default:
-		return num_val(l, line, kb, v, 1, 100000, &s->check_interval);
-	}
-}
+/* ---- server lines ----------------------------------------------------- */
 
 static unsigned
 default_port(enum srv_type t, enum sock_type k)
@@ -745,6 +341,7 @@ srv_hostport(struct loader *l, int line, struct server *s, const char *w,
 	size_t		 hl = n;
 	long		 port;
 	char		 pb[8];
+	const char	*why;
 
 	if (n > 0 && w[0] == '[') {
 		const char *rb = memchr(w, ']', n);
@@ -765,8 +362,15 @@ srv_hostport(struct loader *l, int line, struct server *s, const char *w,
 			return false;
 		s->port = (unsigned)port;
 	}
-	if (hl == 0 || hl > DOMAIN_MAX || !host_ok(w, hl))
+	if (hl == 0 || hl > DOMAIN_MAX)
 		goto bad;
+	if ((why = host_why(w, hl)) != NULL) {
+		if (*why != '\0') {
+			ERR(l, line, "bad server host name: %s", why);
+			return false;
+		}
+		goto bad;
+	}
 	if ((s->host = arena_strndup(&l->cf->arena, w, hl)) == NULL)
 		l->oom = true;
 	return s->host != NULL;
@@ -872,40 +476,8 @@ server_line(struct loader *l, int line, struct server *s, const char *v)
 	return true;
 }
 
-/* ---- step 3: sections ----------------------------------------------- */
 
-struct pbuild {
-	struct provider	*p;
-	size_t		 domcap, incap, outcap, doccap, instrcap;
-	size_t		 descrcap;
-	int		 seen[32];	/* line of each single key, 0: unseen */
-	int		 oauth2_line;
-};
-
-static const char *const single_keys[] = {
-	"name", "short_name", "auth", "username", "enable", "webmail",
-	"carddav", "caldav", "oauth2.issuer", "oauth2.scope",
-	"oauth2.auth_url", "oauth2.token_url", "autodiscover.redirect",
-	"mobileconfig.identifier",
-};
-
-/* A key that may stand once: report the second, give its slot. */
-static bool
-once(struct loader *l, struct pbuild *b, const struct entry *e)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof(single_keys) / sizeof(single_keys[0]); i++)
-		if (strcmp(e->key, single_keys[i]) == 0) {
-			if (b->seen[i] != 0) {
-				ERR(l, e->line, "'%s' given twice (first on "
-				    "line %d)", single_keys[i], b->seen[i]);
-				return false;
-			}
-			b->seen[i] = e->line;
-		}
-	return true;
-}
+/* ---- sections --------------------------------------------------------- */
 
 static bool
 add_domains(struct loader *l, struct pbuild *b, int line, const char *s)
@@ -967,163 +539,46 @@ add_server(struct loader *l, struct pbuild *b, enum srv_type t)
 	return ns;
 }
 
+/*
+ * A language tag as providers.ini takes it after "documentation.descr."
+ * or "enable.instruction.": letters, digits and '-', 1 to 35 bytes.
+ */
+bool
+cfg_lang_ok(const char *lang)
+{
+	size_t	i;
+
+	for (i = 0; lang[i] != '\0'; i++)
+		if (!((lang[i] >= 'a' && lang[i] <= 'z') ||
+		    (lang[i] >= 'A' && lang[i] <= 'Z') ||
+		    (lang[i] >= '0' && lang[i] <= '9') || lang[i] == '-'))
+			return false;
+	return i > 0 && i <= 35;
+}
+
 /* "documentation.descr", "documentation.descr.de", ... */
 static bool
-add_text(struct loader *l, const struct entry *e, const char *lang,
-    struct text **arr, size_t *n, size_t *cap)
+add_text(struct loader *l, const struct kv *e, struct text **arr, size_t *n,
+    size_t *cap)
 {
 	struct text	*na;
-	size_t		 i;
+	char		 sb[64];
 
-	if (lang != NULL) {
-		if (*lang == '\0' || strlen(lang) > 35)
-			goto badlang;
-		for (i = 0; lang[i] != '\0'; i++)
-			if (!((lang[i] >= 'a' && lang[i] <= 'z') ||
-			    (lang[i] >= 'A' && lang[i] <= 'Z') ||
-			    (lang[i] >= '0' && lang[i] <= '9') ||
-			    lang[i] == '-'))
-				goto badlang;
+	if (e->lang != NULL && !cfg_lang_ok(e->lang)) {
+		ERR(l, e->line, "bad language tag in '%s'",
+		    safe(sb, sizeof(sb), e->lang));
+		return false;
 	}
 	if (!text_val(l, e->line, e->key, e->val))
 		return false;
 	if ((na = arena_push(&l->cf->arena, *arr, n, cap, sizeof(*na))) == NULL)
 		return false;
 	*arr = na;
-	na[*n - 1].lang = lang == NULL ? NULL : adup(l, lang);
+	na[*n - 1].lang = e->lang == NULL ? NULL : adup(l, e->lang);
 	na[*n - 1].text = adup(l, e->val);
 	return !l->oom;
-badlang:
-	ERR(l, e->line, "bad language tag in '%s'", lang);
-	return false;
 }
 
-static bool
-set_url(struct loader *l, const struct entry *e, const char **dst)
-{
-	if (!url_val(l, e->line, e->key, e->val))
-		return false;
-	return (*dst = adup(l, e->val)) != NULL;
-}
-
-static bool
-prov_key(struct loader *l, struct pbuild *b, const struct entry *e)
-{
-	struct provider	*p = b->p;
-	const char	*k = e->key, *v = e->val;
-	struct server	*s;
-	size_t		 i;
-	char		 sb[64];
-
-	if (!once(l, b, e))
-		return false;
-	for (i = 0; i < sizeof(srv_names) / sizeof(srv_names[0]); i++)
-		if (strcmp(k, srv_names[i]) == 0) {
-			if ((s = add_server(l, b, (enum srv_type)i)) == NULL) {
-				l->oom = true;
-				return false;
-			}
-			return server_line(l, e->line, s, v);
-		}
-	if (strcmp(k, "domains") == 0)
-		return add_domains(l, b, e->line, v);
-	if (strcmp(k, "name") == 0 || strcmp(k, "short_name") == 0) {
-		if (!text_val(l, e->line, k, v))
-			return false;
-		return (*(k[0] == 'n' ? &p->name : &p->short_name) =
-		    adup(l, v)) != NULL;
-	}
-	if (strcmp(k, "auth") == 0)
-		return auth_val(l, e->line, v, &p->auth);
-	if (strcmp(k, "username") == 0) {
-		if (!tmpl_val(l, e->line, "username", v))
-			return false;
-		return (p->username = adup(l, v)) != NULL;
-	}
-	if (strcmp(k, "documentation") == 0) {
-		struct doc *nd = arena_push(&l->cf->arena, p->docs, &p->ndocs,
-		    &b->doccap, sizeof(*nd));
-
-		if (nd == NULL)
-			return false;
-		p->docs = nd;
-		b->descrcap = 0;
-		return set_url(l, e, &nd[p->ndocs - 1].url);
-	}
-	if (strncmp(k, "documentation.descr", 19) == 0 &&
-	    (k[19] == '\0' || k[19] == '.')) {
-		struct doc *d;
-
-		if (p->ndocs == 0) {
-			ERR(l, e->line, "'%s' before any 'documentation'",
-			    safe(sb, sizeof(sb), k));
-			return false;
-		}
-		d = &p->docs[p->ndocs - 1];
-		return add_text(l, e, k[19] == '.' ? k + 20 : NULL, &d->descr,
-		    &d->ndescr, &b->descrcap);
-	}
-	if (strcmp(k, "enable") == 0)
-		return set_url(l, e, &p->enable);
-	if (strncmp(k, "enable.instruction", 18) == 0 &&
-	    (k[18] == '\0' || k[18] == '.'))
-		return add_text(l, e, k[18] == '.' ? k + 19 : NULL, &p->instr,
-		    &p->ninstr, &b->instrcap);
-	if (strcmp(k, "webmail") == 0)
-		return set_url(l, e, &p->webmail);
-	if (strcmp(k, "carddav") == 0)
-		return set_url(l, e, &p->carddav);
-	if (strcmp(k, "caldav") == 0)
-		return set_url(l, e, &p->caldav);
-	if (strcmp(k, "oauth2.issuer") == 0) {
-		b->oauth2_line = e->line;
-		if (!host_ok(v, strlen(v))) {
-			ERR(l, e->line, "oauth2.issuer must be a host name");
-			return false;
-		}
-		return (p->oauth2_issuer = adup(l, v)) != NULL;
-	}
-	if (strcmp(k, "oauth2.scope") == 0) {
-		b->oauth2_line = e->line;
-		if (!text_val(l, e->line, k, v))
-			return false;
-		return (p->oauth2_scope = adup(l, v)) != NULL;
-	}
-	if (strcmp(k, "oauth2.auth_url") == 0) {
-		b->oauth2_line = e->line;
-		return set_url(l, e, &p->oauth2_auth_url);
-	}
-	if (strcmp(k, "oauth2.token_url") == 0) {
-		b->oauth2_line = e->line;
-		return set_url(l, e, &p->oauth2_token_url);
-	}
-	if (strcmp(k, "autodiscover.redirect") == 0) {
-		if (!tmpl_val(l, e->line, k, v))
-			return false;
-		if (strchr(v, '@') == NULL) {
-			ERR(l, e->line, "autodiscover.redirect must be an "
-			    "address pattern with '@'");
-			return false;
-		}
-		return (p->ad_redirect = adup(l, v)) != NULL;
-	}
-	if (strcmp(k, "mobileconfig.identifier") == 0) {
-		char	d[DOMAIN_MAX + 1];
-		size_t	dl;
-		const char *why;
-
-		if (mac_domain(d, &dl, v, strlen(v), &why) != 0) {
-			ERR(l, e->line, "mobileconfig.identifier must be a "
-			    "reverse-DNS name: %s", why);
-			return false;
-		}
-		return (p->mc_identifier = adup(l, v)) != NULL;
-	}
-	ERR(l, e->line, "unknown key '%s'", safe(sb, sizeof(sb), k));
-	return false;
-}
-
-/* "org.mailbox" from "mailbox.org" */
 static const char *
 reverse_dns(struct loader *l, const char *d)
 {
@@ -1247,66 +702,401 @@ prov_finish(struct loader *l, struct pbuild *b)
 		    "Thunderbird for Android drops the whole config", p->id);
 }
 
-static void
-global_key(struct loader *l, const struct entry *e)
-{
-	struct config	*cf = l->cf;
-	char		 sb[64], d[DOMAIN_MAX + 1];
-	size_t		 dl;
-	const char	*why;
-	long		 v;
+/* ---- the key parsers: one entry into its target ----------------------- */
 
-	if (strcmp(e->key, "cache_max_age") == 0) {
-		if (num_val(l, e->line, e->key, e->val, 0, CACHE_AGE_MAX, &v))
-			cf->cache_max_age = (unsigned long)v;
-	} else if (strcmp(e->key, "autodiscover.ttl") == 0) {
-		if (num_val(l, e->line, e->key, e->val, 1, AD_TTL_MAX, &v))
-			cf->ad_ttl = v;
-	} else if (strcmp(e->key, "catch_all") == 0) {
-		/* resolved once every section is known */
-	} else if (strcmp(e->key, "mobileconfig.sign_cert") == 0 ||
-	    strcmp(e->key, "mobileconfig.sign_key") == 0) {
-		/* read by load_signer once both are known */
-		text_val(l, e->line, e->key, e->val);
-	} else if (strcmp(e->key, "web_host") == 0) {
-		if (mac_domain(d, &dl, e->val, strlen(e->val), &why) != 0)
-			ERR(l, e->line, "web_host: %s", why);
-		else
-			cf->web_host = adup(l, d);
-	} else
-		ERR(l, e->line, "unknown global key '%s'",
-		    safe(sb, sizeof(sb), e->key));
+static bool
+kp_text(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	(void)k;
+	if (!text_val(l, e->line, e->key, e->val))
+		return false;
+	return (*(const char **)dst = adup(l, e->val)) != NULL;
 }
 
-/* Global keys may stand once each. */
-static void
-globals(struct loader *l)
+static bool
+kp_url(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
 {
-	static const char *const keys[] = {
-		"cache_max_age", "catch_all", "web_host", "autodiscover.ttl",
-		"mobileconfig.sign_cert", "mobileconfig.sign_key",
-	};
-	int	seen[sizeof(keys) / sizeof(keys[0])] = { 0 };
-	size_t	i, k;
+	(void)k;
+	if (!url_val(l, e->line, e->key, e->val))
+		return false;
+	return (*(const char **)dst = adup(l, e->val)) != NULL;
+}
 
-	for (i = 0; i < l->nents; i++) {
-		struct entry *e = &l->ents[i];
+/* username (of a provider or a server): a template */
+static bool
+kp_tmpl(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	if (!tmpl_val(l, e->line, k->name, e->val, (unsigned)k->arg))
+		return false;
+	return (*(const char **)dst = adup(l, e->val)) != NULL;
+}
 
-		if (e->sec != -1 || e->line <= 0)
-			continue;
-		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-			if (strcmp(e->key, keys[k]) == 0) {
-				if (seen[k] != 0) {
-					ERR(l, e->line, "'%s' given twice "
-					    "(first on line %d)", keys[k],
-					    seen[k]);
-					e->line = -e->line;
-				} else
-					seen[k] = e->line;
-			}
-		if (e->line > 0)
-			global_key(l, e);
+static bool
+kp_redirect(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	if (!tmpl_val(l, e->line, k->name, e->val, (unsigned)k->arg))
+		return false;
+	if (strchr(e->val, '@') == NULL) {
+		ERR(l, e->line, "autodiscover.redirect must be an address "
+		    "pattern with '@'");
+		return false;
 	}
+	return (*(const char **)dst = adup(l, e->val)) != NULL;
+}
+
+static bool
+kp_auth(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	(void)k;
+	return auth_val(l, e->line, e->val, dst);
+}
+
+static bool
+kp_bool(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	return bool_val(l, e->line, k->name, e->val, dst);
+}
+
+static bool
+kp_long(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	return num_val(l, e->line, k->name, e->val, k->min, k->max, dst);
+}
+
+static bool
+kp_ulong(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	long	v;
+
+	if (!num_val(l, e->line, k->name, e->val, k->min, k->max, &v))
+		return false;
+	*(unsigned long *)dst = (unsigned long)v;
+	return true;
+}
+
+static bool
+kp_restriction(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	(void)k;
+	if (strcmp(e->val, "client-IP-address") != 0) {
+		ERR(l, e->line, "restriction must be client-IP-address");
+		return false;
+	}
+	return (*(const char **)dst = adup(l, e->val)) != NULL;
+}
+
+/* a domain name: web_host, mobileconfig.identifier (reverse-DNS) */
+static bool
+kp_domain(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	char		 d[DOMAIN_MAX + 1];
+	size_t		 dl;
+	const char	*why;
+
+	if (mac_domain(d, &dl, e->val, strlen(e->val), &why) != 0) {
+		ERR(l, e->line, "%s%s", k->arg ? "mobileconfig.identifier "
+		    "must be a reverse-DNS name: " : "web_host: ", why);
+		return false;
+	}
+	/* the identifier is kept as written, the web host normalised */
+	return (*(const char **)dst = adup(l, k->arg ? e->val : d)) != NULL;
+}
+
+static bool
+kp_issuer(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	(void)k;
+	if (host_why(e->val, strlen(e->val)) != NULL) {
+		ERR(l, e->line, "oauth2.issuer must be a host name");
+		return false;
+	}
+	return (*(const char **)dst = adup(l, e->val)) != NULL;
+}
+
+/* a global key read once every section is known; k->arg: text only */
+static bool
+kp_later(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	struct later	*lt = dst;
+
+	if (k->arg && !text_val(l, e->line, e->key, e->val))
+		return false;
+	lt->line = e->line;
+	return (lt->val = adup(l, e->val)) != NULL;
+}
+
+static bool
+kp_domains(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	(void)k;
+	(void)dst;
+	return add_domains(l, &l->b, e->line, e->val);
+}
+
+/* imap, pop3, smtp, ews, owa, graph: k->arg is the server type */
+static bool
+kp_server(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	struct server	*s;
+
+	(void)dst;
+	if ((s = add_server(l, &l->b, (enum srv_type)k->arg)) == NULL) {
+		l->oom = true;
+		return false;
+	}
+	return server_line(l, e->line, s, e->val);
+}
+
+static bool
+kp_doc(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	struct provider	*p = l->b.p;
+	struct doc	*nd;
+
+	(void)dst;
+	nd = arena_push(&l->cf->arena, p->docs, &p->ndocs, &l->b.doccap,
+	    sizeof(*nd));
+	if (nd == NULL)
+		return false;
+	p->docs = nd;
+	l->b.descrcap = 0;
+	return kp_url(l, k, e, &nd[p->ndocs - 1].url);
+}
+
+static bool
+kp_descr(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	struct provider	*p = l->b.p;
+	struct doc	*d;
+	char		 sb[64];
+
+	(void)k;
+	(void)dst;
+	if (p->ndocs == 0) {
+		ERR(l, e->line, "'%s' before any 'documentation'",
+		    safe(sb, sizeof(sb), e->key));
+		return false;
+	}
+	d = &p->docs[p->ndocs - 1];
+	return add_text(l, e, &d->descr, &d->ndescr, &l->b.descrcap);
+}
+
+static bool
+kp_instr(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	(void)k;
+	(void)dst;
+	return add_text(l, e, &l->b.p->instr, &l->b.p->ninstr,
+	    &l->b.instrcap);
+}
+
+/* ---- the config-key table --------------------------------------------- */
+
+#define T_(x)	(1u << (x))
+#define T_MAIL	(T_(SRV_IMAP) | T_(SRV_POP3) | T_(SRV_SMTP))
+#define T_ALL	(T_MAIL | T_(SRV_EWS) | T_(SRV_OWA) | T_(SRV_GRAPH))
+
+#define G_(f)	offsetof(struct config, f)
+#define L_(f)	offsetof(struct loader, f)
+#define P_(f)	offsetof(struct provider, f)
+#define S_(f)	offsetof(struct server, f)
+#define SP	INI_JOIN_SPACE
+#define CAT	INI_JOIN_CONCAT
+#define NO	INI_JOIN_NONE
+#define USERPH	(PH_USERNAME)
+
+/*
+ * Every key of providers.ini (providers-ini.md), once: the loader, the
+ * join of continued values, import.c and the docs test read it.  The
+ * target is an offset in the struct of the key's scope (struct config;
+ * the loader for CFG_LATER; struct provider; struct server).  Server
+ * options are in the order import.c writes them.  Adding a key is one row
+ * here, and a parser if none of the above fits.
+ */
+const struct cfg_key cfg_keys[] = {
+	/* name, scope, flags, join, server types, parser, target, min, max, arg */
+	{ "cache_max_age", CFG_GLOBAL, 0, NO, 0, kp_ulong, G_(cache_max_age),
+	    0, CACHE_AGE_MAX, 0 },
+	{ "catch_all", CFG_GLOBAL, CFG_LATER, NO, 0, kp_later, L_(catch_all),
+	    0, 0, 0 },
+	{ "web_host", CFG_GLOBAL, 0, NO, 0, kp_domain, G_(web_host), 0, 0, 0 },
+	{ "autodiscover.ttl", CFG_GLOBAL, 0, NO, 0, kp_long, G_(ad_ttl),
+	    1, AD_TTL_MAX, 0 },
+	{ "mobileconfig.sign_cert", CFG_GLOBAL, CFG_LATER, NO, 0, kp_later,
+	    L_(sign_cert), 0, 0, 1 },
+	{ "mobileconfig.sign_key", CFG_GLOBAL, CFG_LATER, NO, 0, kp_later,
+	    L_(sign_key), 0, 0, 1 },
+
+	{ "domains", CFG_PROVIDER, CFG_REPEAT, SP, 0, kp_domains, 0, 0, 0, 0 },
+	{ "name", CFG_PROVIDER, 0, NO, 0, kp_text, P_(name), 0, 0, 0 },
+	{ "short_name", CFG_PROVIDER, 0, NO, 0, kp_text, P_(short_name),
+	    0, 0, 0 },
+	{ "auth", CFG_PROVIDER, 0, SP, 0, kp_auth, P_(auth), 0, 0, 0 },
+	{ "username", CFG_PROVIDER, 0, NO, 0, kp_tmpl, P_(username), 0, 0,
+	    USERPH },
+	{ "imap", CFG_PROVIDER, CFG_REPEAT, NO, 0, kp_server, 0, 0, 0,
+	    SRV_IMAP },
+	{ "pop3", CFG_PROVIDER, CFG_REPEAT, NO, 0, kp_server, 0, 0, 0,
+	    SRV_POP3 },
+	{ "smtp", CFG_PROVIDER, CFG_REPEAT, NO, 0, kp_server, 0, 0, 0,
+	    SRV_SMTP },
+	{ "ews", CFG_PROVIDER, CFG_REPEAT, NO, 0, kp_server, 0, 0, 0,
+	    SRV_EWS },
+	{ "owa", CFG_PROVIDER, CFG_REPEAT, NO, 0, kp_server, 0, 0, 0,
+	    SRV_OWA },
+	{ "graph", CFG_PROVIDER, CFG_REPEAT, NO, 0, kp_server, 0, 0, 0,
+	    SRV_GRAPH },
+	{ "documentation", CFG_PROVIDER, CFG_REPEAT, CAT, 0, kp_doc, 0,
+	    0, 0, 0 },
+	{ "documentation.descr", CFG_PROVIDER, CFG_REPEAT | CFG_LANG, SP, 0,
+	    kp_descr, 0, 0, 0, 0 },
+	{ "enable", CFG_PROVIDER, 0, CAT, 0, kp_url, P_(enable), 0, 0, 0 },
+	{ "enable.instruction", CFG_PROVIDER, CFG_REPEAT | CFG_LANG, SP, 0,
+	    kp_instr, 0, 0, 0, 0 },
+	{ "webmail", CFG_PROVIDER, 0, CAT, 0, kp_url, P_(webmail), 0, 0, 0 },
+	{ "carddav", CFG_PROVIDER, 0, CAT, 0, kp_url, P_(carddav), 0, 0, 0 },
+	{ "caldav", CFG_PROVIDER, 0, CAT, 0, kp_url, P_(caldav), 0, 0, 0 },
+	{ "oauth2.issuer", CFG_PROVIDER, CFG_OAUTH2, NO, 0, kp_issuer,
+	    P_(oauth2_issuer), 0, 0, 0 },
+	{ "oauth2.scope", CFG_PROVIDER, CFG_OAUTH2, SP, 0, kp_text,
+	    P_(oauth2_scope), 0, 0, 0 },
+	{ "oauth2.auth_url", CFG_PROVIDER, CFG_OAUTH2, CAT, 0, kp_url,
+	    P_(oauth2_auth_url), 0, 0, 0 },
+	{ "oauth2.token_url", CFG_PROVIDER, CFG_OAUTH2, CAT, 0, kp_url,
+	    P_(oauth2_token_url), 0, 0, 0 },
+	{ "autodiscover.redirect", CFG_PROVIDER, 0, NO, 0, kp_redirect,
+	    P_(ad_redirect), 0, 0, PH_REDIRECT },
+	{ "mobileconfig.identifier", CFG_PROVIDER, 0, NO, 0, kp_domain,
+	    P_(mc_identifier), 0, 0, 1 },
+
+	{ "auth", CFG_SERVER, 0, NO, T_ALL, kp_auth, S_(auth), 0, 0, 0 },
+	{ "username", CFG_SERVER, 0, NO, T_ALL, kp_tmpl, S_(username), 0, 0,
+	    USERPH },
+	{ "restriction", CFG_SERVER, 0, NO, T_(SRV_SMTP), kp_restriction,
+	    S_(restriction), 0, 0, 0 },
+	{ "add_this_server", CFG_SERVER, 0, NO, T_(SRV_SMTP), kp_bool,
+	    S_(add_this_server), 0, 0, 0 },
+	/* ews, owa: written into autoconfig's legacy exchange element */
+	{ "use_global_preferred_server", CFG_SERVER, 0, NO,
+	    T_MAIL | T_(SRV_EWS) | T_(SRV_OWA), kp_bool,
+	    S_(global_preferred), 0, 0, 0 },
+	{ "leave_messages_on_server", CFG_SERVER, 0, NO, T_(SRV_POP3), kp_bool,
+	    S_(leave_on_server), 0, 0, 0 },
+	{ "download_on_biff", CFG_SERVER, 0, NO, T_(SRV_POP3), kp_bool,
+	    S_(download_on_biff), 0, 0, 0 },
+	{ "days_to_leave_messages_on_server", CFG_SERVER, 0, NO, T_(SRV_POP3),
+	    kp_long, S_(days_to_leave), 0, 100000, 0 },
+	{ "check_interval", CFG_SERVER, 0, NO, T_(SRV_POP3), kp_long,
+	    S_(check_interval), 1, 100000, 0 },
+};
+const size_t cfg_nkeys = sizeof(cfg_keys) / sizeof(cfg_keys[0]);
+
+_Static_assert(sizeof(cfg_keys) / sizeof(cfg_keys[0]) <= CFG_KEYS_MAX,
+    "CFG_KEYS_MAX (bounds.h) is smaller than the key table");
+
+/*
+ * The row of key (kl bytes) in scope, or NULL; *lang gets what follows a
+ * CFG_LANG key's name and a '.' ("de" of "enable.instruction.de"), NULL
+ * when nothing does.
+ */
+const struct cfg_key *
+cfg_key_find(enum cfg_scope scope, const char *key, size_t kl,
+    const char **lang)
+{
+	const struct cfg_key	*k;
+	size_t			 n;
+
+	*lang = NULL;
+	for (k = cfg_keys; k < cfg_keys + cfg_nkeys; k++) {
+		if (k->scope != scope || k->name[0] != key[0])
+			continue;
+		n = strlen(k->name);
+		if (n == kl && memcmp(k->name, key, n) == 0)
+			return k;
+		if ((k->flags & CFG_LANG) && kl > n + 0 && key[n] == '.' &&
+		    memcmp(k->name, key, n) == 0) {
+			*lang = key + n + 1;
+			return k;
+		}
+	}
+	return NULL;
+}
+
+/* How a continued value of key is joined (for ini.c and import.c). */
+enum ini_join
+cfg_key_join(const char *key)
+{
+	const char		*lang;
+	const struct cfg_key	*k;
+
+	k = cfg_key_find(CFG_PROVIDER, key, strlen(key), &lang);
+	if (k == NULL)
+		k = cfg_key_find(CFG_GLOBAL, key, strlen(key), &lang);
+	return k != NULL ? k->join : INI_JOIN_NONE;
+}
+
+/*
+ * One entry of a scope into base (the struct of the scope): the table
+ * says which parser, which target, and whether it may stand twice.
+ */
+static bool
+key_apply(struct loader *l, const struct cfg_key *k, struct kv *e, void *base)
+{
+	size_t	i = (size_t)(k - cfg_keys);
+
+	if (!(k->flags & CFG_REPEAT)) {
+		if (l->once[i] != 0) {
+			ERR(l, e->line, "'%s' given twice (first on line %d)",
+			    k->name, l->once[i]);
+			return false;
+		}
+		l->once[i] = e->line;
+	}
+	if (k->flags & CFG_OAUTH2)
+		l->b.oauth2_line = e->line;
+	return k->parse(l, k, e, (char *)base + k->off);
+}
+/* ---- entries into the config ------------------------------------------ */
+
+/* "option=value" on a server line: a CFG_SERVER row of the key table. */
+static bool
+srv_option(struct loader *l, int line, struct server *s, const char *k,
+    size_t kl, const char *v)
+{
+	const struct cfg_key	*key;
+	const char		*lang;
+	char			 sb[64], kb[64];
+	struct kv		 e;
+
+	mac_strlcpy(kb, k, kl + 1 < sizeof(kb) ? kl + 1 : sizeof(kb));
+	key = cfg_key_find(CFG_SERVER, kb, strlen(kb), &lang);
+	if (key == NULL || !(key->types & T_(s->type))) {
+		ERR(l, line, "unknown option '%s' for a %s server",
+		    safe(sb, sizeof(sb), kb), srv_names[s->type]);
+		return false;
+	}
+	e.key = kb;
+	e.val = v;
+	e.lang = NULL;
+	e.line = line;
+	return key->parse(l, key, &e, (char *)s + key->off);
 }
 
 /*
@@ -1316,56 +1106,103 @@ globals(struct loader *l)
  * providers (make bench).
  */
 static size_t
-seen_section(const struct loader *l, size_t *seen, size_t mask, size_t i)
+seen_section(const struct loader *l, size_t i)
 {
-	const char	*name = l->secs[i].name;
-	size_t		 h = prov_hash(name, strlen(name)) & mask;
+	const char	*name = l->cf->prov[i].id;
+	size_t		 h = prov_hash(name, strlen(name)) & l->mask;
 
-	for (; seen[h] != 0; h = (h + 1) & mask)
-		if (strcmp(l->secs[seen[h] - 1].name, name) == 0)
-			return seen[h] - 1;
-	seen[h] = i + 1;
+	for (; l->seen[h] != 0; h = (h + 1) & l->mask)
+		if (strcmp(l->cf->prov[l->seen[h] - 1].id, name) == 0)
+			return l->seen[h] - 1;
+	l->seen[h] = i + 1;
 	return i;
 }
 
-static void
-sections(struct loader *l)
+static enum ini_join
+sink_join(void *arg, const char *key)
 {
-	struct config	*cf = l->cf;
-	size_t		 i, j, k, mask = 15, *seen;
+	(void)arg;
+	return cfg_key_join(key);
+}
 
-	while (mask + 1 < 2 * l->nsecs)
-		mask = mask * 2 + 1;
-	cf->prov = arena_alloc(&cf->arena, (l->nsecs + 1) * sizeof(*cf->prov));
-	seen = mac_alloc((mask + 1) * sizeof(*seen));
-	if (cf->prov == NULL || seen == NULL) {
-		mac_free(seen);
+static void
+sink_begin(void *arg, size_t nsecs)
+{
+	struct loader	*l = arg;
+	struct config	*cf = l->cf;
+
+	l->mask = 15;
+	while (l->mask + 1 < 2 * nsecs)
+		l->mask = l->mask * 2 + 1;
+	cf->prov = arena_alloc(&cf->arena, (nsecs + 1) * sizeof(*cf->prov));
+	l->seen = mac_alloc((l->mask + 1) * sizeof(*l->seen));
+	if (cf->prov == NULL || l->seen == NULL) {
 		l->oom = true;
 		return;
 	}
-	memset(seen, 0, (mask + 1) * sizeof(*seen));
-	cf->nprov = l->nsecs;
-	for (i = 0, j = 0; i < l->nsecs && !l->oom; i++) {
-		struct pbuild	 b;
-		struct provider	*p = &cf->prov[i];
+	memset(l->seen, 0, (l->mask + 1) * sizeof(*l->seen));
+}
 
-		memset(&b, 0, sizeof(b));
-		b.p = p;
-		p->line = l->secs[i].line;
-		if ((k = seen_section(l, seen, mask, i)) != i)
-			ERR(l, p->line, "section [%s] repeated (first on line "
-			    "%d)", cf->prov[k].id, l->secs[k].line);
-		if ((p->id = adup(l, l->secs[i].name)) == NULL)
-			break;
-		while (j < l->nents && l->ents[j].sec < (int)i)
-			j++;
-		for (; j < l->nents && l->ents[j].sec == (int)i; j++)
-			if (l->ents[j].line > 0)
-				prov_key(l, &b, &l->ents[j]);
-		if (!l->oom)
-			prov_finish(l, &b);
+static void
+end_section(struct loader *l)
+{
+	if (l->b.p != NULL && !l->oom)
+		prov_finish(l, &l->b);
+	l->b.p = NULL;
+}
+
+static void
+sink_section(void *arg, const char *name, int line)
+{
+	struct loader	*l = arg;
+	struct config	*cf = l->cf;
+	struct provider	*p;
+	size_t		 i, k;
+
+	end_section(l);
+	if (l->oom)
+		return;
+	i = l->nsecs++;
+	cf->nprov = l->nsecs;
+	p = &cf->prov[i];
+	p->line = line;
+	if ((p->id = adup(l, name)) == NULL)
+		return;
+	if ((k = seen_section(l, i)) != i)
+		ERR(l, line, "section [%s] repeated (first on line %d)",
+		    cf->prov[k].id, cf->prov[k].line);
+	memset(&l->b, 0, sizeof(l->b));
+	memset(l->once, 0, sizeof(l->once));
+	l->b.p = p;
+}
+
+static void
+sink_entry(void *arg, const char *key, const char *val, int line)
+{
+	struct loader		*l = arg;
+	const struct cfg_key	*k;
+	struct kv		 e;
+	char			 sb[64];
+	enum cfg_scope		 sc = l->b.p != NULL ? CFG_PROVIDER : CFG_GLOBAL;
+	void			*base;
+
+	if (l->oom)
+		return;
+	e.key = key;
+	e.val = val;
+	e.line = line;
+	if ((k = cfg_key_find(sc, key, strlen(key), &e.lang)) == NULL) {
+		ERR(l, line, "unknown %skey '%s'", sc == CFG_GLOBAL ?
+		    "global " : "", safe(sb, sizeof(sb), key));
+		return;
 	}
-	mac_free(seen);
+	if (sc == CFG_PROVIDER)
+		base = l->b.p;
+	else if (k->flags & CFG_LATER)
+		base = l;
+	else
+		base = l->cf;
+	key_apply(l, k, &e, base);
 }
 
 /* ---- the domain table ----------------------------------------------- */
@@ -1443,20 +1280,15 @@ prov_lookup(const struct config *cf, const char *d, size_t n)
 static void
 resolve_catch_all(struct loader *l)
 {
-	size_t	i, k;
+	size_t	k;
 
-	for (i = 0; i < l->nents; i++) {
-		const struct entry *e = &l->ents[i];
-
-		if (e->sec != -1 || e->line <= 0 ||
-		    strcmp(e->key, "catch_all") != 0)
-			continue;
-		for (k = 0; k < l->cf->nprov; k++)
-			if (strcmp(l->cf->prov[k].id, e->val) == 0)
-				l->cf->catch_all = &l->cf->prov[k];
-		if (l->cf->catch_all == NULL)
-			ERR(l, e->line, "catch_all names no section");
-	}
+	if (l->catch_all.val == NULL)
+		return;
+	for (k = 0; k < l->cf->nprov; k++)
+		if (strcmp(l->cf->prov[k].id, l->catch_all.val) == 0)
+			l->cf->catch_all = &l->cf->prov[k];
+	if (l->cf->catch_all == NULL)
+		ERR(l, l->catch_all.line, "catch_all names no section");
 }
 
 /* A relative path names a file beside the config (as nginx's do). */
@@ -1481,25 +1313,15 @@ beside_config(char *dst, size_t cap, const char *file, const char *path)
 static void
 load_signer(struct loader *l)
 {
-	const struct entry	*cert = NULL, *key = NULL;
+	const struct later	*cert = &l->sign_cert, *key = &l->sign_key;
 	char			 cp[4096], kp[4096], err[256];
-	size_t			 i;
 
-	for (i = 0; i < l->nents; i++) {
-		const struct entry *e = &l->ents[i];
-
-		if (e->sec != -1 || e->line <= 0)
-			continue;
-		if (strcmp(e->key, "mobileconfig.sign_cert") == 0)
-			cert = e;
-		else if (strcmp(e->key, "mobileconfig.sign_key") == 0)
-			key = e;
-	}
-	if (cert == NULL && key == NULL)
+	if (cert->val == NULL && key->val == NULL)
 		return;
-	if (cert == NULL || key == NULL) {
-		ERR(l, (cert != NULL ? cert : key)->line, "mobileconfig.sign_cert "
-		    "and mobileconfig.sign_key go together");
+	if (cert->val == NULL || key->val == NULL) {
+		ERR(l, (cert->val != NULL ? cert : key)->line,
+		    "mobileconfig.sign_cert and mobileconfig.sign_key go "
+		    "together");
 		return;
 	}
 	if (!beside_config(cp, sizeof(cp), l->file, cert->val) ||
@@ -1517,19 +1339,19 @@ load_signer(struct loader *l)
 struct config *
 prov_load_mem(const char *buf, size_t len, const char *file, struct diag *d)
 {
+	static const struct ini_sink sink0 = {
+		sink_join, sink_begin, sink_section, sink_entry, NULL
+	};
+	struct ini_sink	 sink = sink0;
 	struct loader	 l;
 	struct config	*cf;
 	struct arena	*a = NULL;
-	size_t		 i;
-	bool		 raw_ok;
+	int		 rc;
 
 	memset(&l, 0, sizeof(l));
 	l.file = file;
-	l.buf = buf;
-	l.len = len;
 	l.d = d;
-	l.at_start = true;
-	l.cursec = -1;
+	sink.arg = &l;
 	if ((cf = arena_alloc(&a, sizeof(*cf))) == NULL)
 		goto oom;
 	cf->arena = a;
@@ -1538,30 +1360,17 @@ prov_load_mem(const char *buf, size_t len, const char *file, struct diag *d)
 	l.cf = cf;
 	if ((cf->file = adup(&l, file)) == NULL)
 		goto oom;
-	raw_check(&l);
-	raw_ok = d->errors == 0;
-	if (raw_ok) {
-		if (ini_parse_stream(reader, &l, handler, &l) == -2)
-			l.oom = true;
-		/* the text stops moving: offsets become pointers */
-		for (i = 0; i < l.nents; i++) {
-			l.ents[i].key = l.text + l.ents[i].koff;
-			l.ents[i].val = l.text + l.ents[i].voff;
-		}
-	}
 	/* past the raw check, go on so that --check lists every error */
-	if (raw_ok && !l.oom)
-		globals(&l);
-	if (raw_ok && !l.oom)
-		sections(&l);
-	if (raw_ok && !l.oom)
+	if ((rc = ini_read(buf, len, file, d, &sink)) == -2)
+		l.oom = true;
+	end_section(&l);
+	if (rc == 0 && !l.oom)
 		resolve_catch_all(&l);
 	if (d->errors == 0 && !l.oom)
 		load_signer(&l);
 	if (d->errors == 0 && !l.oom)
 		build_table(&l);
-	mac_free(l.text);
-	mac_free(l.ents);
+	mac_free(l.seen);
 	if (l.oom)
 		goto oom;
 	if (d->errors != 0) {

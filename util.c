@@ -71,62 +71,96 @@ mac_casecmp_n(const char *s, size_t n, const char *lit)
 }
 
 /*
- * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
- * U+10FFFF.
+ * One UTF-8 sequence at s[0] (RFC 3629: no overlong forms, no surrogates,
+ * nothing above U+10FFFF): its length, and its code point in *cp; 0 when
+ * it is not one.  s[0] is not ASCII.
  */
+static size_t
+utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned char	c = s[0];
+	size_t		k, j;
+	uint32_t	v, min;
+
+	if (c >= 0xc2 && c <= 0xdf) {
+		k = 1; v = c & 0x1f; min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		k = 2; v = c & 0x0f; min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		k = 3; v = c & 0x07; min = 0x10000;
+	} else
+		return 0;
+	if (n <= k)
+		return 0;
+	for (j = 1; j <= k; j++) {
+		if ((s[j] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[j] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return k + 1;
+}
+
+/* Strict UTF-8 (RFC 3629). */
 bool
 mac_utf8_ok(const unsigned char *s, size_t n)
 {
-	size_t	i = 0;
+	size_t		i = 0, k;
+	uint32_t	cp;
 
 	while (i < n) {
-		unsigned char	c = s[i];
-		size_t		k;
-		uint32_t	cp, min;
-
-		if (c < 0x80) {
+		if (s[i] < 0x80) {
 			i++;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			k = 1; cp = c & 0x1f; min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			k = 2; cp = c & 0x0f; min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			k = 3; cp = c & 0x07; min = 0x10000;
-		} else
+		if ((k = utf8_seq(s + i, n - i, &cp)) == 0)
 			return false;
-		if (n - i <= k)
-			return false;
-		for (size_t j = 1; j <= k; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + j] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += k + 1;
+		i += k;
 	}
 	return true;
 }
 
 /*
- * Text that may reach a document: valid UTF-8, no C0 controls but tab,
- * no DEL, no C1 controls (U+0080..U+009F, which are 0xC2 0x80..0x9F).
+ * XML 1.0 §2.2 Char, as a code point: no C0 control but tab (and the line
+ * ends, which our text never holds), no DEL or C1 control, no surrogate
+ * (refused by utf8_seq), and no noncharacter (U+FDD0..U+FDEF, and the
+ * last two of every plane, U+FFFE and U+FFFF among them): a document
+ * holding one is not XML, or not text for any reader.
  */
+static bool
+xml_char_ok(uint32_t cp)
+{
+	if (cp < 0x20)
+		return cp == '\t';
+	if (cp >= 0x7f && cp <= 0x9f)
+		return false;
+	if (cp >= 0xfdd0 && cp <= 0xfdef)
+		return false;
+	return (cp & 0xfffe) != 0xfffe;
+}
+
+/* Text that may reach a document: valid UTF-8 of XML characters only. */
 bool
 mac_text_ok(const char *str, size_t n)
 {
 	const unsigned char	*s = (const unsigned char *)str;
-	size_t			 i;
+	size_t			 i = 0, k;
+	uint32_t		 cp;
 
-	for (i = 0; i < n; i++) {
-		if ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+	while (i < n) {
+		if (s[i] < 0x80) {
+			if ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+				return false;
+			i++;
+			continue;
+		}
+		if ((k = utf8_seq(s + i, n - i, &cp)) == 0 || !xml_char_ok(cp))
 			return false;
-		if (s[i] == 0xc2 && i + 1 < n && s[i + 1] < 0xa0)
-			return false;
+		i += k;
 	}
-	return mac_utf8_ok(s, n);
+	return true;
 }
 
 /* Every allocation goes through here, so tests can make one fail. */
@@ -224,4 +258,81 @@ mac_domain(char *dst, size_t *dlen, const char *s, size_t n, const char **why)
 	dst[d] = '\0';
 	*dlen = d;
 	return 0;
+}
+
+/* ---- arena: every byte of a config, freed at once ------------------- */
+
+struct arena {
+	struct arena	*next;
+	size_t		 used;
+	size_t		 cap;
+	max_align_t	 data[];
+};
+
+#define ARENA_CHUNK	(64 * 1024)
+
+void *
+arena_alloc(struct arena **ap, size_t n)
+{
+	struct arena	*a = *ap;
+	size_t		 al = sizeof(max_align_t);
+	void		*p;
+
+	n = (n + al - 1) / al * al;
+	if (a == NULL || a->cap - a->used < n) {
+		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+
+		if ((a = mac_alloc(sizeof(*a) + cap)) == NULL)
+			return NULL;
+		a->next = *ap;
+		a->used = 0;
+		a->cap = cap;
+		*ap = a;
+	}
+	p = (char *)a->data + a->used;
+	a->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *
+arena_strndup(struct arena **ap, const char *s, size_t n)
+{
+	char	*p;
+
+	if ((p = arena_alloc(ap, n + 1)) == NULL)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void
+arena_free(struct arena *a)
+{
+	while (a != NULL) {
+		struct arena *n = a->next;
+
+		mac_free(a);
+		a = n;
+	}
+}
+
+/* Make room for one more element; the old block stays in the arena. */
+void *
+arena_push(struct arena **ap, void *arr, size_t *n, size_t *cap, size_t sz)
+{
+	if (*n == *cap) {
+		size_t	 nc = *cap == 0 ? 4 : *cap * 2;
+		void	*na;
+
+		if ((na = arena_alloc(ap, nc * sz)) == NULL)
+			return NULL;
+		if (*n > 0)
+			memcpy(na, arr, *n * sz);
+		arr = na;
+		*cap = nc;
+	}
+	(*n)++;
+	return arr;
 }

@@ -2,8 +2,9 @@
  * xmlout.c: the only code that writes request-dependent bytes.
  *
  * Everything goes into a caller's fixed buffer.  A write that does not fit,
- * or text that may not stand in a document (control bytes, invalid UTF-8),
- * sets the error flag; the caller then sends a 500 instead of a cut or
+ * or text that may not stand in a document (invalid UTF-8, or a code
+ * point that is not an XML 1.0 character: controls, noncharacters such as
+ * U+FFFE and U+FFFF), sets the error flag; the caller then sends a 500 instead of a cut or
  * unsafe document.  Element and attribute names are always literals of
  * ours, never free text.
  */
@@ -100,40 +101,70 @@ out_text(struct out *o, const char *s, size_t n)
 	o->len += d;
 }
 
-/* Escaped text with the placeholders of a username or host template. */
+/* ---- the placeholder table -------------------------------------------- */
+
+/*
+ * The placeholders clients know (Thunderbird's autoconfig), where each may
+ * stand, and what fills it.  A host may hold %EMAILDOMAIN% only: the
+ * local part is the client's free text and must never become part of a
+ * server name.  No placeholder is filled in a URL (a '%' there is
+ * percent-encoding).  The loader (providers.c), the writer below,
+ * autodiscover.c and --dns ask this table.
+ */
+const struct placeholder placeholders[] = {
+	{ "%EMAILADDRESS%", 14, PH_USERNAME | PH_REDIRECT, true,
+	    offsetof(struct fill, address) },
+	{ "%EMAILLOCALPART%", 16, PH_USERNAME | PH_REDIRECT, true,
+	    offsetof(struct fill, local) },
+	{ "%EMAILDOMAIN%", 13, PH_USERNAME | PH_HOST | PH_REDIRECT, false,
+	    offsetof(struct fill, domain) },
+};
+const size_t nplaceholders = sizeof(placeholders) / sizeof(placeholders[0]);
+
+/* The placeholder that starts at p, or NULL. */
+const struct placeholder *
+ph_at(const char *p)
+{
+	size_t	i;
+
+	for (i = 0; i < nplaceholders; i++)
+		if (strncmp(p, placeholders[i].name, placeholders[i].len) == 0)
+			return &placeholders[i];
+	return NULL;
+}
+
+/* Whether a template holds a placeholder that only an address fills. */
+bool
+ph_needs_address(const char *tmpl)
+{
+	const struct placeholder	*ph;
+	const char			*p;
+
+	for (p = tmpl; (p = strchr(p, '%')) != NULL; p++)
+		if ((ph = ph_at(p)) != NULL && ph->from_address)
+			return true;
+	return false;
+}
+
+/* Escaped text with the placeholders of a template filled from f. */
 static void
 out_fill(struct out *o, const char *s, const struct fill *f)
 {
-	static const struct {
-		const char	*name;
-		size_t		 len;
-		size_t		 off;
-	} ph[] = {
-		{ "%EMAILADDRESS%", 14, offsetof(struct fill, address) },
-		{ "%EMAILLOCALPART%", 16, offsetof(struct fill, local) },
-		{ "%EMAILDOMAIN%", 13, offsetof(struct fill, domain) },
-	};
-	const char	*p;
-	size_t		 i;
+	const struct placeholder	*ph;
+	const char			*p, *v;
 
 	while ((p = strchr(s, '%')) != NULL) {
 		out_text(o, s, (size_t)(p - s));
-		for (i = 0; i < sizeof(ph) / sizeof(ph[0]); i++) {
-			const char *v;
-
-			if (strncmp(p, ph[i].name, ph[i].len) != 0)
-				continue;
-			v = f == NULL ? NULL :
-			    *(const char *const *)((const char *)f + ph[i].off);
-			if (v == NULL)
-				break;
+		ph = ph_at(p);
+		v = ph == NULL || f == NULL ? NULL :
+		    *(const char *const *)((const char *)f + ph->fill);
+		if (v != NULL) {
 			out_text(o, v, strlen(v));
-			s = p + ph[i].len;
-			goto next;
+			s = p + ph->len;
+		} else {
+			out_text(o, p, 1);
+			s = p + 1;
 		}
-		out_text(o, p, 1);
-		s = p + 1;
-next:		;
 	}
 	out_text(o, s, strlen(s));
 }

@@ -3,7 +3,8 @@
 # inputs go to build/fuzz/found/NAME (the checked-in seeds in
 # fuzz/corpus/NAME stay as they are); a crash leaves build/fuzz/crash-*.
 # fuzz_ini runs a second round with MAC_FUZZ_OOM=1 (allocation failures).
-# `make check` runs the short smoke suite test/t06-fuzz.sh.
+# `make check` runs the short smoke suite test/t06-fuzz.sh (in the
+# Makefile's list of suites).
 FUZZ_SECONDS ?= 60
 FUZZ_O = build/fuzz
 FUZZ_CC = clang
@@ -13,8 +14,6 @@ FUZZ_LDFLAGS = -fsanitize=fuzzer,address,undefined
 FUZZ_SRC = $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN = $(FUZZ_SRC:fuzz/%.c=$(FUZZ_O)/bin/%)
 FUZZ_NAMES = $(FUZZ_SRC:fuzz/fuzz_%.c=%)
-
-EXTRA_SUITES += "sh test/t06-fuzz.sh"
 
 # the library, instrumented, by a make of its own (the rule for
 # $(O)/libmac.a is the top Makefile's); SANDBOX=0: no seccomp in a fuzzer

@@ -5,13 +5,12 @@
 #   make deb          build the package from a copy of the tree (which
 #                     stays clean) into build/deb/
 #   make deb-test     build, install, check and purge the package (root)
-WEB_SUITES = "sh test/web/run.sh" "sh test/web/systemd.sh" "sh test/web/docs.sh"
-EXTRA_SUITES += $(WEB_SUITES) "sh test/web/deb.sh"
+# Their suites are in the Makefile's list of suites (test/web/*.sh).
 CHECK_DEPS += web deb
 
 web-check: all
 	@test/deps.sh web
-	@test/run-suites.sh $(WEB_SUITES)
+	@test/run-suites.sh -b plain -m test/web/ -x deb.sh $(SUITES)
 
 deb:
 	@test/deps.sh deb build
@@ -21,6 +20,6 @@ deb:
 
 deb-test:
 	@test/deps.sh deb build
-	@test/run-suites.sh "sh test/web/deb.sh"
+	@test/run-suites.sh -b plain -m test/web/deb.sh $(SUITES)
 
 .PHONY: web-check deb deb-test

@@ -1,7 +1,8 @@
 #!/bin/sh
 # t05-docs.sh: the documentation says what the program does.  Man pages
-# are clean under mandoc -Tlint; every key of the normative format and
-# every option of --help is documented; the README's quick start is there.
+# are clean under mandoc -Tlint; they and the program's key and endpoint
+# tables agree both ways; every option of --help is documented; the
+# README's quick start is there.  Reads nothing outside the checkout.
 . "$(dirname "$0")/lib.sh"
 
 for m in docs/mailautoconf.8 docs/providers.ini.5; do
@@ -9,23 +10,54 @@ for m in docs/mailautoconf.8 docs/providers.ini.5; do
 	check_eq "mandoc -Tlint $m" "" "$out"
 done
 
-# every key of providers-ini.md (the normative spec) is in providers.ini.5
-spec=$TOP/../shared/spec/providers-ini.md
-if [ -f "$spec" ]; then
-	keys=$(grep -o '^| `[a-z0-9_.A-Z*]*`' "$spec" | tr -d '|` ' | sort -u)
-	[ -n "$keys" ] && ok "spec keys found" || fail "no keys read from the spec"
-	for k in $keys; do
-		case $k in *LANG) k=${k%.LANG} ;; esac
-		check "providers.ini.5 documents $k" grep -q "$k" "$TOP/docs/providers.ini.5"
-	done
-	for o in auth username restriction add_this_server use_global_preferred_server \
-	    leave_messages_on_server download_on_biff days_to_leave_messages_on_server \
-	    check_interval; do
-		check "providers.ini.5 documents option $o" grep -q "^.It Cm $o" "$TOP/docs/providers.ini.5"
-	done
-else
-	fail "../shared/spec/providers-ini.md not found"
+# The man pages against the program's own tables, both ways (the unit
+# runner prints them): every key the loader takes is documented in
+# providers.ini.5 and every key documented there is taken, in the same
+# part (global settings, providers, server options); every path the
+# endpoint table routes is an endpoint of mailautoconf.8, and back.
+UNIT=${MAC_B:-.}/unit
+if ! tables=$($MAC_WRAP "$UNIT" --tables 2>&1); then
+	fail "$UNIT --tables: $tables"
+	tables=
 fi
+printf '%s\n' "$tables" | sed -n 's/^key //p' | sort -u >"$T_TMP/keys.table"
+awk '
+	/^\.Ss Global settings/ { sc = "global" }
+	/^\.Ss Providers/ { sc = "provider" }
+	/^\.Ss Server lines/ { sc = "server" }
+	/^\.S[sh] / && !/^\.Ss (Global settings|Providers|Server lines)/ { sc = "" }
+	sc != "" && /^\.It (Ic|Cm) / {
+		for (i = 3; i <= NF; i++) {
+			if ($(i - 1) != "Ic" && $(i - 1) != "Cm" && $(i - 1) != ",")
+				continue
+			if ($i !~ /^[a-z][a-z0-9_.]*$/)
+				continue
+			k = $i
+			if (k ~ /\.$/ && $(i + 1) == "Ns" && $(i + 3) == "lang")
+				k = k "LANG"
+			print sc, k
+		}
+	}' "$TOP/docs/providers.ini.5" | sort -u >"$T_TMP/keys.doc"
+check "the key table is not empty" test -s "$T_TMP/keys.table"
+check "providers.ini.5 documents keys" test -s "$T_TMP/keys.doc"
+for k in $(comm -23 "$T_TMP/keys.table" "$T_TMP/keys.doc" | tr ' ' ':'); do
+	fail "providers.ini.5 does not document the ${k%%:*} key ${k#*:}"
+done
+for k in $(comm -13 "$T_TMP/keys.table" "$T_TMP/keys.doc" | tr ' ' ':'); do
+	fail "providers.ini.5 documents the ${k%%:*} key ${k#*:}, which the loader does not take"
+done
+check_eq "providers.ini.5 and the key table agree" \
+    "$(cat "$T_TMP/keys.table")" "$(cat "$T_TMP/keys.doc")"
+
+printf '%s\n' "$tables" | sed -n 's/^path //p' | sort -u >"$T_TMP/paths.table"
+awk '/^\.It Pa \// {
+		for (i = 2; i <= NF; i++)
+			if ($(i - 1) == "Pa" && $i ~ /^\// && $i !~ /^\/etc\//)
+				print $i
+	}' "$TOP/docs/mailautoconf.8" | sort -u >"$T_TMP/paths.doc"
+check "the endpoint table has paths" test -s "$T_TMP/paths.table"
+check_eq "mailautoconf.8 and the endpoint table name the same paths" \
+    "$(cat "$T_TMP/paths.table")" "$(cat "$T_TMP/paths.doc")"
 
 # every option of --help is in mailautoconf.8
 for o in $($MAC_BIN --help | grep -o -- '--[a-z]*' | sort -u); do

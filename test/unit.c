@@ -1,6 +1,8 @@
 /*
- * unit.c: table-driven tests of the parsers and the escaper.
- * Ends with "N passed, N failed" and exits 1 on any failure.
+ * unit.c: the one C unit runner: table-driven tests of the parsers, the
+ * tables and the escaper here, and those of the client formats in
+ * unit-clients.c, which it includes so that all count in one closing
+ * line.  Ends with "N passed, N failed" and exits 1 on any failure.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -155,6 +157,14 @@ test_address(void)
 		{ "ja\xc2\x85ne@example.com", NULL },
 		{ "ja\xffne@example.com", NULL },
 		{ "ja\xc3ne@example.com", NULL },
+		/* not XML characters: the answer could not hold them */
+		{ "ja\xef\xbf\xbene@example.com", NULL },
+		{ "ja\xef\xbf\xbfne@example.com", NULL },
+		{ "ja\xef\xb7\x90ne@example.com", NULL },
+		{ "ja\xf0\x9f\xbf\xbfne@example.com", NULL },
+		{ "ja\xed\xa0\x80ne@example.com", NULL },
+		{ "jane@exa\xef\xbf\xbfmple.com", NULL },
+		{ "j\xef\xbf\xbdne@example.com", "example.com" },
 		{ "jane@[127.0.0.1]", NULL },
 		{ "jane@127.0.0.1", NULL },
 		{ "jane@exa_mple.com", NULL },
@@ -267,6 +277,20 @@ test_escape(void)
 		{ "\xf4\x90\x80\x80", NULL },
 		{ "\xc0\xaf", NULL },
 		{ "\xff", NULL },
+		/* XML 1.0 §2.2: noncharacters are no Char either */
+		{ "\xef\xbf\xbe", NULL },		/* U+FFFE */
+		{ "\xef\xbf\xbf", NULL },		/* U+FFFF */
+		{ "\xef\xb7\x90", NULL },		/* U+FDD0 */
+		{ "\xef\xb7\xaf", NULL },		/* U+FDEF */
+		{ "\xf0\x9f\xbf\xbe", NULL },	/* U+1FFFE */
+		{ "\xf4\x8f\xbf\xbf", NULL },	/* U+10FFFF */
+		{ "\xc2\x9f", NULL },		/* U+009F, C1 */
+		{ "a\xc2\x85" "b", NULL },		/* U+0085, NEL */
+		{ "\xef\xb7\x8f", "\xef\xb7\x8f" },	/* U+FDCF */
+		{ "\xef\xb7\xb0", "\xef\xb7\xb0" },	/* U+FDF0 */
+		{ "\xef\xbf\xbd", "\xef\xbf\xbd" },	/* U+FFFD */
+		{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" },	/* U+1F600 */
+		{ "\xc2\xa0", "\xc2\xa0" },		/* U+00A0 */
 	};
 	char	buf[64];
 	size_t	i, n;
@@ -382,6 +406,21 @@ test_ini_errors(void)
 		{ "[a.com]\news = https://user@x.com/\n", "URL with a user" },
 		{ "[a.com]\nowa = https://x.com:0/\n", "URL port 0" },
 		{ "[a.com]\ngraph = https://x_y.com/\n", "URL bad host" },
+		/* a host holds %EMAILDOMAIN% only (the placeholder table) */
+		{ "[a.com]\nimap = %EMAILLOCALPART%.a.com\n", "host %EMAILLOCALPART%" },
+		{ "[a.com]\nimap = %EMAILADDRESS%\n", "host %EMAILADDRESS%" },
+		{ "[a.com]\nsmtp = mail.%FOO%.com\n", "host %FOO%" },
+		{ "[a.com]\nsmtp = mail.%EMAILDOMAIN\n", "host with a lone %" },
+		{ "[a.com]\news = https://%EMAILLOCALPART%.a.com/\n",
+		    "URL host %EMAILLOCALPART%" },
+		{ "[a.com]\noauth2.issuer = %EMAILLOCALPART%.a.com\n",
+		    "issuer %EMAILLOCALPART%" },
+		{ "[a.com]\nusername = %EMAILDOMAINX%\n", "username %EMAILDOMAINX%" },
+		{ "[a.com]\nname = a\xef\xbf\xbf" "b\n", "name with U+FFFF" },
+		{ "[a.com]\ndocumentation = https://a.com/\n"
+		    "documentation.descr.d\x01 = x\n", "language tag with a control" },
+		{ "[a.com]\ndocumentation = https://a.com/\n"
+		    "documentation.descr. = x\n", "empty language tag" },
 	};
 	int		 e;
 	size_t		 i;
@@ -395,6 +434,116 @@ test_ini_errors(void)
 	cf = load(GOOD, &e, NULL);
 	expect(cf != NULL && e == 0, "ini: the good file loads");
 	prov_free(cf);
+}
+
+/* The message of a load error, with its file:line, printable only. */
+static void
+test_ini_messages(void)
+{
+	static const struct {
+		const char	*ini;
+		const char	*want;
+	} t[] = {
+		{ "[a.com]\nsmtp = x.a.com\nimap = %EMAILLOCALPART%.a.com\n",
+		    "t.ini:3: bad server host name: a host name may hold no "
+		    "placeholder but %EMAILDOMAIN%\n" },
+		{ "[a.com]\nimap = %FOO%\n", "t.ini:2: bad server host name: "
+		    "a host name may hold no placeholder but %EMAILDOMAIN%\n" },
+		{ "[a\xc2\x85" "b]\n[a\xc2\x85" "b]\n",
+		    "t.ini:2: section [a??b] repeated (first on line 1)\n" },
+		{ "[a.com]\ndocumentation = https://a.com/\n"
+		    "documentation.descr.\xc3\xa9 = x\n",
+		    "t.ini:3: bad language tag in '?" "?'\n" },
+	};
+	char		*buf;
+	size_t		 len, i;
+	FILE		*fp;
+	struct diag	 d;
+	struct config	*cf;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf = NULL;
+		if ((fp = open_memstream(&buf, &len)) == NULL)
+			continue;
+		d = (struct diag){ fp, false, 0, 0 };
+		cf = prov_load_mem(t[i].ini, strlen(t[i].ini), "t.ini", &d);
+		fclose(fp);
+		expect(cf == NULL && buf != NULL && strstr(buf, t[i].want) !=
+		    NULL, "load message %zu: got '%s'", i, buf);
+		prov_free(cf);
+		free(buf);
+	}
+}
+
+/* The tables hold together: what every reader of them relies on. */
+static void
+test_tables(void)
+{
+	const struct cfg_key	*k, *f;
+	const char		*lang;
+	size_t			 i, j, n;
+	int			 e;
+
+	for (i = 0; i < cfg_nkeys; i++) {
+		k = &cfg_keys[i];
+		f = cfg_key_find(k->scope, k->name, strlen(k->name), &lang);
+		expect(f == k && lang == NULL, "key %s: found as itself",
+		    k->name);
+		expect(k->parse != NULL, "key %s: a parser", k->name);
+		expect((k->scope == CFG_SERVER) == (k->types != 0),
+		    "key %s: server types exactly for server options", k->name);
+		expect(k->scope != CFG_SERVER || (k->join == INI_JOIN_NONE &&
+		    !(k->flags & (CFG_REPEAT | CFG_LANG))), "key %s: a server "
+		    "option is one word", k->name);
+		for (j = 0, n = 0; j < i; j++)
+			n += cfg_keys[j].scope == k->scope &&
+			    strcmp(cfg_keys[j].name, k->name) == 0;
+		expect(n == 0, "key %s: once in its scope", k->name);
+	}
+	f = cfg_key_find(CFG_PROVIDER, "enable.instruction.de", 21, &lang);
+	expect(f != NULL && strcmp(f->name, "enable.instruction") == 0 &&
+	    lang != NULL && strcmp(lang, "de") == 0, "key with a language");
+	expect(cfg_key_find(CFG_PROVIDER, "enable.x", 8, &lang) == NULL,
+	    "no language on a key without one");
+	expect(cfg_key_join("documentation.descr.de") == INI_JOIN_SPACE &&
+	    cfg_key_join("webmail") == INI_JOIN_CONCAT &&
+	    cfg_key_join("imap") == INI_JOIN_NONE &&
+	    cfg_key_join("nope") == INI_JOIN_NONE, "joins");
+	/* every endpoint: a name, a way in, methods, a handler, a type */
+	for (e = 0; e < EP__N; e++) {
+		const struct endpoint_def *ep = &endpoints[e];
+
+		expect(ep->name != NULL && ep->answer != NULL &&
+		    ep->ctype != NULL, "endpoint %d: name, handler, type", e);
+		expect(ep->paths[0] != NULL || ep->addr_prefix != NULL,
+		    "endpoint %d: a path", e);
+		expect((ep->methods & MB(M_GET)) && !(ep->methods & MB(M_OTHER)),
+		    "endpoint %d: methods", e);
+		for (n = 0; ep->paths[n] != NULL; n++)
+			expect(ep->paths[n][0] == '/', "endpoint %d path %zu",
+			    e, n);
+	}
+	/* every placeholder is "%NAME%"; a host takes %EMAILDOMAIN% only */
+	for (i = 0; i < nplaceholders; i++) {
+		const struct placeholder *ph = &placeholders[i];
+
+		n = strlen(ph->name);
+		expect(n == ph->len && n > 2 && ph->name[0] == '%' &&
+		    ph->name[n - 1] == '%', "placeholder %zu: %%NAME%%", i);
+		expect(ph_at(ph->name) == ph, "placeholder %zu found", i);
+		expect(!(ph->where & PH_HOST) || (!ph->from_address &&
+		    strcmp(ph->name, "%EMAILDOMAIN%") == 0),
+		    "placeholder %s: in a host only if not from the address",
+		    ph->name);
+	}
+	expect(ph_needs_address("%EMAILLOCALPART%@x") &&
+	    ph_needs_address("a%EMAILADDRESS%") &&
+	    !ph_needs_address("mail.%EMAILDOMAIN%") &&
+	    !ph_needs_address("100%"), "needs an address");
+	/* and the loader takes what the table allows */
+	prov_free(load("[a.com]\nimap = mail.%EMAILDOMAIN%\nsmtp = x.a.com\n",
+	    &e, NULL));
+	expect(e == 0, "host with %%EMAILDOMAIN%% loads");
 }
 
 /* Debian's libinih r55 splits lines of 200 bytes: we refuse them. */
@@ -757,9 +906,42 @@ test_user_agent(void)
 	expect(st == 0 && r.pox_error && !r.has_addr, "pox: empty body is 600");
 }
 
-int
-main(void)
+#include "unit-clients.c"
+
+/*
+ * unit --tables: the config-key and endpoint tables as lines, for the docs
+ * test (t05), which checks the man pages against them both ways.
+ */
+static int
+print_tables(void)
 {
+	static const char *const scope[] = {
+		[CFG_GLOBAL] = "global", [CFG_PROVIDER] = "provider",
+		[CFG_SERVER] = "server",
+	};
+	size_t	i;
+	int	e;
+
+	for (i = 0; i < cfg_nkeys; i++) {
+		printf("key %s %s\n", scope[cfg_keys[i].scope], cfg_keys[i].name);
+		if (cfg_keys[i].flags & CFG_LANG)
+			printf("key %s %s.LANG\n", scope[cfg_keys[i].scope],
+			    cfg_keys[i].name);
+	}
+	for (e = 0; e < EP__N; e++) {
+		for (i = 0; endpoints[e].paths[i] != NULL; i++)
+			printf("path %s\n", endpoints[e].paths[i]);
+		if (endpoints[e].addr_prefix != NULL)
+			printf("path %s\n", endpoints[e].addr_prefix);
+	}
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	if (argc == 2 && strcmp(argv[1], "--tables") == 0)
+		return print_tables();
 	test_urldecode();
 	test_query();
 	test_address();
@@ -767,11 +949,14 @@ main(void)
 	test_escape();
 	test_writer();
 	test_ini_errors();
+	test_ini_messages();
+	test_tables();
 	test_ini_r55();
 	test_ini_values();
 	test_ini_warnings();
 	test_ini_many();
 	test_pox();
 	test_user_agent();
+	unit_clients();
 	return expect_done();
 }

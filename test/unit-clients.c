@@ -1,18 +1,10 @@
 /*
- * clients-unit.c: table-driven tests of what the JSON endpoint, Apple
+ * unit-clients.c (included by unit.c, the one C unit runner): table-driven
+ * tests of what the JSON endpoint, Apple
  * profiles, IDN and --import add: SHA-1 (FIPS 180-4 vectors and block
  * boundaries), v5 UUIDs (RFC 9562), the JSON string escaper, the header
  * token writer, IDN domains and addresses, and import refusals.
- * Ends with "N passed, N failed" and exits 1 on any failure.
  */
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "mailautoconf.h"
-
-#include "expect.h"
 
 
 
@@ -309,8 +301,8 @@ test_import(void)
 		    NULL) == t[i].rc, "import case %zu", i);
 }
 
-int
-main(void)
+static void
+unit_clients(void)
 {
 	test_sha1();
 	test_uuid5();
@@ -319,5 +311,4 @@ main(void)
 	test_idn();
 	test_idn_address();
 	test_import();
-	return expect_done();
 }

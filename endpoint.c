@@ -1,0 +1,159 @@
+/*
+ * endpoint.c: the endpoint table, one row for each thing we answer
+ * (SPEC §2): its paths, methods, query keys, handler, content type,
+ * caching and extra headers.  request.c routes with it, http.c dispatches
+ * and writes the headers with it, main.c's --check renders the rows that
+ * ask for it, and the docs test reads it through --check.
+ *
+ * Adding an endpoint is one row here and one handler: a function of type
+ * ep_handler that writes the body and returns the status.
+ */
+#include <string.h>
+
+#include "mailautoconf.h"
+
+const char *const method_names[] = {
+	[M_GET] = "GET", [M_HEAD] = "HEAD", [M_POST] = "POST",
+};
+
+static const char CT_XML[] = "text/xml; charset=utf-8";
+static const char CT_JSON[] = "application/json";
+static const char CT_HTML[] = "text/html; charset=utf-8";
+static const char CT_APPLE[] = "application/x-apple-aspen-config";
+/* the profile page loads nothing, runs nothing, posts only to us */
+static const char CSP_PAGE[] = "Content-Security-Policy: default-src 'none'; "
+    "style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'";
+
+/* ---- the handlers' wiring --------------------------------------------- */
+
+static int
+ep_autoconfig(struct request *r, const struct config *cf,
+    const struct provider *p, struct out *o, struct reply *rp)
+{
+	(void)rp;
+	return ac_render(r, cf, p, o);
+}
+
+/* without a provider: the body was malformed (error 600) */
+static int
+ep_pox(struct request *r, const struct config *cf, const struct provider *p,
+    struct out *o, struct reply *rp)
+{
+	(void)rp;
+	if (p == NULL)
+		return ad_error(r, 600, o);
+	if (r->schema != POX_OUTLOOK)
+		return ad_error(r, 601, o);
+	return ad_render(r, cf, p, o);
+}
+
+static int
+ep_json(struct request *r, const struct config *cf, const struct provider *p,
+    struct out *o, struct reply *rp)
+{
+	int	st;
+
+	(void)rp;
+	if ((st = ad_json(r, cf, p, o)) == 400)
+		r->why = "Protocol is not AutodiscoverV1";
+	return st;
+}
+
+/*
+ * "Content-Disposition: attachment; filename="DOMAIN.mobileconfig"".  The
+ * domain is a validated LDH name; out_hdr_token checks it again, so no
+ * request byte reaches a header unchecked.  NULL when it is refused.
+ */
+static const char *
+attachment(char *buf, size_t cap, const char *domain)
+{
+	struct out	x;
+
+	out_init(&x, buf, cap - 1);
+	out_str(&x, "Content-Disposition: attachment; filename=\"");
+	out_hdr_token(&x, domain);
+	out_str(&x, ".mobileconfig\"");
+	if (x.err)
+		return NULL;
+	buf[x.len] = '\0';
+	return buf;
+}
+
+/* SPEC §6: the profile, or without an address the page that asks. */
+static int
+ep_mobileconfig(struct request *r, const struct config *cf,
+    const struct provider *p, struct out *o, struct reply *rp)
+{
+	int	st;
+
+	if (!r->has_addr) {
+		rp->ctype = CT_HTML;
+		rp->extra = CSP_PAGE;
+		rp->cache = 1;
+		if ((st = mc_page(r, cf, p, o)) != 200)
+			rp->error_page = true;
+		return st;
+	}
+	if ((st = mc_render(r, cf, p, o)) == 404)
+		r->why = "no IMAP or POP3 server and SMTP server for a profile";
+	else if (st != 200)
+		r->why = "cannot sign the profile";
+	else if ((rp->extra = attachment(rp->xh, sizeof(rp->xh),
+	    r->domain)) == NULL)
+		o->err = true;
+	if (st != 200)
+		rp->error_page = true;
+	return st;
+}
+
+/* ---- the table -------------------------------------------------------- */
+
+#define M_ALL	(MB(M_GET) | MB(M_HEAD) | MB(M_POST))
+#define Q_ANY	(QB(Q_ADDR))
+
+const struct endpoint_def endpoints[EP__N] = {
+	[EP_AUTOCONFIG] = {
+		.name = "autoconfig",
+		.paths = { "/mail/config-v1.1.xml",
+		    "/.well-known/autoconfig/mail/config-v1.1.xml",
+		    "/v1.1/mail/config-v1.1.xml" },
+		.methods = M_ALL,
+		/* Evolution sends emailmd5 beside its fixed local part */
+		.query = Q_ANY | QB(Q_MD5),
+		.answer = ep_autoconfig,
+		.ctype = CT_XML,
+		.cache = true,
+		.check = true,
+	},
+	[EP_POX] = {
+		.name = "autodiscover",
+		.paths = { "/autodiscover/autodiscover.xml" },
+		.methods = M_ALL,
+		.query = Q_ANY,
+		.answer = ep_pox,
+		.ctype = CT_XML,
+		/* EXCH and WEB are left out for Outlook (autodiscover.c) */
+		.extra = "Vary: User-Agent",
+		.check = true,
+	},
+	[EP_JSON] = {
+		.name = "autodiscover-json",
+		.paths = { "/autodiscover/autodiscover.json" },
+		.addr_prefix = "/autodiscover/autodiscover.json/v1.0/",
+		.methods = MB(M_GET) | MB(M_HEAD),
+		.query = Q_ANY | QB(Q_PROTOCOL) | QB(Q_REDIRECTCOUNT),
+		.answer = ep_json,
+		/* a JSON client gets its errors as JSON, fixed text still */
+		.error = ad_json_error,
+		.ctype = CT_JSON,
+	},
+	[EP_MOBILECONFIG] = {
+		.name = "mobileconfig",
+		.paths = { "/email.mobileconfig", "/mobileconfig" },
+		.methods = M_ALL,
+		.query = Q_ANY,
+		.answer = ep_mobileconfig,
+		.ctype = CT_APPLE,
+	},
+};
