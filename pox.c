@@ -317,7 +317,11 @@ req_pox(struct request *r, const char *s, size_t n)
 	else if (strcmp(r->schema_uri, MOBILESYNC_SCHEMA) == 0)
 		r->schema = POX_MOBILESYNC;
 	else {
-		/* echoed as a namespace: printable ASCII, no markup */
+		/*
+		 * A URI is printable ASCII without markup; anything else is
+		 * a malformed request.  (It is no longer echoed: error 601
+		 * answers in the 2006 namespace, autodiscover.c.)
+		 */
 		for (i = 0; i < sl; i++)
 			if (r->schema_uri[i] <= ' ' || r->schema_uri[i] >= 0x7f ||
 			    strchr("<>\"'&", r->schema_uri[i]) != NULL) {
