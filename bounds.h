@@ -26,7 +26,7 @@
 #define QPARAM_MAX	8
 /* POX: element nesting deeper than this is not an Autodiscover request. */
 #define POX_DEPTH	16
-/* POX: the schema URI we echo in an error document. */
+/* POX: the schema URI we compare (never echoed); longer is error 600. */
 #define SCHEMA_MAX	256
 
 /*
