@@ -61,7 +61,8 @@ LIBSRC = request.c pox.c endpoint.c ini.c providers.c xmlout.c http.c autoconfig
 	autodiscover.c util.c dns.c
 LIBSRC += fcgi.c
 LIBSRC += sandbox.c prefork.c
-LIBSRC += mobileconfig.c mcsign.c sha1.c idn.c import.c
+LIBSRC += mobileconfig.c mcsign.c sha1.c sha256.c idn.c import.c
+LIBSRC += dav.c pacc.c
 LIBOBJ = $(LIBSRC:%.c=$(O)/%.o)
 HDRS = mailautoconf.h bounds.h
 

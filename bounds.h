@@ -36,6 +36,18 @@
  */
 #define OUT_MAX		(64 * 1024)
 #define HEAD_MAX	1024
+/*
+ * A caldav/carddav URL once its placeholders are filled: a configured
+ * URL plus an address percent-encoded (3 x 254 bytes) fits easily; one
+ * that does not is left out of the answer, never cut.
+ */
+#define DAV_URL_MAX	2048
+/*
+ * The TTL of the records --dns prints.  The PACC document is cached for
+ * no longer than this: a client holding the document longer than the TXT
+ * record with its digest could pair a new document with an old digest.
+ */
+#define DNS_TTL		3600
 /* Element nesting of our own output. */
 #define XML_DEPTH	16
 

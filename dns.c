@@ -10,12 +10,18 @@
  * TLS preferred: so _imaps < _imap < _pop3s < _pop3, and _submissions <
  * _submission.  A service not offered gets target "." (RFC 2782), and so
  * does one offered only without TLS: we do not advertise cleartext.
+ *
+ * Calendars and contacts (RFC 6764 §3, §4): _caldavs._tcp and
+ * _carddavs._tcp SRV records with a TXT record "path=" at the same name,
+ * the context path clients must use; _caldav._tcp and _carddav._tcp get
+ * ".", as cleartext does above.  PACC (draft-ietf-mailmaint-pacc): the
+ * ua-auto-config CNAME to web_host and the _ua-auto-config TXT record
+ * with the digest of the document we serve there (pacc.c computes both
+ * from the same bytes).
  */
 #include <string.h>
 
 #include "mailautoconf.h"
-
-#define DNS_TTL	3600
 
 static const struct srvrec {
 	const char	*name;
@@ -65,6 +71,59 @@ dns_target(char *dst, size_t cap, const char *host, const char *domain)
 	return strspn(dst, "0123456789.") != d;
 }
 
+/*
+ * One DAV service: SRV to the URL's host and port, TXT with its path.  A
+ * URL that DNS cannot state (http, a literal address, a query, a path
+ * that would need quoting, one naming the user) gets ".".
+ */
+static void
+dns_dav(const char *label, const char *url, const char *d, FILE *fp)
+{
+	struct fill	 f = { NULL, NULL, d };
+	struct davurl	 u;
+	const char	*why;
+	size_t		 i;
+	bool		 ok;
+
+	ok = url != NULL && dav_split(&u, url, &f, &why) == 0 && u.tls &&
+	    !u.literal && !u.query && u.plen <= 250 &&
+	    strspn(u.host, "0123456789.") != strlen(u.host);
+	for (i = 0; ok && i < u.plen; i++)
+		if (u.url[u.path + i] <= ' ' || u.url[u.path + i] >= 0x7f ||
+		    u.url[u.path + i] == '"' || u.url[u.path + i] == '\\')
+			ok = false;
+	if (!ok) {
+		fprintf(fp, "_%ss._tcp.%s.\t%d\tIN\tSRV\t0 0 0 .\n", label, d,
+		    DNS_TTL);
+	} else {
+		fprintf(fp, "_%ss._tcp.%s.\t%d\tIN\tSRV\t0 1 %u %s.\n", label,
+		    d, DNS_TTL, u.port, u.host);
+		fprintf(fp, "_%ss._tcp.%s.\t%d\tIN\tTXT\t\"path=%.*s\"\n",
+		    label, d, DNS_TTL, (int)u.plen, u.url + u.path);
+	}
+	fprintf(fp, "_%s._tcp.%s.\t%d\tIN\tSRV\t0 0 0 .\n", label, d,
+	    DNS_TTL);
+}
+
+/* PACC: the name clients fetch from, and the digest they check. */
+static void
+dns_pacc(const struct config *cf, const struct provider *p, const char *d,
+    FILE *fp)
+{
+	char	txt[128];
+	int	rc = pacc_txt(p, d, txt, sizeof(txt));
+
+	if (rc != 0) {
+		fprintf(fp, "; %s: no PACC document (%s)\n", d, rc > 0 ?
+		    "nothing PACC can state" : "it does not fit");
+		return;
+	}
+	fprintf(fp, "ua-auto-config.%s.\t%d\tIN\tCNAME\t%s.\n", d, DNS_TTL,
+	    cf->web_host);
+	fprintf(fp, "_ua-auto-config.%s.\t%d\tIN\tTXT\t\"%s\"\n", d,
+	    DNS_TTL, txt);
+}
+
 static const struct server *
 dns_find(const struct provider *p, enum srv_type t, enum sock_type s)
 {
@@ -102,6 +161,9 @@ dns_domain(const struct config *cf, const struct provider *p,
 			fprintf(fp, "%s.%s.\t%d\tIN\tSRV\t0 0 0 .\n", r->name,
 			    d, DNS_TTL);
 	}
+	dns_dav("caldav", p->caldav, d, fp);
+	dns_dav("carddav", p->carddav, d, fp);
+	dns_pacc(cf, p, d, fp);
 }
 
 /*

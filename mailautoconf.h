@@ -62,6 +62,11 @@ int	 mac_domain_idn(char *, size_t *, const char *, size_t,
 void	 mac_sha1(const void *, size_t, unsigned char *);
 void	 mac_uuid5(char *, const unsigned char *, const char *, size_t);
 
+/* sha256.c: SHA-256 and base64, for the digest of the PACC document */
+#define MAC_SHA256_LEN	32
+void	 mac_sha256(const void *, size_t, unsigned char *);
+bool	 mac_base64(char *, size_t, const unsigned char *, size_t);
+
 /* ---- xmlout.c: the one writer of request-dependent bytes ------------- */
 
 struct out {
@@ -496,6 +501,30 @@ size_t		 fcgi_read(void *, char *, size_t);
 void		 fcgi_log(void *, const char *);
 void		 fcgi_feed(const unsigned char *, size_t, size_t, int,
 		    const struct fcgi_hooks *);
+
+/* ---- dav.c: caldav/carddav URLs, filled and taken apart ------------- */
+
+struct davurl {
+	char		 url[DAV_URL_MAX + 1];	/* filled */
+	size_t		 len;
+	char		 host[DOMAIN_MAX + 1];	/* no brackets */
+	unsigned	 port;		/* the URL's, else 443 or 80 */
+	bool		 explicit_port;
+	bool		 tls;		/* https */
+	bool		 literal;	/* host is an IPv6 literal */
+	size_t		 path;		/* offset of the path in url */
+	size_t		 plen;		/* its length, query excluded */
+	bool		 query;		/* a query or fragment follows */
+};
+
+int	 dav_split(struct davurl *, const char *, const struct fill *,
+	    const char **);
+
+/* ---- pacc.c: the PACC document and its digest ---------------------- */
+
+int	 pacc_render(const struct provider *, const char *, struct out *);
+int	 pacc_txt(const struct provider *, const char *, char *, size_t);
+void	 pacc_warn(const struct config *, struct diag *);
 
 /* ---- dns.c: --dns --------------------------------------------------- */
 
