@@ -410,6 +410,7 @@ run_check(const char *file)
 		return 1;
 	}
 	bad = check_render(cf);
+	pacc_warn(cf, &d);
 	fprintf(stderr, "mailautoconf: %s: %s, %zu providers, %zu domains, "
 	    "%d warning%s\n", file, bad ? "errors" : "ok", cf->nprov,
 	    cf->ndomains, d.warns, d.warns == 1 ? "" : "s");

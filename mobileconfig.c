@@ -27,13 +27,15 @@ static char	mc_plain[OUT_MAX];
 /*
  * The PayloadUUID of one payload: v5 of "identifier\naddress\nrole".  The
  * same address always gets the same UUIDs, so that installing the profile
- * again replaces it (SPEC §6).
+ * again replaces it (SPEC §6).  A name that does not fit is never hashed
+ * cut short (two profiles would share a UUID): false, and the answer
+ * becomes a 500.
  */
-static void
+static bool
 mc_uuid(char *dst, const struct provider *p,
     const struct request *r, const char *role)
 {
-	char		name[DOMAIN_MAX + ADDR_MAX + 32];
+	char		name[DOMAIN_MAX + 1 + ADDR_MAX + 1 + 16];
 	struct out	n;
 
 	out_init(&n, name, sizeof(name));
@@ -42,7 +44,42 @@ mc_uuid(char *dst, const struct provider *p,
 	out_str(&n, r->addr.full);
 	out_str(&n, "\n");
 	out_str(&n, role);
-	mac_uuid5(dst, MC_NS, name, n.err ? 0 : n.len);
+	if (n.err) {
+		dst[0] = '\0';
+		return false;
+	}
+	mac_uuid5(dst, MC_NS, name, n.len);
+	return true;
+}
+
+/*
+ * A payload's UUID and its PayloadIdentifier "identifier[.role].UUID";
+ * false (o->err set) when either would not fit.
+ */
+static bool
+mc_ids(char *uuid, char *ident, size_t icap, const struct provider *p,
+    const struct request *r, const char *role, bool top, struct out *o)
+{
+	struct out	i;
+
+	if (!mc_uuid(uuid, p, r, role)) {
+		o->err = true;
+		return false;
+	}
+	out_init(&i, ident, icap - 1);
+	out_str(&i, p->mc_identifier);
+	out_str(&i, ".");
+	if (!top) {
+		out_str(&i, role);
+		out_str(&i, ".");
+	}
+	out_str(&i, uuid);
+	if (i.err) {
+		o->err = true;
+		return false;
+	}
+	ident[i.len] = '\0';
+	return true;
 }
 
 static void
@@ -146,14 +183,8 @@ mc_mail_payload(const struct request *r, const struct provider *p,
 	struct fill	f = { r->addr.full, r->addr.local, r->domain };
 	char		uuid[MAC_UUID_LEN + 1], ident[DOMAIN_MAX + 64];
 
-	mc_uuid(uuid, p, r, "mail");
-	if (mac_strlcpy(ident, p->mc_identifier, sizeof(ident)) >=
-	    sizeof(ident) - MAC_UUID_LEN - 16) {
-		o->err = true;
+	if (!mc_ids(uuid, ident, sizeof(ident), p, r, "mail", false, o))
 		return;
-	}
-	mac_strlcpy(ident + strlen(ident), ".mail.", 7);
-	mac_strlcpy(ident + strlen(ident), uuid, MAC_UUID_LEN + 1);
 	xml_open(o, "dict");
 	mc_string(o, "EmailAccountDescription", p->short_name);
 	mc_string(o, "EmailAccountType",
@@ -174,20 +205,83 @@ mc_mail_payload(const struct request *r, const struct provider *p,
 	xml_close(o);
 }
 
+/* The two DAV account payloads: their key prefix, role and words. */
+static const struct mc_dav {
+	const char	*prefix;	/* of every account key */
+	const char	*role;		/* in the UUID's name and identifier */
+	const char	*type;		/* PayloadType */
+	const char	*descr;		/* PayloadDescription */
+	size_t		 off;		/* the URL in struct provider */
+} mc_davs[] = {
+	{ "CalDAV", "caldav", "com.apple.caldav.account", "Calendar account",
+	    offsetof(struct provider, caldav) },
+	{ "CardDAV", "carddav", "com.apple.carddav.account",
+	    "Contacts account", offsetof(struct provider, carddav) },
+};
+
+static void
+mc_dav_key(struct out *o, const struct mc_dav *d, const char *key)
+{
+	char	k[48];
+	size_t	n = mac_strlcpy(k, d->prefix, sizeof(k));
+
+	mac_strlcpy(k + n, key, sizeof(k) - n);
+	mc_key(o, k);
+}
+
+/*
+ * com.apple.caldav.account / com.apple.carddav.account (Apple's
+ * device-management schema): host, port (an integer, as the schema says),
+ * TLS and the principal URL from the configured URL, filled for this
+ * address; the provider's username filled in; never a password.  A URL
+ * that cannot be stated for this address leaves its payload out
+ * (--check says so).
+ */
+static void
+mc_dav_payload(const struct request *r, const struct provider *p,
+    const struct mc_dav *d, struct out *o)
+{
+	const char	*url = *(const char *const *)((const char *)p + d->off);
+	struct fill	 f = { r->addr.full, r->addr.local, r->domain };
+	char		 uuid[MAC_UUID_LEN + 1], ident[DOMAIN_MAX + 64];
+	struct davurl	 u;
+	const char	*why;
+
+	if (url == NULL || dav_split(&u, url, &f, &why) != 0)
+		return;
+	if (!mc_ids(uuid, ident, sizeof(ident), p, r, d->role, false, o))
+		return;
+	xml_open(o, "dict");
+	mc_dav_key(o, d, "AccountDescription");
+	xml_elem(o, "string", p->short_name);
+	mc_dav_key(o, d, "HostName");
+	xml_elem(o, "string", u.host);
+	mc_dav_key(o, d, "Port");
+	xml_elem_uint(o, "integer", u.port);
+	mc_dav_key(o, d, "PrincipalURL");
+	xml_elem(o, "string", u.url);
+	mc_dav_key(o, d, "UseSSL");
+	xml_empty(o, u.tls ? "true" : "false");
+	mc_dav_key(o, d, "Username");
+	xml_elem_fill(o, "string", p->username, &f);
+	mc_string(o, "PayloadDescription", d->descr);
+	mc_string(o, "PayloadDisplayName", p->name);
+	mc_string(o, "PayloadIdentifier", ident);
+	mc_string(o, "PayloadType", d->type);
+	mc_string(o, "PayloadUUID", uuid);
+	mc_int(o, "PayloadVersion", 1);
+	xml_close(o);
+}
+
 static void
 mc_plist(const struct request *r, const struct provider *p,
     const struct server *in, const struct server *out, struct out *o)
 {
 	char	uuid[MAC_UUID_LEN + 1], ident[DOMAIN_MAX + 64];
+	size_t	i;
 
-	mc_uuid(uuid, p, r, "profile");
-	if (mac_strlcpy(ident, p->mc_identifier, sizeof(ident)) >=
-	    sizeof(ident) - MAC_UUID_LEN - 16) {
-		o->err = true;
+	if (!mc_ids(uuid, ident, sizeof(ident), p, r, "profile", true, o))
 		return;
-	}
-	mac_strlcpy(ident + strlen(ident), ".", 2);
-	mac_strlcpy(ident + strlen(ident), uuid, MAC_UUID_LEN + 1);
 	xml_decl(o);
 	out_str(o, "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
 	    "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n");
@@ -196,9 +290,14 @@ mc_plist(const struct request *r, const struct provider *p,
 	xml_open(o, "dict");
 	mc_key(o, "PayloadContent");
 	xml_open(o, "array");
-	mc_mail_payload(r, p, in, out, o);
+	if (in != NULL && out != NULL)
+		mc_mail_payload(r, p, in, out, o);
+	for (i = 0; i < sizeof(mc_davs) / sizeof(mc_davs[0]); i++)
+		mc_dav_payload(r, p, &mc_davs[i], o);
 	xml_close(o);
-	mc_string(o, "PayloadDescription", "Mail settings for this address.");
+	mc_string(o, "PayloadDescription", in != NULL && out != NULL ?
+	    "Mail settings for this address." :
+	    "Calendar and contacts settings for this address.");
 	mc_string(o, "PayloadDisplayName", p->name);
 	mc_string(o, "PayloadIdentifier", ident);
 	mc_bool(o, "PayloadRemovalDisallowed", false);
@@ -209,10 +308,30 @@ mc_plist(const struct request *r, const struct provider *p,
 	xml_close(o);
 }
 
+/* Whether a DAV payload can be stated for this address. */
+static bool
+mc_dav_any(const struct request *r, const struct provider *p)
+{
+	struct fill	 f = { r->addr.full, r->addr.local, r->domain };
+	struct davurl	 u;
+	const char	*why;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(mc_davs) / sizeof(mc_davs[0]); i++) {
+		const char *url = *(const char *const *)((const char *)p +
+		    mc_davs[i].off);
+
+		if (url != NULL && dav_split(&u, url, &f, &why) == 0)
+			return true;
+	}
+	return false;
+}
+
 /*
- * The profile for r->addr: 200, 404 when the provider has no IMAP or POP3
- * server or no SMTP server (a mail payload needs both), 500 when signing
- * fails.  Signed when the config has a signer.
+ * The profile for r->addr: a mail payload when the provider has an IMAP
+ * or POP3 server and an SMTP server (it needs both), a payload for each
+ * of caldav and carddav.  200; 404 when there is no payload at all; 500
+ * when signing fails.  Signed when the config has a signer.
  */
 int
 mc_render(const struct request *r, const struct config *cf,
@@ -221,16 +340,17 @@ mc_render(const struct request *r, const struct config *cf,
 	/* the first IMAP server, else the first POP3 server */
 	const struct server	*in = p->first[SRV_IMAP] != NULL ?
 				    p->first[SRV_IMAP] : p->first[SRV_POP3];
+	const struct server	*out = p->first[SRV_SMTP];
 	struct out		 plain;
 
-	if (in == NULL || p->first[SRV_SMTP] == NULL)
+	if ((in == NULL || out == NULL) && !mc_dav_any(r, p))
 		return 404;
 	if (cf->mc_signer == NULL) {
-		mc_plist(r, p, in, p->first[SRV_SMTP], o);
+		mc_plist(r, p, in, out, o);
 		return 200;
 	}
 	out_init(&plain, mc_plain, sizeof(mc_plain));
-	mc_plist(r, p, in, p->first[SRV_SMTP], &plain);
+	mc_plist(r, p, in, out, &plain);
 	if (plain.err) {
 		o->err = true;
 		return 200;
@@ -242,19 +362,28 @@ mc_render(const struct request *r, const struct config *cf,
 
 /*
  * Without an address: a page with a form that asks for it and comes back
- * to this path with ?emailaddress=.  The domain from Host is only a
- * placeholder hint, escaped like every other byte of the request.
+ * to this path with ?emailaddress=.  It is shown whatever the Host: a
+ * hoster's autoconfig.hoster.example serves customer domains it does not
+ * list itself, and the address typed decides the provider.  p: the
+ * provider of the Host's domain, for its name, or NULL.  The domain from
+ * Host is only a placeholder hint, escaped like every other byte of the
+ * request.
  */
 int
 mc_page(const struct request *r, const struct config *cf,
     const struct provider *p, struct out *o)
 {
+	const char	*name = p != NULL ? p->name : "Mail settings";
+	const char	*dom = r->domain[0] != '\0' ? r->domain : "example.com";
+
 	(void)cf;
 	out_str(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, "
-	    "initial-scale=1\">\n<title>Mail settings: ");
-	out_text(o, p->name, strlen(p->name));
+	    "initial-scale=1\">\n<title>");
+	if (p != NULL)
+		out_str(o, "Mail settings: ");
+	out_text(o, name, strlen(name));
 	out_str(o, "</title>\n<style>\n"
 	    "body{font-family:system-ui,sans-serif;margin:0;padding:2rem 1rem;"
 	    "background:#f4f5f7;color:#1d1d1f}\n"
@@ -268,7 +397,7 @@ mc_page(const struct request *r, const struct config *cf,
 	    "button{margin-top:1rem;border:0;background:#0a66d8;color:#fff;"
 	    "cursor:pointer}\n"
 	    "</style>\n</head>\n<body>\n<main>\n<h1>");
-	out_text(o, p->name, strlen(p->name));
+	out_text(o, name, strlen(name));
 	out_str(o, "</h1>\n<p>Enter your e-mail address to download a "
 	    "configuration profile that sets up Mail on your iPhone, iPad or "
 	    "Mac. The profile holds no password: you type it when you install "
@@ -276,7 +405,7 @@ mc_page(const struct request *r, const struct config *cf,
 	    "<label for=\"emailaddress\">E-mail address</label>\n"
 	    "<input id=\"emailaddress\" name=\"emailaddress\" type=\"email\" "
 	    "required autocomplete=\"email\" autofocus placeholder=\"name@");
-	out_text(o, r->domain, strlen(r->domain));
+	out_text(o, dom, strlen(dom));
 	out_str(o, "\">\n<button type=\"submit\">Download profile</button>\n"
 	    "</form>\n</main>\n</body>\n</html>\n");
 	return 200;

@@ -134,7 +134,7 @@ mac_base64(char *dst, size_t cap, const unsigned char *s, size_t n)
 	if (cap == 0)
 		return false;
 	dst[0] = '\0';
-	if (n / 3 >= cap / 4 || 4 * ((n + 2) / 3) >= cap)
+	if ((n + 2) / 3 > (cap - 1) / 4)
 		return false;
 	for (i = 0; i + 2 < n; i += 3) {
 		dst[d++] = a[s[i] >> 2];
