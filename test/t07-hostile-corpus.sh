@@ -9,8 +9,9 @@
 cd "$TOP" || exit 1
 
 CONF=$T_TMP/providers.ini
-# the shipped file, and providers with ews, owa and graph lines
-cat providers.ini test/data/ews.ini >"$CONF"
+# the shipped file, providers with ews, owa and graph lines, and one with
+# calendars and contacts
+cat providers.ini test/data/ews.ini test/hostile/dav.ini >"$CONF"
 chmod 755 "$T_TMP"
 chmod 644 "$CONF"
 PORT=$((17100 + $$ % 90))

@@ -189,6 +189,13 @@ sub judge {
 		}
 		return @bad;
 	}
+	if ($want >= 300) {
+		# a redirect: to an absolute https URL of the config, no body
+		push @bad, "Location not an https URL of ours"
+		    unless ($h{location} // '') =~ m{^https://[a-z0-9.-]+/[!-~]*$};
+		push @bad, "a body with the redirect" if $body ne '';
+		return @bad;
+	}
 	return @bad if $method eq 'HEAD';
 	if ($ct =~ m{^(text/xml|application/x-apple-aspen-config)}) {
 		push @bad, "XML not well-formed" unless xml_ok($body);
@@ -213,7 +220,7 @@ sub judge {
 sub probe {
 	my ($c) = @_;
 	my ($out, $st) = request($c, 'cgi');
-	return $st == 0 && $out =~ /^Status: 200 /;
+	return $st == 0 && $out =~ /^Status: 200 / ? 1 : 0;
 }
 
 my %ready = (
@@ -222,6 +229,10 @@ my %ready = (
 	host => 'autodiscover.mailbox.org', env => [] }),
     mobileconfig => probe({ path => '/email.mobileconfig',
 	query => 'emailaddress=a%40mailbox.org', env => [] }),
+    dav => (request({ path => '/.well-known/caldav', host => 'dav.example',
+	env => [] }, 'cgi'))[0] =~ /^Status: 307 / ? 1 : 0,
+    pacc => probe({ path => '/.well-known/user-agent-configuration.json',
+	host => 'ua-auto-config.mailbox.org', env => [] }),
 );
 
 for my $c (parse()) {
