@@ -14,16 +14,6 @@
 
 #include "mailautoconf.h"
 
-static const struct {
-	const char	*name;
-	size_t		 len;
-	size_t		 off;
-} dav_ph[] = {
-	{ "%EMAILADDRESS%", 14, offsetof(struct fill, address) },
-	{ "%EMAILLOCALPART%", 16, offsetof(struct fill, local) },
-	{ "%EMAILDOMAIN%", 13, offsetof(struct fill, domain) },
-};
-
 /* RFC 3986 §3.3: pchar without '%' (we encode it) */
 static bool
 pchar(unsigned char c)
@@ -64,36 +54,27 @@ static bool
 fill(struct davurl *u, size_t *d, const char *s, size_t n,
     const struct fill *f, bool authority)
 {
-	size_t	i = 0, k;
+	const struct placeholder	*ph;
+	const char			*v;
+	size_t				 i = 0;
 
 	while (i < n) {
-		const char	*v = NULL;
-
-		if (s[i] != '%') {
-			if (!put(u, d, s + i, 1, false))
+		if (s[i] != '%' || (ph = ph_at(s + i)) == NULL ||
+		    !(ph->where & PH_DAV) || ph->len > n - i) {
+			/* a byte, or a percent-escape of the URL itself */
+			if ((authority && s[i] == '%') ||
+			    !put(u, d, s + i, 1, false))
 				return false;
 			i++;
 			continue;
 		}
-		for (k = 0; k < sizeof(dav_ph) / sizeof(dav_ph[0]); k++)
-			if (n - i >= dav_ph[k].len &&
-			    memcmp(s + i, dav_ph[k].name, dav_ph[k].len) == 0)
-				break;
-		if (k == sizeof(dav_ph) / sizeof(dav_ph[0])) {
-			/* a percent-escape of the URL itself */
-			if (authority || !put(u, d, s + i, 1, false))
-				return false;
-			i++;
-			continue;
-		}
-		if (f != NULL)
-			v = *(const char *const *)((const char *)f +
-			    dav_ph[k].off);
-		if (v == NULL || (authority && k != 2))
+		v = f == NULL ? NULL :
+		    *(const char *const *)((const char *)f + ph->fill);
+		if (v == NULL || (authority && !(ph->where & PH_HOST)))
 			return false;
 		if (!put(u, d, v, strlen(v), !authority))
 			return false;
-		i += dav_ph[k].len;
+		i += ph->len;
 	}
 	return true;
 }
@@ -193,4 +174,44 @@ dav_split(struct davurl *u, const char *url, const struct fill *f,
 	u->plen = strcspn(u->url + u->path, "?#");
 	u->query = u->url[u->path + u->plen] != '\0';
 	return 0;
+}
+
+/*
+ * RFC 6764 §5: /.well-known/caldav and /.well-known/carddav redirect to
+ * the context path, whatever the method.  loc gets the whole header line
+ * "Location: URL".  307 keeps the method and body (a PROPFIND stays one);
+ * 404 when the provider has no such URL, or one we do not send a client
+ * to for a whole domain: http:// (a downgrade from the https request) or
+ * one naming the user.  500 when the header would not fit.
+ */
+int
+dav_redirect(const struct provider *p, const char *domain, bool card,
+    char *loc, size_t cap, const char **why)
+{
+	const char	*url = card ? p->carddav : p->caldav;
+	struct fill	 f = { NULL, NULL, domain };
+	struct davurl	 u;
+	struct out	 o;
+	size_t		 i;
+
+	if (url == NULL)
+		return *why = card ? "no carddav URL for this domain" :
+		    "no caldav URL for this domain", 404;
+	if (dav_split(&u, url, &f, why) != 0)
+		return 404;
+	if (!u.tls)
+		return *why = "the DAV URL is http://, not redirected to",
+		    404;
+	/* a header value: printable ASCII only, whatever the config says */
+	for (i = 0; i < u.len; i++)
+		if (u.url[i] <= ' ' || u.url[i] >= 0x7f)
+			return *why = "the DAV URL holds a byte a header "
+			    "cannot", 404;
+	out_init(&o, loc, cap - 1);
+	out_str(&o, "Location: ");
+	out_raw(&o, u.url, u.len);
+	if (o.err)
+		return *why = "the DAV URL does not fit a header", 500;
+	loc[o.len] = '\0';
+	return 307;
 }

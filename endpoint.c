@@ -17,6 +17,7 @@ const char *const method_names[] = {
 };
 
 static const char CT_XML[] = "text/xml; charset=utf-8";
+static const char CT_TEXT[] = "text/plain; charset=utf-8";
 static const char CT_JSON[] = "application/json";
 static const char CT_HTML[] = "text/html; charset=utf-8";
 static const char CT_APPLE[] = "application/x-apple-aspen-config";
@@ -88,6 +89,7 @@ ep_mobileconfig(struct request *r, const struct config *cf,
 	int	st;
 
 	if (!r->has_addr) {
+		/* on any Host, listed or not: the address typed decides */
 		rp->ctype = CT_HTML;
 		rp->extra = CSP_PAGE;
 		rp->cache = 1;
@@ -95,8 +97,12 @@ ep_mobileconfig(struct request *r, const struct config *cf,
 			rp->error_page = true;
 		return st;
 	}
+	rp->error_page = true;
+	if (p == NULL)
+		return r->why = "unknown domain", 404;
 	if ((st = mc_render(r, cf, p, o)) == 404)
-		r->why = "no IMAP or POP3 server and SMTP server for a profile";
+		r->why = "nothing for a profile: no IMAP or POP3 and SMTP "
+		    "server, no caldav or carddav";
 	else if (st != 200)
 		r->why = "cannot sign the profile";
 	else if ((rp->extra = attachment(rp->xh, sizeof(rp->xh),
@@ -104,6 +110,42 @@ ep_mobileconfig(struct request *r, const struct config *cf,
 		o->err = true;
 	if (st != 200)
 		rp->error_page = true;
+	return st;
+}
+
+/*
+ * RFC 6764 §5: a redirect to the provider's caldav or carddav URL, for
+ * every method; no body.
+ */
+static int
+ep_dav(struct request *r, const struct config *cf, const struct provider *p,
+    struct out *o, struct reply *rp)
+{
+	int	st;
+
+	(void)cf;
+	(void)o;
+	st = dav_redirect(p, r->domain, r->ep == EP_CARDDAV, rp->xh,
+	    sizeof(rp->xh), &r->why);
+	if (st == 307)
+		rp->extra = rp->xh;
+	else
+		rp->error_page = true;
+	return st;
+}
+
+/* PACC: the document of the Host's domain, the same for every request. */
+static int
+ep_pacc(struct request *r, const struct config *cf, const struct provider *p,
+    struct out *o, struct reply *rp)
+{
+	int	st;
+
+	(void)cf;
+	if ((st = pacc_render(p, r->domain, o)) != 200) {
+		r->why = "nothing PACC can state for this domain";
+		rp->error_page = true;
+	}
 	return st;
 }
 
@@ -155,5 +197,43 @@ const struct endpoint_def endpoints[EP__N] = {
 		.query = Q_ANY,
 		.answer = ep_mobileconfig,
 		.ctype = CT_APPLE,
+		/* the page asks on a hoster's host that lists no customer */
+		.any_domain = true,
+	},
+	/*
+	 * RFC 6764 §5: clients start with PROPFIND (or OPTIONS, GET, ...);
+	 * every method gets the redirect, which keeps method and body, so
+	 * the body is not ours to read.  No query key.
+	 */
+	[EP_CALDAV] = {
+		.name = "caldav",
+		.paths = { "/.well-known/caldav" },
+		.methods = M_ALL | MB(M_OTHER),
+		.answer = ep_dav,
+		.ctype = CT_TEXT,
+		.no_body = true,
+	},
+	[EP_CARDDAV] = {
+		.name = "carddav",
+		.paths = { "/.well-known/carddav" },
+		.methods = M_ALL | MB(M_OTHER),
+		.answer = ep_dav,
+		.ctype = CT_TEXT,
+		.no_body = true,
+	},
+	/*
+	 * PACC, on ua-auto-config.DOMAIN: no address is sent, one digest in
+	 * DNS covers the domain.  Cached no longer than that TXT record
+	 * lives; readable by any origin (web mail clients).
+	 */
+	[EP_PACC] = {
+		.name = "pacc",
+		.paths = { "/.well-known/user-agent-configuration.json" },
+		.methods = MB(M_GET) | MB(M_HEAD),
+		.answer = ep_pacc,
+		.ctype = CT_JSON,
+		.cache = true,
+		.cache_cap = DNS_TTL,
+		.extra = "Access-Control-Allow-Origin: *",
 	},
 };

@@ -15,6 +15,7 @@ static const struct {
 	const char	*reason;
 } reasons[] = {
 	{ 200, "OK" },
+	{ 307, "Temporary Redirect" },
 	{ 400, "Bad Request" },
 	{ 404, "Not Found" },
 	{ 405, "Method Not Allowed" },
@@ -123,10 +124,11 @@ http_respond(const struct config *cf, struct request *r, struct response *rs)
 	struct out			 o;
 	struct reply			 rp;
 	int				 cache;
+	unsigned long			 age;
 
 	rs->send_body = r->method != M_HEAD;
-	if (!r->pox_error &&
-	    (p = prov_lookup(cf, r->domain, r->dlen)) == NULL) {
+	if (!r->pox_error && (p = r->dlen == 0 ? NULL :
+	    prov_lookup(cf, r->domain, r->dlen)) == NULL && !ep->any_domain) {
 		/* clients fall through to ISPDB and MX lookups */
 		r->why = "unknown domain";
 		http_error(rs, r, 404);
@@ -148,7 +150,9 @@ http_respond(const struct config *cf, struct request *r, struct response *rs)
 	}
 	rs->blen = o.len;
 	cache = rp.cache >= 0 ? rp.cache : ep->cache;
-	http_head(rs, rp.ctype != NULL ? rp.ctype : ep->ctype,
-	    cache ? cf->cache_max_age : 0, 0,
+	age = cache ? cf->cache_max_age : 0;
+	if (ep->cache_cap > 0 && age > ep->cache_cap)
+		age = ep->cache_cap;
+	http_head(rs, rp.ctype != NULL ? rp.ctype : ep->ctype, age, 0,
 	    rp.extra != NULL ? rp.extra : ep->extra);
 }

@@ -95,6 +95,8 @@ struct fill {
 #define PH_USERNAME	0x1	/* username templates */
 #define PH_HOST		0x2	/* server host names */
 #define PH_REDIRECT	0x4	/* autodiscover.redirect */
+#define PH_DAV		0x8	/* caldav/carddav URLs (dav.c; the host part
+				   takes PH_HOST ones only) */
 struct placeholder {
 	const char	*name;
 	size_t		 len;
@@ -338,7 +340,8 @@ enum method {
 #define MB(m)	(1u << (m))	/* a set of methods */
 /* the rows of the endpoint table (endpoint.c) */
 enum endpoint {
-	EP_AUTOCONFIG, EP_POX, EP_JSON, EP_MOBILECONFIG, EP__N
+	EP_AUTOCONFIG, EP_POX, EP_JSON, EP_MOBILECONFIG, EP_CALDAV, EP_CARDDAV,
+	EP_PACC, EP__N
 };
 /* the query keys request.c knows; each endpoint says which it takes */
 enum qkey {
@@ -419,7 +422,8 @@ struct reply {
 	const char	*extra;		/* header lines, "\r\n" between */
 	signed char	 cache;		/* 1: max-age=cache_max_age, 0: no-store */
 	bool		 error_page;
-	char		 xh[256];	/* room for a header the handler builds */
+	char		 xh[512];	/* room for a header the handler builds
+					   (a Location: with a DAV URL) */
 };
 
 typedef int (*ep_handler)(struct request *, const struct config *,
@@ -442,8 +446,12 @@ struct endpoint_def {
 	const char	*ctype;		/* of the answer, and of error bodies
 					   written by error */
 	bool		 cache;		/* max-age=cache_max_age, else no-store */
+	unsigned long	 cache_cap;	/* and no longer than this (0: no cap) */
 	const char	*extra;		/* header lines, or NULL */
 	bool		 check;		/* --check renders it for every provider */
+	bool		 no_body;	/* a body is not read (nor refused) */
+	bool		 any_domain;	/* the handler runs without a provider
+					   too (NULL), and without a Host */
 };
 
 extern const struct endpoint_def endpoints[EP__N];
@@ -519,6 +527,8 @@ struct davurl {
 
 int	 dav_split(struct davurl *, const char *, const struct fill *,
 	    const char **);
+int	 dav_redirect(const struct provider *, const char *, bool, char *,
+	    size_t, const char **);
 
 /* ---- pacc.c: the PACC document and its digest ---------------------- */
 

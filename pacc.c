@@ -43,8 +43,9 @@ static char	pacc_doc[OUT_MAX];	/* --dns: the document to digest */
 static bool
 pacc_host(char *dst, size_t cap, const char *host, const char *domain)
 {
-	size_t	 d = 0, n;
-	const char *p = host, *add;
+	const struct placeholder	*ph;
+	size_t				 d = 0, n;
+	const char			*p = host, *add;
 
 	if (host[0] == '[') {
 		n = strlen(host);
@@ -57,12 +58,16 @@ pacc_host(char *dst, size_t cap, const char *host, const char *domain)
 	while (*p != '\0') {
 		add = p;
 		n = 1;
-		if (strncmp(p, "%EMAILDOMAIN%", 13) == 0) {
+		if (*p == '%') {
+			/* the loader lets only PH_HOST placeholders in */
+			if ((ph = ph_at(p)) == NULL || !(ph->where & PH_HOST) ||
+			    ph->from_address)
+				return false;
 			add = domain;
 			n = strlen(domain);
-			p += 13;
-		} else if (*p++ == '%')
-			return false;
+			p += ph->len;
+		} else
+			p++;
 		if (d + n >= cap)
 			return false;
 		memcpy(dst + d, add, n);

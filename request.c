@@ -299,7 +299,10 @@ req_host(char *dst, const char *h, const char **why)
 	return 0;
 }
 
-/* The mail domain a Host names: without autoconfig. or autodiscover. */
+/*
+ * The mail domain a Host names: without autoconfig., autodiscover. or
+ * PACC's ua-auto-config.
+ */
 static void
 host_domain(struct request *r)
 {
@@ -309,6 +312,8 @@ host_domain(struct request *r)
 		h += 11;
 	else if (strncmp(h, "autodiscover.", 13) == 0 && h[13] != '\0')
 		h += 13;
+	else if (strncmp(h, "ua-auto-config.", 15) == 0 && h[15] != '\0')
+		h += 15;
 	r->dlen = strlen(h);
 	memcpy(r->domain, h, r->dlen + 1);
 }
@@ -332,7 +337,7 @@ req_body_rules(struct request *r, const char *ct, const char *cl)
 	long long len;
 
 	r->form_body = false;
-	if (r->method != M_POST)
+	if (r->method != M_POST || endpoints[r->ep].no_body)
 		return 0;
 	if (r->ep == EP_POX) {
 		if (ct != NULL && *ct != '\0' && !ctype_is(ct, "text/xml") &&
@@ -451,7 +456,7 @@ req_finish(struct request *r)
 		memcpy(r->domain, r->addr.domain, r->dlen + 1);
 		return 0;
 	}
-	if (r->host[0] == '\0')
+	if (r->host[0] == '\0' && !endpoints[r->ep].any_domain)
 		REJECT(r, 400, "no address and no valid Host");
 	host_domain(r);
 	return 0;

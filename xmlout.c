@@ -108,16 +108,17 @@ out_text(struct out *o, const char *s, size_t n)
  * stand, and what fills it.  A host may hold %EMAILDOMAIN% only: the
  * local part is the client's free text and must never become part of a
  * server name.  No placeholder is filled in a URL (a '%' there is
- * percent-encoding).  The loader (providers.c), the writer below,
- * autodiscover.c and --dns ask this table.
+ * percent-encoding), but in the caldav/carddav URLs that dav.c fills for
+ * the answers that state their parts (PH_DAV).  The loader (providers.c),
+ * the writer below, autodiscover.c, dav.c and --dns ask this table.
  */
 const struct placeholder placeholders[] = {
-	{ "%EMAILADDRESS%", 14, PH_USERNAME | PH_REDIRECT, true,
+	{ "%EMAILADDRESS%", 14, PH_USERNAME | PH_REDIRECT | PH_DAV, true,
 	    offsetof(struct fill, address) },
-	{ "%EMAILLOCALPART%", 16, PH_USERNAME | PH_REDIRECT, true,
+	{ "%EMAILLOCALPART%", 16, PH_USERNAME | PH_REDIRECT | PH_DAV, true,
 	    offsetof(struct fill, local) },
-	{ "%EMAILDOMAIN%", 13, PH_USERNAME | PH_HOST | PH_REDIRECT, false,
-	    offsetof(struct fill, domain) },
+	{ "%EMAILDOMAIN%", 13, PH_USERNAME | PH_HOST | PH_REDIRECT | PH_DAV,
+	    false, offsetof(struct fill, domain) },
 };
 const size_t nplaceholders = sizeof(placeholders) / sizeof(placeholders[0]);
 
