@@ -24,6 +24,12 @@
 #define QVAL_MAX	(ADDR_MAX + 1)
 /* Parameters in one query: our endpoints know at most five keys. */
 #define QPARAM_MAX	8
+/*
+ * CGI: a body the answer does not need is still read and dropped, up to
+ * this much (main.c cgi_drain: Apache's mod_cgid drops the answer of a
+ * script that leaves its body unread).  A bigger one is no mail client's.
+ */
+#define CGI_DRAIN_MAX	(1024 * 1024)
 /* POX: element nesting deeper than this is not an Autodiscover request. */
 #define POX_DEPTH	16
 /* POX: the schema URI we compare (never echoed); longer is error 600. */

@@ -190,6 +190,28 @@ write_all(int fd, const char *p, size_t n)
 	}
 }
 
+/*
+ * A body the answer did not need (a PROPFIND redirected, a 405 or 415
+ * refused before reading) is still read and dropped, CGI_DRAIN_MAX bytes
+ * at most: Apache's mod_cgid resets the connection, answer and all, of a
+ * script that exits with its body unread.
+ */
+static void
+cgi_drain(const struct request *r)
+{
+	const char	*cl = getenv("CONTENT_LENGTH");
+	long long	 left;
+	char		 buf[4096];
+	size_t		 got;
+
+	if (cl == NULL || mac_strtonum(cl, 1, CGI_DRAIN_MAX, &left) != 0 ||
+	    (left -= (long long)r->bodylen) <= 0)
+		return;
+	while (left > 0 && (got = cgi_read(NULL, buf, (size_t)left <
+	    sizeof(buf) ? (size_t)left : sizeof(buf))) > 0)
+		left -= (long long)got;
+}
+
 static int
 run_cgi(const char *file)
 {
@@ -202,6 +224,7 @@ run_cgi(const char *file)
 		return 1;
 	}
 	serve(cf, &io);
+	cgi_drain(&req);
 	write_all(STDOUT_FILENO, resp.head, resp.hlen);
 	if (resp.send_body)
 		write_all(STDOUT_FILENO, resp.body, resp.blen);

@@ -5,7 +5,7 @@
 # Each contrib file is used byte for byte, after these replacements only
 # (docs/deploy.md says the same):
 #   /usr/sbin          -> WORK/sbin  (a copy of the binary under test)
-#   /etc/mailautoconf/ -> WORK/etc/  (a copy of ./providers.ini)
+#   /etc/mailautoconf/ -> WORK/etc/  (./providers.ini and test/hostile/dav.ini)
 #   /run/              -> WORK/run/  (sockets)
 #   listen 80;  *:80>  -> 127.0.0.1:PORT (and "listen [::]:80;" dropped)
 # WORK is a private directory under $TMPDIR; every server gets its own
@@ -183,6 +183,10 @@ cat >"$W/pox.xml" <<EOF
     </Autodiscover>
 EOF
 sed "s/$ADDR/jane@unknown.invalid/" "$W/pox.xml" >"$W/pox-unknown.xml"
+cat >"$W/propfind.xml" <<'EOF'
+<?xml version="1.0" encoding="utf-8"?>
+<d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/></d:prop></d:propfind>
+EOF
 
 # drive: every request of a setup, on $port
 drive() {
@@ -235,6 +239,30 @@ drive() {
 	    autoconfig.mailbox.org mobileconfig
 	[ "$code" = 200 ] && has "GET /email.mobileconfig" '<string>imap.mailbox.org</string>'
 	same_as_cgi "GET /mobileconfig" /mobileconfig autoconfig.mailbox.org mobileconfig
+
+	# calendars and contacts: every method reaches mailautoconf and its
+	# redirect comes back as it sent it
+	for m in PROPFIND OPTIONS GET REPORT; do
+		fetch "$m" /.well-known/caldav dav.example \
+		    -H 'Content-Type: application/xml' -H 'Depth: 0' \
+		    --data-binary "@$W/propfind.xml"
+		want "$m /.well-known/caldav" 307
+		check_eq "$setup: $m /.well-known/caldav: Location" \
+		    "https://dav.dav.example/caldav/" "$(header "$R" Location)"
+	done
+	fetch PROPFIND /.Well-Known/CardDAV dav.example
+	want "PROPFIND /.Well-Known/CardDAV" 307
+	check_eq "$setup: PROPFIND /.Well-Known/CardDAV: Location" \
+	    "https://dav.dav.example/carddav/" "$(header "$R" Location)"
+	fetch PROPFIND /.well-known/caldav mailbox.org
+	want "PROPFIND /.well-known/caldav, no caldav" 404
+	# PACC, on its own host name
+	same_as_cgi "GET PACC" /.well-known/user-agent-configuration.json \
+	    ua-auto-config.mailbox.org pacc
+	check "$setup: GET PACC: JSON" sh -c "jq -e .protocols.imap.host '$R.body' >/dev/null"
+	fetch POST /.well-known/user-agent-configuration.json \
+	    ua-auto-config.mailbox.org --data-binary x
+	want "POST PACC" 405
 
 	fetch GET "/mail/config-v1.1.xml?emailaddress=%00" autoconfig.mailbox.org
 	want "GET ?emailaddress=%00" 400
@@ -423,7 +451,7 @@ start_lighttpd_fastcgi() {
 
 # ---- main ---------------------------------------------------------------
 
-for t in curl xmllint nginx apache2 lighttpd spawn-fcgi /usr/sbin/fcgiwrap; do
+for t in curl xmllint jq nginx apache2 lighttpd spawn-fcgi /usr/sbin/fcgiwrap; do
 	if ! command -v "$t" >/dev/null 2>&1; then
 		fail "$t is not installed (test/deps.sh web)"
 		finish
@@ -445,7 +473,8 @@ RUN_GROUP=nogroup
 chmod 755 "$W"
 mkdir -p "$W/sbin" "$W/etc" "$W/run/lighttpd" "$W/www"
 cp "$MAC_BIN" "$W/sbin/mailautoconf"
-cp providers.ini "$W/etc/providers.ini"
+# the shipped file, and a provider with calendars and contacts
+cat providers.ini test/hostile/dav.ini >"$W/etc/providers.ini"
 chmod 755 "$W/sbin/mailautoconf" "$W/sbin" "$W/etc" "$W/run" "$W/www"
 chmod 644 "$W/etc/providers.ini"
 [ -n "$ROOT" ] && chown www-data:www-data "$W/run/lighttpd"
