@@ -85,7 +85,7 @@ $(O)/mailautoconf: $(O)/main.o $(O)/libmac.a
 TB = $(if $(filter .,$(O)),build/test,$(O)/test)
 TEST_CFLAGS = $(ALL_CFLAGS) -I. $(ALL_LDFLAGS)
 
-$(O)/unit: test/unit.c test/unit-clients.c test/expect.h $(O)/libmac.a $(HDRS)
+$(O)/unit: test/unit.c test/unit-clients.c test/unit-dav.c test/expect.h $(O)/libmac.a $(HDRS)
 	$(CC) $(TEST_CFLAGS) -o $@ test/unit.c $(O)/libmac.a $(PKG_LIBS)
 
 $(TB)/alloc: test/alloc.c $(O)/libmac.a $(HDRS)
@@ -139,6 +139,7 @@ SUITES += 'plain asan|sh test/t11-mobileconfig.sh'
 SUITES += 'plain asan|sh test/t12-idn.sh'
 SUITES += 'plain asan|sh test/t13-import.sh'
 SUITES += 'plain asan|sh test/t14-fcgi-proto.sh'
+SUITES += 'plain asan|sh test/t15-dav.sh'
 # allocation failures while loading: 150 providers natively, 10 under
 # valgrind (every step reloads the file)
 SUITES += 'plain asan|$$MAC_T/alloc providers.ini -g 150'

@@ -97,9 +97,10 @@ ep_mobileconfig(struct request *r, const struct config *cf,
 			rp->error_page = true;
 		return st;
 	}
-	rp->error_page = true;
-	if (p == NULL)
+	if (p == NULL) {
+		rp->error_page = true;
 		return r->why = "unknown domain", 404;
+	}
 	if ((st = mc_render(r, cf, p, o)) == 404)
 		r->why = "nothing for a profile: no IMAP or POP3 and SMTP "
 		    "server, no caldav or carddav";

@@ -18,7 +18,7 @@
 G=$TOP/test/golden
 MAC_CONF=$TOP/test/data/dav.ini
 B="$MAC_WRAP $MAC_BIN"
-U=${DAV_UNIT:-./dav-unit}
+U=${MAC_B:-.}/unit
 PACC=/.well-known/user-agent-configuration.json
 NS=6662a165-dd01-5031-ac48-57b01e49d73b
 
@@ -60,7 +60,7 @@ if [ -x "$U" ]; then
 	done
 	[ $bad = 0 ] && ok "sha256 equals openssl dgst -sha256 at 22 lengths"
 else
-	fail "$U is missing (make dav-unit)"
+	fail "$U is missing (make unit)"
 fi
 
 # ---- PACC ---------------------------------------------------------------

@@ -517,7 +517,9 @@ test_tables(void)
 		    ep->ctype != NULL, "endpoint %d: name, handler, type", e);
 		expect(ep->paths[0] != NULL || ep->addr_prefix != NULL,
 		    "endpoint %d: a path", e);
-		expect((ep->methods & MB(M_GET)) && !(ep->methods & MB(M_OTHER)),
+		/* any method (RFC 6764's redirects) only without a body */
+		expect((ep->methods & MB(M_GET)) &&
+		    (!(ep->methods & MB(M_OTHER)) || ep->no_body),
 		    "endpoint %d: methods", e);
 		for (n = 0; ep->paths[n] != NULL; n++)
 			expect(ep->paths[n][0] == '/', "endpoint %d path %zu",
@@ -907,6 +909,7 @@ test_user_agent(void)
 }
 
 #include "unit-clients.c"
+#include "unit-dav.c"
 
 /*
  * unit --tables: the config-key and endpoint tables as lines, for the docs
@@ -942,6 +945,8 @@ main(int argc, char *argv[])
 {
 	if (argc == 2 && strcmp(argv[1], "--tables") == 0)
 		return print_tables();
+	if (argc == 2 && strcmp(argv[1], "--sha256") == 0)
+		return unit_sha256_stdin();
 	test_urldecode();
 	test_query();
 	test_address();
@@ -958,5 +963,6 @@ main(int argc, char *argv[])
 	test_pox();
 	test_user_agent();
 	unit_clients();
+	unit_dav();
 	return expect_done();
 }

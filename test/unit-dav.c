@@ -1,34 +1,14 @@
 /*
- * dav-unit.c: table-driven tests of calendars, contacts and PACC: SHA-256
- * (FIPS 180-4 vectors and block boundaries), base64 (RFC 4648 §10), DAV
- * URLs filled and split, the PACC document (the exact bytes and digest of
- * the example in our notes, and every omission), and the Apple profile's
- * DAV payloads and fail-closed UUIDs.  Ends with "N passed, N failed".
+ * unit-dav.c (included by unit.c, the one C unit runner): table-driven
+ * tests of calendars, contacts and PACC: SHA-256 (FIPS 180-4 vectors and
+ * block boundaries), base64 (RFC 4648 §10), DAV URLs filled and split,
+ * the PACC document (the exact bytes and digest of the example in our
+ * notes, and every omission), and the Apple profile's DAV payloads and
+ * fail-closed UUIDs.
  *
- * dav-unit --sha256 prints the SHA-256 of stdin in hex, for t15 to
- * compare with openssl dgst -sha256.
+ * unit --sha256 prints the SHA-256 of stdin in hex, for t15 to compare
+ * with openssl dgst -sha256.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "mailautoconf.h"
-
-#include "expect.h"
-
-static void
-hex(char *dst, const unsigned char *md, size_t n)
-{
-	static const char	h[] = "0123456789abcdef";
-	size_t			i;
-
-	for (i = 0; i < n; i++) {
-		dst[2 * i] = h[md[i] >> 4];
-		dst[2 * i + 1] = h[md[i] & 0xf];
-	}
-	dst[2 * n] = '\0';
-}
-
 /* ---- SHA-256 and base64 ------------------------------------------------ */
 
 static void
@@ -203,7 +183,7 @@ test_dav_long(void)
 /* ---- PACC --------------------------------------------------------------- */
 
 static struct config *
-load(const char *ini)
+dav_load(const char *ini)
 {
 	struct diag	 d = { NULL, false, 0, 0 };
 	struct config	*cf = prov_load_mem(ini, strlen(ini), "test.ini", &d);
@@ -216,9 +196,9 @@ load(const char *ini)
 }
 
 static int
-doc(const char *ini, const char *domain, char *buf, size_t cap, size_t *len)
+dav_doc(const char *ini, const char *domain, char *buf, size_t cap, size_t *len)
 {
-	struct config	*cf = load(ini);
+	struct config	*cf = dav_load(ini);
 	struct out	 o;
 	int		 st;
 
@@ -245,12 +225,12 @@ test_pacc_example(void)
 	    "{\"url\":\"https://dav.example.com/\"}},\"authentication\":"
 	    "{\"password\":true},\"info\":{\"provider\":{\"name\":"
 	    "\"Example Mail\",\"shortName\":\"Example\"}}}";
-	struct config	*cf = load(ini);
+	struct config	*cf = dav_load(ini);
 	char		 buf[1024], txt[128];
 	size_t		 len = 0;
 	int		 st;
 
-	st = doc(ini, "example.com", buf, sizeof(buf), &len);
+	st = dav_doc(ini, "example.com", buf, sizeof(buf), &len);
 	expect(st == 200 && strcmp(buf, want) == 0 && len == 277,
 	    "PACC example: %d %zu %s", st, len, buf);
 	expect(pacc_txt(prov_lookup(cf, "example.com", 11), "example.com",
@@ -333,7 +313,7 @@ test_pacc_map(void)
 	int	st;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		st = doc(t[i].ini, t[i].domain, buf, sizeof(buf), &len);
+		st = dav_doc(t[i].ini, t[i].domain, buf, sizeof(buf), &len);
 		expect(st == t[i].st &&
 		    (t[i].want == NULL || strcmp(buf, t[i].want) == 0),
 		    "PACC: %s: %d %s", t[i].what, st, buf);
@@ -349,9 +329,9 @@ test_pacc_stable(void)
 	char	a[512], b[512], c[512];
 	size_t	la, lb, lc;
 
-	doc(ini, "g.example", a, sizeof(a), &la);
-	doc(ini, "g.example", b, sizeof(b), &lb);
-	doc(ini, "h.example", c, sizeof(c), &lc);
+	dav_doc(ini, "g.example", a, sizeof(a), &la);
+	dav_doc(ini, "g.example", b, sizeof(b), &lb);
+	dav_doc(ini, "h.example", c, sizeof(c), &lc);
 	expect(la == lb && memcmp(a, b, la) == 0, "PACC: byte-identical");
 	expect(strstr(c, "imap.h.example") != NULL && strcmp(a, c) != 0,
 	    "PACC: per domain");
@@ -369,7 +349,7 @@ test_pacc_warn(void)
 	    "smtp = s.w.example:465 ssl username=%EMAILLOCALPART%\n"
 	    "caldav = http://dav.w.example/\n"
 	    "carddav = https://dav.w.example:8443/\n";
-	struct config	*cf = load(ini);
+	struct config	*cf = dav_load(ini);
 	char		*text = NULL;
 	size_t		 tl = 0;
 	FILE		*fp = open_memstream(&text, &tl);
@@ -408,7 +388,7 @@ test_mc(void)
 	    "[none.example]\nimap = imap.none.example\n";
 	static char	 buf[OUT_MAX];
 	static struct request r;
-	struct config	*cf = load(ini);
+	struct config	*cf = dav_load(ini);
 	struct provider	 p;
 	struct out	 o;
 	const char	*why;
@@ -454,7 +434,7 @@ test_mc(void)
 }
 
 static int
-sha256_stdin(void)
+unit_sha256_stdin(void)
 {
 	static char	 buf[4 * 1024 * 1024];
 	unsigned char	 md[MAC_SHA256_LEN];
@@ -470,11 +450,9 @@ sha256_stdin(void)
 	return 0;
 }
 
-int
-main(int argc, char *argv[])
+static void
+unit_dav(void)
 {
-	if (argc == 2 && strcmp(argv[1], "--sha256") == 0)
-		return sha256_stdin();
 	test_sha256();
 	test_base64();
 	test_dav_split();
@@ -484,5 +462,4 @@ main(int argc, char *argv[])
 	test_pacc_stable();
 	test_pacc_warn();
 	test_mc();
-	return expect_done();
 }
