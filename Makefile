@@ -139,7 +139,7 @@ SUITES += 'plain asan|sh test/t11-mobileconfig.sh'
 SUITES += 'plain asan|sh test/t12-idn.sh'
 SUITES += 'plain asan|sh test/t13-import.sh'
 SUITES += 'plain asan|sh test/t14-fcgi-proto.sh'
-SUITES += 'plain asan|sh test/t15-dav.sh'
+SUITES += 'plain asan vg|sh test/t15-dav.sh'
 # allocation failures while loading: 150 providers natively, 10 under
 # valgrind (every step reloads the file)
 SUITES += 'plain asan|$$MAC_T/alloc providers.ini -g 150'
