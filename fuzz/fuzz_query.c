@@ -1,8 +1,8 @@
 /*
  * fuzz_query.c: req_query (every endpoint's key table) and req_urldecode.
  *
- * The first byte picks the endpoint and the decoder's capacity; the rest
- * is the query.  req_urldecode is checked against a plain reference
+ * The first byte picks the endpoint (modulo their number) and the
+ * decoder's capacity; the rest is the query.  req_urldecode is checked against a plain reference
  * decoder, so a wrong answer is a crash too, not only a bad access.
  */
 #include <stdlib.h>
@@ -97,7 +97,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_decode(q, n, (size_t)(data[0] >> 2));
 	check_decode(q, n, QVAL_MAX);
 	memset(&req, 0, offsetof(struct request, body));
-	req.ep = (enum endpoint)(data[0] & 3);
+	req.ep = (enum endpoint)(data[0] % EP__N);
 	req.qaddr[0] = req.protocol[0] = '\0';
 	st = req_query(&req, q, n);
 	if (st == 0)
