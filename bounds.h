@@ -54,6 +54,14 @@
  * record with its digest could pair a new document with an old digest.
  */
 #define DNS_TTL		3600
+/*
+ * PACC's info.provider: a name of at most 60 characters and a short name
+ * of at most 20 (draft-ietf-mailmaint-pacc); a longer one gives way.
+ */
+#define PACC_NAME_MAX	60
+#define PACC_SHORT_MAX	20
+/* RFC 1035 §3.3: a TXT character-string holds at most 255 bytes. */
+#define DNS_TXT_MAX	255
 /* Element nesting of our own output. */
 #define XML_DEPTH	16
 

@@ -74,7 +74,8 @@ dns_target(char *dst, size_t cap, const char *host, const char *domain)
 /*
  * One DAV service: SRV to the URL's host and port, TXT with its path.  A
  * URL that DNS cannot state (http, a literal address, a query, a path
- * that would need quoting, one naming the user) gets ".".
+ * that would need quoting or more than one TXT string with its "path=",
+ * one naming the user) gets ".".
  */
 static void
 dns_dav(const char *label, const char *url, const char *d, FILE *fp)
@@ -86,7 +87,7 @@ dns_dav(const char *label, const char *url, const char *d, FILE *fp)
 	bool		 ok;
 
 	ok = url != NULL && dav_split(&u, url, &f, &why) == 0 && u.tls &&
-	    !u.literal && !u.query && u.plen <= 250 &&
+	    !u.literal && !u.query && u.plen <= DNS_TXT_MAX - 5 &&
 	    strspn(u.host, "0123456789.") != strlen(u.host);
 	for (i = 0; ok && i < u.plen; i++)
 		if (u.url[u.path + i] <= ' ' || u.url[u.path + i] >= 0x7f ||

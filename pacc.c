@@ -33,10 +33,6 @@ static const struct {
 	{ "submit", SRV_SMTP, 465 },
 };
 
-/* info.provider.name and shortName: at most this many characters */
-#define PACC_NAME_MAX	60
-#define PACC_SHORT_MAX	20
-
 static char	pacc_doc[OUT_MAX];	/* --dns: the document to digest */
 
 /* A server's host with %EMAILDOMAIN% filled, no brackets; false: not so. */
