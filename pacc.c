@@ -80,15 +80,16 @@ pacc_unfit(const struct server *s, unsigned port, const char *domain)
 	char	h[DOMAIN_MAX + 1];
 
 	if (s->sock != SOCK_SSL)
-		return s->sock == SOCK_STARTTLS ? "STARTTLS (PACC states "
-		    "implicit TLS only)" : "no TLS";
+		return s->sock == SOCK_STARTTLS ? "is STARTTLS (PACC states "
+		    "implicit TLS only)" : "has no TLS";
 	if (s->port != port)
-		return "not on the implicit-TLS port PACC implies";
+		return "is not on the implicit-TLS port PACC implies (993, "
+		    "995, 465)";
 	if (strcmp(s->username, "%EMAILADDRESS%") != 0)
-		return "a username other than the address (PACC clients log "
-		    "in with the address)";
+		return "logs in with another username than the address, "
+		    "which PACC clients send";
 	if (!pacc_host(h, sizeof(h), s->host, domain))
-		return "a host PACC cannot state";
+		return "has a host PACC cannot state";
 	return NULL;
 }
 
@@ -319,8 +320,8 @@ pacc_warn_one(const struct config *cf, const struct provider *p,
 	for (i = 0; i < sizeof(pacc_mail) / sizeof(pacc_mail[0]); i++)
 		if (pacc_pick(p, pacc_mail[i].type, pacc_mail[i].port, dom,
 		    &why) == NULL && why != NULL)
-			pacc_say(cf, p, d, "leaves out %s: the %s servers "
-			    "have %s", pacc_mail[i].member,
+			pacc_say(cf, p, d, "leaves out %s: its first %s "
+			    "server %s", pacc_mail[i].member,
 			    srv_names[pacc_mail[i].type], why);
 	for (i = 0; i < 2; i++)
 		if (dav[i] != NULL && pacc_dav(&u, dav[i], dom, &why) != 0)

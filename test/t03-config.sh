@@ -68,7 +68,9 @@ check "warns: no incoming" grep -qF "w.ini:3: warning: provider 'b.example' has 
 run "$T_TMP/u" $B --check -c "$TOP/test/data/ews.ini"
 check_eq "URL servers only: exit 0" 0 "$(cat "$T_TMP/u.rc")"
 check "warns: URL servers only, no smtp" grep -qF "ews.ini:44: warning: provider 'urlonly.example' has only URL servers (ews, owa, graph) and no smtp server" "$T_TMP/u.err"
-check_eq "the one warning of ews.ini" 1 "$(grep -c warning: "$T_TMP/u.err")"
+# (besides what PACC leaves out, which t15 checks)
+check_eq "the one warning of ews.ini" 1 \
+    "$(grep warning: "$T_TMP/u.err" | grep -vc ": PACC ")"
 
 # the r55 guard: the tail of a 200-byte line must not become a key
 { printf '[a.example]\nimap = x\nsmtp = y\nname = '; printf '%0183d' 0; printf 'secret = x\n'; } >"$T_TMP/long.ini"

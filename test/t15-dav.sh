@@ -370,9 +370,9 @@ check "_ua-auto-config TXT" sh -c "awk -F'\t' '\$1 == \"_ua-auto-config.example.
 $B --check -c "$MAC_CONF" >"$T_TMP/check" 2>&1
 check_eq "--check: warnings are no errors" 0 "$?"
 for w in "'hoster': PACC leaves out caldav: URL names the user" \
-    "'legacy.example': PACC leaves out imap: the imap servers have STARTTLS" \
-    "'legacy.example': PACC leaves out pop3: the pop3 servers have a username other than the address" \
-    "'legacy.example': PACC leaves out submit: the smtp servers have STARTTLS" \
+    "'legacy.example': PACC leaves out imap: its first imap server is STARTTLS" \
+    "'legacy.example': PACC leaves out pop3: its first pop3 server logs in with another username than the address" \
+    "'legacy.example': PACC leaves out submit: its first smtp server is STARTTLS" \
     "'legacy.example': PACC leaves out caldav: not https" \
     "'legacy.example': PACC has nothing to say"; do
 	check "--check warns: $w" grep -qF "$w" "$T_TMP/check"

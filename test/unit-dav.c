@@ -360,12 +360,12 @@ test_pacc_warn(void)
 	pacc_warn(cf, &d);
 	fclose(fp);
 	expect(d.warns == 6, "PACC warnings: %d\n%s", d.warns, text);
-	expect(strstr(text, "leaves out imap: the imap servers have STARTTLS")
-	    != NULL, "warns about STARTTLS");
-	expect(strstr(text, "leaves out pop3: the pop3 servers have not on "
-	    "the implicit-TLS port") != NULL, "warns about the port");
-	expect(strstr(text, "a username other than the address") != NULL,
-	    "warns about the username");
+	expect(strstr(text, "leaves out imap: its first imap server is "
+	    "STARTTLS") != NULL, "warns about STARTTLS");
+	expect(strstr(text, "leaves out pop3: its first pop3 server is not "
+	    "on the implicit-TLS port") != NULL, "warns about the port");
+	expect(strstr(text, "leaves out submit: its first smtp server logs "
+	    "in with another username") != NULL, "warns about the username");
 	expect(strstr(text, "leaves out caldav: not https") != NULL,
 	    "warns about http");
 	expect(strstr(text, "leaves out carddav: a port in the URL") != NULL,
