@@ -724,6 +724,30 @@ kp_url(struct loader *l, const struct cfg_key *k, const struct kv *e,
 	return (*(const char **)dst = adup(l, e->val)) != NULL;
 }
 
+/*
+ * caldav, carddav: a URL that dav.c can fill and take apart for every
+ * answer that states its parts (no user name in it, a valid port, a host
+ * with no placeholder but %EMAILDOMAIN%), checked with a sample address.
+ */
+static bool
+kp_dav(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	static const struct fill sample = { "a@example.org", "a",
+	    "example.org" };
+	struct davurl	 u;
+	const char	*why;
+	char		 sb[64];
+
+	if (!url_val(l, e->line, e->key, e->val))
+		return false;
+	if (dav_split(&u, e->val, &sample, &why) != 0) {
+		ERR(l, e->line, "'%s' %s", safe(sb, sizeof(sb), k->name), why);
+		return false;
+	}
+	return (*(const char **)dst = adup(l, e->val)) != NULL;
+}
+
 /* username (of a provider or a server): a template */
 static bool
 kp_tmpl(struct loader *l, const struct cfg_key *k, const struct kv *e,
@@ -971,8 +995,8 @@ const struct cfg_key cfg_keys[] = {
 	{ "enable.instruction", CFG_PROVIDER, CFG_REPEAT | CFG_LANG, SP, 0,
 	    kp_instr, 0, 0, 0, 0 },
 	{ "webmail", CFG_PROVIDER, 0, CAT, 0, kp_url, P_(webmail), 0, 0, 0 },
-	{ "carddav", CFG_PROVIDER, 0, CAT, 0, kp_url, P_(carddav), 0, 0, 0 },
-	{ "caldav", CFG_PROVIDER, 0, CAT, 0, kp_url, P_(caldav), 0, 0, 0 },
+	{ "carddav", CFG_PROVIDER, 0, CAT, 0, kp_dav, P_(carddav), 0, 0, 0 },
+	{ "caldav", CFG_PROVIDER, 0, CAT, 0, kp_dav, P_(caldav), 0, 0, 0 },
 	{ "oauth2.issuer", CFG_PROVIDER, CFG_OAUTH2, NO, 0, kp_issuer,
 	    P_(oauth2_issuer), 0, 0, 0 },
 	{ "oauth2.scope", CFG_PROVIDER, CFG_OAUTH2, SP, 0, kp_text,

@@ -377,6 +377,18 @@ for w in "'hoster': PACC leaves out caldav: URL names the user" \
     "'legacy.example': PACC has nothing to say"; do
 	check "--check warns: $w" grep -qF "$w" "$T_TMP/check"
 done
+# a DAV URL no answer could state is a load error, with its line
+for u in 'https://user@dav.example/|URL with a user name' \
+    'https://dav.example:0/|bad host or port' \
+    'https://dav.example:99999/|bad host or port' \
+    'https://%EMAILLOCALPART%.example/|host holds more than %EMAILDOMAIN%'; do
+	printf '[x.example]\nimap = i.x.example\nsmtp = s.x.example\ncarddav = %s\n' \
+	    "${u%%|*}" >"$T_TMP/bad.ini"
+	$B --check -c "$T_TMP/bad.ini" >"$T_TMP/bad.out" 2>&1
+	check_eq "carddav ${u%%|*}: a load error" 1 "$?"
+	check "carddav ${u%%|*}: names the line" grep -qF \
+	    "bad.ini:4: 'carddav' ${u#*|}" "$T_TMP/bad.out"
+done
 check "--check: hoster's caldav warning names its line" grep -q \
     "dav.ini:15: warning: provider 'hoster': PACC leaves out caldav" "$T_TMP/check"
 finish
