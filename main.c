@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -456,71 +457,111 @@ run_dns(const char *file, const char *only)
 
 /* ---- main ------------------------------------------------------------- */
 
+struct opts {
+	const char	*file;
+	const char	*listen;
+	const char	*import;
+	const char	*dns_only;
+	bool		 check;
+	bool		 dns;
+};
+
+enum {
+	OPT_IMPORT = 256, OPT_DNS, OPT_USER, OPT_WORKERS, OPT_LISTEN
+};
+
+static const struct option longopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "check", no_argument, NULL, 't' },
+	{ "import", required_argument, NULL, OPT_IMPORT },
+	{ "dns", no_argument, NULL, OPT_DNS },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "workers", required_argument, NULL, OPT_WORKERS },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/*
+ * The options into o: 0 to go on, else the exit status plus one (--help
+ * and --version are done here).  The one word that is not an option is
+ * --dns's DOMAIN.
+ */
+static int
+options(int argc, char *argv[], struct opts *o)
+{
+	int	ch;
+
+	while ((ch = getopt_long(argc, argv, "c:thV", longopts, NULL)) != -1)
+		switch (ch) {
+		case 'c':
+			o->file = optarg;
+			break;
+		case 't':
+			o->check = true;
+			break;
+		case OPT_IMPORT:
+			o->import = optarg;
+			break;
+		case OPT_DNS:
+			o->dns = true;
+			break;
+		case OPT_USER:
+			opt_user = optarg;
+			break;
+		case OPT_WORKERS:
+			if (mac_strtonum(optarg, 1, PF_WORKERS_MAX,
+			    &opt_workers) != 0)
+				return 3;
+			break;
+		case OPT_LISTEN:
+			o->listen = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'V':
+			printf("mailautoconf %s\n", VERSION);
+			return 1;
+		default:
+			return 3;
+		}
+	if (optind < argc && o->dns && o->dns_only == NULL)
+		o->dns_only = argv[optind++];
+	return optind < argc ? 3 : 0;
+}
+
 int
 main(int argc, char *argv[])
 {
-	const char	*file = NULL, *listen_addr = NULL;
-	bool		 check = false;
-	const char	*import_xml = NULL, *dns_only = NULL;
-	bool		 dns = false;
-	int		 i, fd;
+	struct opts	o;
+	const char	*file;
+	int		rc, fd;
 
 	sane_fds();
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
-			if (++i == argc)
-				goto bad;
-			file = argv[i];
-		} else if (strcmp(a, "--check") == 0 || strcmp(a, "-t") == 0)
-			check = true;
-		else if (strcmp(a, "--import") == 0) {
-			if (++i == argc)
-				goto bad;
-			import_xml = argv[i];
-		} else if (strcmp(a, "--dns") == 0) {
-			dns = true;
-			/* an optional DOMAIN: the next word, unless an option */
-			if (i + 1 < argc && argv[i + 1][0] != '-')
-				dns_only = argv[++i];
-		} else if (strcmp(a, "--user") == 0) {
-			if (++i == argc)
-				goto bad;
-			opt_user = argv[i];
-		} else if (strcmp(a, "--workers") == 0) {
-			if (++i == argc || mac_strtonum(argv[i], 1,
-			    PF_WORKERS_MAX, &opt_workers) != 0)
-				goto bad;
-		} else if (strcmp(a, "--listen") == 0) {
-			if (++i == argc)
-				goto bad;
-			listen_addr = argv[i];
-		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			usage(stdout);
-			return 0;
-		} else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
-			printf("mailautoconf %s\n", VERSION);
-			return 0;
-		} else
-			goto bad;
+	memset(&o, 0, sizeof(o));
+	if ((rc = options(argc, argv, &o)) != 0) {
+		if (rc == 3)
+			usage(stderr);
+		return rc - 1;
 	}
 	/* a converter: needs no config, serves nothing */
-	if (import_xml != NULL)
-		return imp_file(import_xml, stdout, stderr);
-	if (file == NULL && (file = getenv("MAILAUTOCONF_CONFIG")) != NULL &&
-	    *file == '\0')
+	if (o.import != NULL)
+		return imp_file(o.import, stdout, stderr);
+	if ((file = o.file) == NULL &&
+	    (file = getenv("MAILAUTOCONF_CONFIG")) != NULL && *file == '\0')
 		file = NULL;
 	if (file == NULL)
 		file = DEFAULT_CONFIG;
-	if (check)
+	if (o.check)
 		return run_check(file);
-	if (dns)
-		return run_dns(file, dns_only);
-	if (listen_addr != NULL) {
-		if ((fd = fcgi_listen(listen_addr)) < 0) {
+	if (o.dns)
+		return run_dns(file, o.dns_only);
+	if (o.listen != NULL) {
+		if ((fd = fcgi_listen(o.listen)) < 0) {
 			fprintf(stderr, "mailautoconf: cannot listen on %s: %s\n",
-			    listen_addr, strerror(errno));
+			    o.listen, strerror(errno));
 			return 1;
 		}
 		return run_fcgi(fd, file);
@@ -530,7 +571,4 @@ main(int argc, char *argv[])
 	if (fcgi_is_listener(STDIN_FILENO))
 		return run_fcgi(STDIN_FILENO, file);
 	return run_cgi(file);
-bad:
-	usage(stderr);
-	return 2;
 }
