@@ -3,22 +3,24 @@
  * the others, grouped by the file that offers it.  Everything else is
  * static.  Test hooks are in the marked section at the end.
  *
- * Who uses whom (a file uses only what is below it; none two ways):
+ * Who uses whom (each file uses only what is below it, none two ways):
  *
  *	main.c		options, modes, CGI, --check, --dns, --import
- *	  fcgi.c prefork.c sandbox.c	FastCGI, --workers, the sandbox
- *	http.c		dispatch: the endpoint table -> a handler -> headers
+ *	fcgi.c prefork.c sandbox.c	FastCGI, --workers, the sandbox
+ *	http.c		dispatch: endpoint table -> lookup -> handler -> head
+ *	request.c pox.c	the CGI environment and body -> struct request
+ *			(routing, methods and query keys: the endpoint table)
  *	endpoint.c	the endpoint table, and each row's handler wiring
- *	  autoconfig.c autodiscover.c mobileconfig.c mcsign.c	handlers
- *	  dns.c		--dns (reads the config and the placeholder table)
- *	  import.c	--import (emits through the config-key table, then
- *			loads the result with the real loader)
- *	request.c	the CGI environment -> struct request (routing reads
- *			the endpoint table), pox.c: the POX body
+ *	autoconfig.c autodiscover.c mobileconfig.c	the handlers
+ *	dns.c import.c	--dns; --import (written through the config-key
+ *			table, then loaded with the real loader)
  *	providers.c	the config-key table, providers, the domain table
  *	ini.c		INI syntax (libinih r55-safe) and load diagnostics
+ *	mcsign.c	profile signatures: the loader loads the key,
+ *			mobileconfig.c signs
  *	xmlout.c	the escaping writer and the placeholder table
- *	util.c idn.c sha1.c	strings, numbers, UTF-8, allocation, arena
+ *	util.c idn.c sha1.c	strings, numbers, UTF-8 and XML characters,
+ *			allocation and the arena; A-labels; SHA-1
  */
 #ifndef MAILAUTOCONF_H
 #define MAILAUTOCONF_H

@@ -125,6 +125,7 @@ test_query(void)
 
 /* ---- addresses -------------------------------------------------------- */
 
+/* long: most of it is the table of cases */
 static void
 test_address(void)
 {
@@ -358,6 +359,7 @@ static const char GOOD[] =
     "imap = mail.example.com\n"
     "smtp = mail.example.com:587 starttls\n";
 
+/* long: most of it is the table of cases */
 static void
 test_ini_errors(void)
 {
@@ -477,12 +479,11 @@ test_ini_messages(void)
 
 /* The tables hold together: what every reader of them relies on. */
 static void
-test_tables(void)
+test_key_table(void)
 {
 	const struct cfg_key	*k, *f;
 	const char		*lang;
 	size_t			 i, j, n;
-	int			 e;
 
 	for (i = 0; i < cfg_nkeys; i++) {
 		k = &cfg_keys[i];
@@ -509,6 +510,14 @@ test_tables(void)
 	    cfg_key_join("webmail") == INI_JOIN_CONCAT &&
 	    cfg_key_join("imap") == INI_JOIN_NONE &&
 	    cfg_key_join("nope") == INI_JOIN_NONE, "joins");
+}
+
+static void
+test_endpoint_table(void)
+{
+	size_t	n;
+	int	e;
+
 	/* every endpoint: a name, a way in, methods, a handler, a type */
 	for (e = 0; e < EP__N; e++) {
 		const struct endpoint_def *ep = &endpoints[e];
@@ -525,6 +534,14 @@ test_tables(void)
 			expect(ep->paths[n][0] == '/', "endpoint %d path %zu",
 			    e, n);
 	}
+}
+
+static void
+test_placeholder_table(void)
+{
+	size_t	i, n;
+	int	e;
+
 	/* every placeholder is "%NAME%"; a host takes %EMAILDOMAIN% only */
 	for (i = 0; i < nplaceholders; i++) {
 		const struct placeholder *ph = &placeholders[i];
@@ -598,6 +615,7 @@ test_ini_r55(void)
 	prov_free(cf);
 }
 
+/* long: most of it is the table of cases */
 static void
 test_ini_values(void)
 {
@@ -756,6 +774,7 @@ test_ini_many(void)
 #define MOBILE	"http://schemas.microsoft.com/exchange/autodiscover/" \
 		"mobilesync/responseschema/2006"
 
+/* long: most of it is the table of cases */
 static void
 test_pox(void)
 {
@@ -955,7 +974,9 @@ main(int argc, char *argv[])
 	test_writer();
 	test_ini_errors();
 	test_ini_messages();
-	test_tables();
+	test_key_table();
+	test_endpoint_table();
+	test_placeholder_table();
 	test_ini_r55();
 	test_ini_values();
 	test_ini_warnings();
