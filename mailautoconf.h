@@ -340,10 +340,13 @@ enum method {
 	M_GET, M_HEAD, M_POST, M_OTHER
 };
 #define MB(m)	(1u << (m))	/* a set of methods */
-/* the rows of the endpoint table (endpoint.c) */
+/*
+ * A row of the endpoint table (endpoint.c).  The names are those of the
+ * rows that code outside the table names; rows after them need none.
+ */
 enum endpoint {
 	EP_AUTOCONFIG, EP_POX, EP_JSON, EP_MOBILECONFIG, EP_CALDAV, EP_CARDDAV,
-	EP_PACC, EP__N
+	EP_PACC
 };
 /* the query keys request.c knows; each endpoint says which it takes */
 enum qkey {
@@ -456,7 +459,8 @@ struct endpoint_def {
 					   too (NULL), and without a Host */
 };
 
-extern const struct endpoint_def endpoints[EP__N];
+extern const struct endpoint_def endpoints[];
+extern const size_t nendpoints;
 extern const char *const method_names[];
 
 /* ---- mcsign.c: CMS signatures for Apple profiles (libcrypto) --------- */

@@ -383,7 +383,7 @@ check_fits(const struct config *cf, const struct provider *p)
 	struct out			 o;
 	struct reply			 rp;
 
-	for (ep = endpoints; ep < endpoints + EP__N; ep++) {
+	for (ep = endpoints; ep < endpoints + nendpoints; ep++) {
 		if (!ep->check)
 			continue;
 		memset(&req, 0, offsetof(struct request, body));

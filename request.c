@@ -57,13 +57,13 @@ route(struct request *r, const char *uri, const char *sn, const char *pi)
 	}
 	if (n >= PATH_MAX_LEN)
 		REJECT(r, 404, "path too long");
-	for (e = 0; e < EP__N; e++)
+	for (e = 0; (size_t)e < nendpoints; e++)
 		for (i = 0; endpoints[e].paths[i] != NULL; i++)
 			if (mac_casecmp_n(path, n, endpoints[e].paths[i]) == 0) {
 				r->ep = (enum endpoint)e;
 				return 0;
 			}
-	for (e = 0; e < EP__N; e++) {
+	for (e = 0; (size_t)e < nendpoints; e++) {
 		if ((pre = endpoints[e].addr_prefix) == NULL)
 			continue;
 		vl = strlen(pre);

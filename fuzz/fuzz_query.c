@@ -97,7 +97,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_decode(q, n, (size_t)(data[0] >> 2));
 	check_decode(q, n, QVAL_MAX);
 	memset(&req, 0, offsetof(struct request, body));
-	req.ep = (enum endpoint)(data[0] % EP__N);
+	req.ep = (enum endpoint)(data[0] % nendpoints);
 	req.qaddr[0] = req.protocol[0] = '\0';
 	st = req_query(&req, q, n);
 	if (st == 0)

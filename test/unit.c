@@ -519,7 +519,7 @@ test_endpoint_table(void)
 	int	e;
 
 	/* every endpoint: a name, a way in, methods, a handler, a type */
-	for (e = 0; e < EP__N; e++) {
+	for (e = 0; (size_t)e < nendpoints; e++) {
 		const struct endpoint_def *ep = &endpoints[e];
 
 		expect(ep->name != NULL && ep->answer != NULL &&
@@ -950,7 +950,7 @@ print_tables(void)
 			printf("key %s %s.LANG\n", scope[cfg_keys[i].scope],
 			    cfg_keys[i].name);
 	}
-	for (e = 0; e < EP__N; e++) {
+	for (e = 0; (size_t)e < nendpoints; e++) {
 		for (i = 0; endpoints[e].paths[i] != NULL; i++)
 			printf("path %s\n", endpoints[e].paths[i]);
 		if (endpoints[e].addr_prefix != NULL)
