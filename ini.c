@@ -67,7 +67,7 @@ diag_vmsg(struct diag *d, const char *file, bool warning, int line,
 	fputc('\n', d->fp);
 }
 
-void
+static void __attribute__((format(printf, 5, 6)))
 diag_msg(struct diag *d, const char *file, bool warning, int line,
     const char *fmt, ...)
 {

@@ -61,7 +61,6 @@ int	 mac_domain_idn(char *, size_t *, const char *, size_t,
 /* sha1.c: SHA-1 and name-based (v5) UUIDs for Apple profiles */
 #define MAC_SHA1_LEN	20
 #define MAC_UUID_LEN	36
-void	 mac_sha1(const void *, size_t, unsigned char *);
 void	 mac_uuid5(char *, const unsigned char *, const char *, size_t);
 
 /* sha256.c: SHA-256 and base64, for the digest of the PACC document */
@@ -112,15 +111,12 @@ const struct placeholder *ph_at(const char *);
 bool	 ph_needs_address(const char *);
 
 void	 out_init(struct out *, char *, size_t);
-void	 out_raw(struct out *, const char *, size_t);	/* fcgi.c, import.c */
 void	 out_str(struct out *, const char *);
 void	 out_text(struct out *, const char *, size_t);
 void	 out_uint(struct out *, unsigned long);
 void	 xml_decl(struct out *);
 void	 xml_open(struct out *, const char *);
 void	 xml_attr(struct out *, const char *, const char *);
-void	 xml_attr_fill(struct out *, const char *, const char *,
-	    const struct fill *);
 void	 xml_close(struct out *);
 void	 xml_elem(struct out *, const char *, const char *);
 void	 xml_elem_fill(struct out *, const char *, const char *,
@@ -132,7 +128,6 @@ void	 xml_elem_attr_fill(struct out *, const char *, const char *,
 	    const char *, const char *, const struct fill *);
 void	 xml_attr_uint(struct out *, const char *, unsigned long);
 void	 xml_empty(struct out *, const char *);
-bool	 xml_escape(char *, size_t, const char *, size_t, size_t *);
 void	 out_json_str(struct out *, const char *, size_t);
 void	 out_hdr_token(struct out *, const char *);
 
@@ -146,8 +141,6 @@ struct diag {
 	int		 warns;
 };
 
-void	 diag_msg(struct diag *, const char *, bool, int, const char *, ...)
-	    __attribute__((format(printf, 5, 6)));
 void	 diag_vmsg(struct diag *, const char *, bool, int, const char *,
 	    va_list) __attribute__((format(printf, 5, 0)));
 const char *diag_safe(char *, size_t, const char *);
@@ -264,14 +257,9 @@ struct provider {
 	size_t		 nad;
 };
 
-struct dslot {
-	const char		*name;	/* NULL: empty slot */
-	size_t			 len;
-	uint32_t		 hash;
-	const struct provider	*prov;
-};
 
 struct arena;
+struct dslot;		/* a slot of the domain table (providers.c) */
 struct mc_signer;
 
 struct config {
@@ -331,7 +319,6 @@ struct config	*prov_load_mem(const char *, size_t, const char *,
 void		 prov_free(struct config *);
 const struct provider *prov_lookup(const struct config *, const char *,
 		    size_t);
-uint32_t	 prov_hash(const char *, size_t);
 
 
 /* ---- request.c: environment and body -> struct request --------------- */
@@ -392,10 +379,7 @@ struct request {
 
 int	 req_start(struct request *, req_getenv, void *);
 int	 req_finish(struct request *);
-int	 req_query(struct request *, const char *, size_t);
 int	 req_address(struct address *, const char *, size_t, const char **);
-int	 req_host(char *, const char *, const char **);
-ssize_t	 req_urldecode(char *, size_t, const char *, size_t);
 
 /* pox.c: the POX body (SPEC §4) into the address and schema */
 int	 req_pox(struct request *, const char *, size_t);
@@ -566,5 +550,13 @@ void		 http_respond(const struct config *, struct request *,
 
 /* util.c: fail the Nth allocation from now (0: never) */
 void	 mac_alloc_fail_after(long);
+/* xmlout.c: the escaper out_text uses */
+bool	 xml_escape(char *, size_t, const char *, size_t, size_t *);
+/* request.c: the parts of req_start */
+int	 req_query(struct request *, const char *, size_t);
+int	 req_host(char *, const char *, const char **);
+ssize_t	 req_urldecode(char *, size_t, const char *, size_t);
+/* sha1.c: the digest mac_uuid5 uses */
+void	 mac_sha1(const void *, size_t, unsigned char *);
 
 #endif

@@ -34,6 +34,16 @@ const char *const sock_names[] = {
 	"SSL", "STARTTLS", "plain",
 };
 
+/* a slot of the domain table: open addressing, power of two */
+struct dslot {
+	const char		*name;	/* NULL: empty slot */
+	size_t			 len;
+	uint32_t		 hash;
+	const struct provider	*prov;
+};
+
+static uint32_t	prov_hash(const char *, size_t);
+
 /* ---- the loader's state ----------------------------------------------- */
 
 /* A global key read once every section is known (catch_all, signing). */
@@ -1232,7 +1242,7 @@ sink_entry(void *arg, const char *key, const char *val, int line)
 /* ---- the domain table ----------------------------------------------- */
 
 /* FNV-1a over the lower-case name. */
-uint32_t
+static uint32_t
 prov_hash(const char *s, size_t n)
 {
 	uint32_t	h = 2166136261u;

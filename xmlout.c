@@ -12,6 +12,9 @@
 
 #include "mailautoconf.h"
 
+static void	xml_attr_fill(struct out *, const char *, const char *,
+		    const struct fill *);
+
 void
 out_init(struct out *o, char *buf, size_t cap)
 {
@@ -20,7 +23,7 @@ out_init(struct out *o, char *buf, size_t cap)
 	o->cap = cap;
 }
 
-void
+static void
 out_raw(struct out *o, const char *s, size_t n)
 {
 	if (o->err)
@@ -217,7 +220,7 @@ xml_attr(struct out *o, const char *name, const char *val)
 	xml_attr_fill(o, name, val, NULL);
 }
 
-void
+static void
 xml_attr_fill(struct out *o, const char *name, const char *val,
     const struct fill *f)
 {
