@@ -386,14 +386,17 @@ int	 req_pox(struct request *, const char *, size_t);
 
 /* ---- handlers: (request, provider) -> writer calls -> HTTP status ---- */
 
+/* autoconfig.c: Thunderbird's config-v1.1.xml (SPEC §3) */
 int	 ac_render(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
+/* autodiscover.c: Outlook's POX (SPEC §4) and the v2 JSON (SPEC §5) */
 int	 ad_render(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
 int	 ad_error(const struct request *, int, struct out *);
 int	 ad_json(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
 void	 ad_json_error(const struct request *, int, struct out *);
+/* mobileconfig.c: the Apple profile and its page (SPEC §6) */
 int	 mc_render(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
 int	 mc_page(const struct request *, const struct config *,
