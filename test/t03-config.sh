@@ -72,6 +72,35 @@ check "warns: URL servers only, no smtp" grep -qF "ews.ini:44: warning: provider
 check_eq "the one warning of ews.ini" 1 \
     "$(grep warning: "$T_TMP/u.err" | grep -vc ": PACC ")"
 
+# a host holds no placeholder but %EMAILDOMAIN% (the placeholder table):
+# request bytes of the local part never become part of a server name
+cat >"$T_TMP/ph.ini" <<'EOF'
+[a.example]
+imap = %EMAILLOCALPART%.a.example ssl
+pop3 = %EMAILADDRESS%
+smtp = mail.%FOO%.a.example starttls
+ews = https://%EMAILLOCALPART%.a.example/EWS/Exchange.asmx
+[b.example]
+imap = mail.%EMAILDOMAIN%
+smtp = mail.%EMAILDOMAIN%:587 starttls
+EOF
+run "$T_TMP/ph" $B --check -c "$T_TMP/ph.ini"
+check_eq "placeholders in hosts: --check exits 1" 1 "$(cat "$T_TMP/ph.rc")"
+for n in 2 3 4 5; do
+	check "placeholder in a host refused on line $n" grep -qF \
+	    "ph.ini:$n: bad server host name: a host name may hold no placeholder but %EMAILDOMAIN%" "$T_TMP/ph.err"
+done
+check "%EMAILDOMAIN% in a host is taken" sh -c "! grep -q 'ph.ini:[78]:' '$T_TMP/ph.err'"
+check "4 errors, no more" grep -qF "ph.ini: 4 errors" "$T_TMP/ph.err"
+
+# diagnostics are printable: a section id with a C1 control reaches
+# stderr as '?'
+printf '[a\302\205b]\n[a\302\205b]\ndomains = b.example\n' >"$T_TMP/c1.ini"
+run "$T_TMP/c1" $B --check -c "$T_TMP/c1.ini"
+check "section id filtered" grep -qF "c1.ini:2: section [a??b] repeated" "$T_TMP/c1.err"
+check "no byte outside printable ASCII in the messages" sh -c \
+    "! LC_ALL=C grep -q '[^ -~]' '$T_TMP/c1.err'"
+
 # the r55 guard: the tail of a 200-byte line must not become a key
 { printf '[a.example]\nimap = x\nsmtp = y\nname = '; printf '%0183d' 0; printf 'secret = x\n'; } >"$T_TMP/long.ini"
 check_eq "the injection line is 200 bytes" 200 "$(sed -n 4p "$T_TMP/long.ini" | tr -d '\n' | wc -c | tr -d ' ')"
