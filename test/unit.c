@@ -477,6 +477,31 @@ test_ini_messages(void)
 	}
 }
 
+/* --import's messages quote imported values as printable ASCII only. */
+static void
+test_import_messages(void)
+{
+	static const char xml[] =
+	    "<clientConfig><emailProvider id=\"a.example\">"
+	    "<incomingServer type=\"im\xc2\x85" "ap\"/>"
+	    "</emailProvider></clientConfig>";
+	char	*buf = NULL;
+	size_t	 len = 0, i;
+	FILE	*fp;
+	int	 rc, bad = 0;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		return;
+	rc = imp_mem(xml, sizeof(xml) - 1, "u.xml", NULL, fp);
+	fclose(fp);
+	for (i = 0; i < len; i++)
+		bad += (buf[i] < 0x20 && buf[i] != '\n') || buf[i] >= 0x7f;
+	expect(rc != 0 && buf != NULL && strstr(buf, "type 'im??ap'") != NULL,
+	    "import: the type quoted, filtered ('%s')", buf);
+	expect(bad == 0, "import: messages printable");
+	free(buf);
+}
+
 /* The tables hold together: what every reader of them relies on. */
 static void
 test_key_table(void)
@@ -974,6 +999,7 @@ main(int argc, char *argv[])
 	test_writer();
 	test_ini_errors();
 	test_ini_messages();
+	test_import_messages();
 	test_key_table();
 	test_endpoint_table();
 	test_placeholder_table();
