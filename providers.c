@@ -1064,7 +1064,7 @@ cfg_key_find(enum cfg_scope scope, const char *key, size_t kl,
 		n = strlen(k->name);
 		if (n == kl && memcmp(k->name, key, n) == 0)
 			return k;
-		if ((k->flags & CFG_LANG) && kl > n + 0 && key[n] == '.' &&
+		if ((k->flags & CFG_LANG) && kl > n && key[n] == '.' &&
 		    memcmp(k->name, key, n) == 0) {
 			*lang = key + n + 1;
 			return k;
