@@ -111,6 +111,7 @@ const struct placeholder *ph_at(const char *);
 bool	 ph_needs_address(const char *);
 
 void	 out_init(struct out *, char *, size_t);
+void	 out_raw(struct out *, const char *, size_t);	/* unescaped */
 void	 out_str(struct out *, const char *);
 void	 out_text(struct out *, const char *, size_t);
 void	 out_uint(struct out *, unsigned long);

@@ -23,7 +23,7 @@ out_init(struct out *o, char *buf, size_t cap)
 	o->cap = cap;
 }
 
-static void
+void
 out_raw(struct out *o, const char *s, size_t n)
 {
 	if (o->err)
