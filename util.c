@@ -141,13 +141,27 @@ xml_char_ok(uint32_t cp)
 	return (cp & 0xfffe) != 0xfffe;
 }
 
+/*
+ * The length of the UTF-8 sequence at s[0] (not ASCII) when it is one XML
+ * character, else 0.
+ */
+size_t
+mac_xml_seq(const unsigned char *s, size_t n)
+{
+	size_t		k;
+	uint32_t	cp;
+
+	if ((k = utf8_seq(s, n, &cp)) == 0 || !xml_char_ok(cp))
+		return 0;
+	return k;
+}
+
 /* Text that may reach a document: valid UTF-8 of XML characters only. */
 bool
 mac_text_ok(const char *str, size_t n)
 {
 	const unsigned char	*s = (const unsigned char *)str;
 	size_t			 i = 0, k;
-	uint32_t		 cp;
 
 	while (i < n) {
 		if (s[i] < 0x80) {
@@ -156,7 +170,7 @@ mac_text_ok(const char *str, size_t n)
 			i++;
 			continue;
 		}
-		if ((k = utf8_seq(s + i, n - i, &cp)) == 0 || !xml_char_ok(cp))
+		if ((k = mac_xml_seq(s + i, n - i)) == 0)
 			return false;
 		i += k;
 	}

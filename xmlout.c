@@ -56,34 +56,75 @@ out_uint(struct out *o, unsigned long v)
 }
 
 /*
- * Escape n bytes of s for XML text and attribute values alike.  Returns
- * false for bytes that no escaping makes safe.  The output is written to
- * dst (capacity cap) with its length in *dlen; false also when it does not
- * fit.
+ * What each byte is to the escaper: 0 stands as it is, 1 to 5 the entity
+ * of ent[] that replaces it, 6 refused (C0 controls but tab, DEL), 7 the
+ * first byte of a UTF-8 sequence, taken when it is one XML character.
+ */
+static const unsigned char xclass[256] = {
+	6, 6, 6, 6, 6, 6, 6, 6, 6, 0, 6, 6, 6, 6, 6, 6,	/* 00 */
+	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,	/* 10 */
+	0, 0, 4, 0, 0, 0, 1, 5, 0, 0, 0, 0, 0, 0, 0, 0,	/* 20 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 3, 0,	/* 30 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 40 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 50 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 60 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6,	/* 70 */
+	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,	/* 80 */
+	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,	/* 90 */
+	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,	/* a0 */
+	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,	/* b0 */
+	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,	/* c0 */
+	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,	/* d0 */
+	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,	/* e0 */
+	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,	/* f0 */
+};
+static const struct {
+	const char	*s;
+	size_t		 n;
+} ent[6] = {
+	{ NULL, 0 }, { "&amp;", 5 }, { "&lt;", 4 }, { "&gt;", 4 },
+	{ "&quot;", 6 }, { "&apos;", 6 },
+};
+
+/*
+ * Escape n bytes of s for XML text and attribute values alike, in one
+ * pass that also checks them: false for bytes that no escaping makes
+ * safe (see mac_text_ok) and when the output does not fit dst (capacity
+ * cap); else the length is in *dlen.  Runs of bytes that stand as they
+ * are go in one copy.
  */
 bool
 xml_escape(char *dst, size_t cap, const char *s, size_t n, size_t *dlen)
 {
-	size_t	i, d = 0;
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i = 0, d = 0, run, k;
+	unsigned		 c;
 
-	if (!mac_text_ok(s, n))
-		return false;
-	for (i = 0; i < n; i++) {
-		const char	*rep;
-		size_t		 rl;
-
-		switch (s[i]) {
-		case '&': rep = "&amp;"; rl = 5; break;
-		case '<': rep = "&lt;"; rl = 4; break;
-		case '>': rep = "&gt;"; rl = 4; break;
-		case '"': rep = "&quot;"; rl = 6; break;
-		case '\'': rep = "&apos;"; rl = 6; break;
-		default: rep = s + i; rl = 1; break;
+	while (i < n) {
+		for (run = i; i < n && xclass[u[i]] == 0; i++)
+			;
+		if (i > run) {
+			if (i - run > cap - d)
+				return false;
+			memcpy(dst + d, s + run, i - run);
+			d += i - run;
+			continue;
 		}
-		if (rl > cap - d)
+		if ((c = xclass[u[i]]) == 6)
 			return false;
-		memcpy(dst + d, rep, rl);
-		d += rl;
+		if (c == 7) {
+			if ((k = mac_xml_seq(u + i, n - i)) == 0 || k > cap - d)
+				return false;
+			memcpy(dst + d, s + i, k);
+			d += k;
+			i += k;
+			continue;
+		}
+		if (ent[c].n > cap - d)
+			return false;
+		memcpy(dst + d, ent[c].s, ent[c].n);
+		d += ent[c].n;
+		i++;
 	}
 	*dlen = d;
 	return true;
