@@ -59,6 +59,7 @@ ALL_LDFLAGS = $(LDFLAGS)
 O ?= .
 LIBSRC = request.c pox.c endpoint.c ini.c providers.c xmlout.c http.c autoconfig.c \
 	autodiscover.c util.c dns.c
+LIBSRC += log.c
 LIBSRC += fcgi.c
 LIBSRC += sandbox.c prefork.c
 LIBSRC += mobileconfig.c mcsign.c sha1.c sha256.c idn.c import.c
@@ -66,10 +67,23 @@ LIBSRC += dav.c pacc.c
 LIBOBJ = $(LIBSRC:%.c=$(O)/%.o)
 HDRS = mailautoconf.h bounds.h
 
-all: $(O)/mailautoconf
-	@echo "built with: $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)"
+# The flags a build uses, recorded in $(O)/.build-flags: the file changes
+# only when they do, and every object depends on it, so that a later make
+# with another PREFIX, SYSCONFDIR, CC or CFLAGS (make install PREFIX=/usr
+# after a plain make) rebuilds instead of installing objects built for the
+# old ones, and "built with" names the flags the binary was built with.
+BUILD_FLAGS = $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)
+FLAGS_FILE = $(O)/.build-flags
+ifneq ($(file <$(FLAGS_FILE)),$(BUILD_FLAGS))
+$(shell mkdir -p $(O))
+$(file >$(FLAGS_FILE),$(BUILD_FLAGS))
+endif
 
-$(O)/%.o: %.c $(HDRS)
+all: $(O)/mailautoconf
+	$(info built with: $(file <$(FLAGS_FILE)))
+	@:
+
+$(O)/%.o: %.c $(HDRS) $(FLAGS_FILE)
 	@mkdir -p $(O)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -77,7 +91,7 @@ $(O)/libmac.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
-$(O)/mailautoconf: $(O)/main.o $(O)/libmac.a
+$(O)/mailautoconf: $(O)/main.o $(O)/libmac.a $(FLAGS_FILE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(O)/main.o $(O)/libmac.a $(PKG_LIBS)
 
 # Test programs: the one C unit runner, and the helpers of t07, t08, t14.
@@ -153,6 +167,11 @@ SUITES += 'plain|sh test/web/run.sh'
 SUITES += 'plain|sh test/web/systemd.sh'
 SUITES += 'plain|sh test/web/docs.sh'
 SUITES += 'plain|sh test/web/deb.sh'
+SUITES += 'plain|sh test/web/apache-site.sh'
+# install.sh builds a tree of its own: once is enough
+SUITES += 'plain|sh test/install.sh'
+SUITES += 'plain asan vg|sh test/dns-hoster.sh'
+SUITES += 'plain asan|sh test/syslog.sh'
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
@@ -199,9 +218,14 @@ check-valgrind:
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)/mailautoconf
-	install -m 755 mailautoconf $(DESTDIR)$(SBINDIR)/mailautoconf
-	install -m 644 docs/mailautoconf.8 $(DESTDIR)$(MANDIR)/man8/
-	install -m 644 docs/providers.ini.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 755 $(O)/mailautoconf $(DESTDIR)$(SBINDIR)/mailautoconf
+	# the manual pages name the default configuration of this build
+	sed 's|/usr/local/etc/mailautoconf/|$(SYSCONFDIR)/mailautoconf/|g' \
+	    docs/mailautoconf.8 >$(DESTDIR)$(MANDIR)/man8/mailautoconf.8
+	sed 's|/usr/local/etc/mailautoconf/|$(SYSCONFDIR)/mailautoconf/|g' \
+	    docs/providers.ini.5 >$(DESTDIR)$(MANDIR)/man5/providers.ini.5
+	chmod 644 $(DESTDIR)$(MANDIR)/man8/mailautoconf.8 \
+	    $(DESTDIR)$(MANDIR)/man5/providers.ini.5
 	test -e $(DESTDIR)$(SYSCONFDIR)/mailautoconf/providers.ini || \
 	    install -m 644 providers.ini $(DESTDIR)$(SYSCONFDIR)/mailautoconf/providers.ini
 	# the web server and systemd snippets of docs/deploy.md
@@ -216,7 +240,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DOCDIR)/examples
 
 clean:
-	rm -rf *.o *.a mailautoconf unit clients-unit build
+	rm -rf *.o *.a mailautoconf unit clients-unit build .build-flags
 
 # Other parts of the tree (web servers, benchmarks, fuzzing, packaging) add
 # their targets and suites from mk/*.mk.

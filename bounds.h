@@ -121,4 +121,14 @@
 #define FCGI_ENV_MAX	64
 #define FCGI_TIMEOUT	30
 
+/*
+ * One log line: RFC 3164 relays need only take 1024 bytes, and ours are a
+ * status, a fixed rule, a domain (253) and a file:line message.
+ */
+#define LOG_LINE_MAX	1024
+/* The local syslog socket (syslog(3)'s _PATH_LOG). */
+#define LOG_SOCKET	"/dev/log"
+/* The config loader's messages kept for the log at start and on reload. */
+#define LOAD_DIAG_MAX	4096
+
 #endif

@@ -20,6 +20,7 @@
  * from the same bytes).
  */
 #include <string.h>
+#include <strings.h>
 
 #include "mailautoconf.h"
 
@@ -106,6 +107,26 @@ dns_dav(const char *label, const char *url, const char *d, FILE *fp)
 	    DNS_TTL);
 }
 
+/*
+ * LABEL.d CNAME web_host, unless that is web_host itself (a hoster's web
+ * server under a domain it serves): a name cannot alias itself, and it
+ * needs its own address records.
+ */
+static void
+dns_cname(const struct config *cf, const char *label, const char *d,
+    FILE *fp)
+{
+	size_t	ll = strlen(label);
+
+	if (strncasecmp(cf->web_host, label, ll) == 0 &&
+	    cf->web_host[ll] == '.' && strcasecmp(cf->web_host + ll + 1, d) == 0)
+		fprintf(fp, "; %s.%s. is web_host itself: its A and AAAA "
+		    "records, no CNAME\n", label, d);
+	else
+		fprintf(fp, "%s.%s.\t%d\tIN\tCNAME\t%s.\n", label, d,
+		    DNS_TTL, cf->web_host);
+}
+
 /* PACC: the name clients fetch from, and the digest they check. */
 static void
 dns_pacc(const struct config *cf, const struct provider *p, const char *d,
@@ -119,8 +140,7 @@ dns_pacc(const struct config *cf, const struct provider *p, const char *d,
 		    "nothing PACC can state" : "it does not fit");
 		return;
 	}
-	fprintf(fp, "ua-auto-config.%s.\t%d\tIN\tCNAME\t%s.\n", d, DNS_TTL,
-	    cf->web_host);
+	dns_cname(cf, "ua-auto-config", d, fp);
 	fprintf(fp, "_ua-auto-config.%s.\t%d\tIN\tTXT\t\"%s\"\n", d,
 	    DNS_TTL, txt);
 }
@@ -139,16 +159,15 @@ dns_find(const struct provider *p, enum srv_type t, enum sock_type s)
 
 static void
 dns_domain(const struct config *cf, const struct provider *p,
-    const char *d, FILE *fp)
+    const char *d, unsigned flags, FILE *fp)
 {
 	char	 target[DOMAIN_MAX + 2];
 	size_t	 i;
 
 	fprintf(fp, "; %s, provider [%s]\n", d, p->id);
-	fprintf(fp, "autoconfig.%s.\t%d\tIN\tCNAME\t%s.\n", d, DNS_TTL,
-	    cf->web_host);
-	fprintf(fp, "autodiscover.%s.\t%d\tIN\tCNAME\t%s.\n", d, DNS_TTL,
-	    cf->web_host);
+	dns_cname(cf, "autoconfig", d, fp);
+	if (!(flags & DNS_SRV_ROUTE))
+		dns_cname(cf, "autodiscover", d, fp);
 	fprintf(fp, "_autodiscover._tcp.%s.\t%d\tIN\tSRV\t0 0 443 %s.\n", d,
 	    DNS_TTL, cf->web_host);
 	for (i = 0; i < sizeof(srvrecs) / sizeof(srvrecs[0]); i++) {
@@ -168,11 +187,14 @@ dns_domain(const struct config *cf, const struct provider *p,
 }
 
 /*
- * Print the records of every served domain, or of `only'.  Returns 0, or
- * 1 after a message on stderr.
+ * Print the records of every served domain, or of `only'; DNS_SRV_ROUTE:
+ * no autodiscover CNAME, Outlook finds web_host through the SRV record (the
+ * hoster's route, whose certificate names web_host only).  Returns 0, or 1
+ * after a message on stderr.
  */
 int
-dns_print(const struct config *cf, const char *only, FILE *fp)
+dns_print(const struct config *cf, const char *only, unsigned flags,
+    FILE *fp)
 {
 	char		 norm[DOMAIN_MAX + 1];
 	size_t		 i, j, nl;
@@ -194,11 +216,12 @@ dns_print(const struct config *cf, const char *only, FILE *fp)
 			    "served\n", norm);
 			return 1;
 		}
-		dns_domain(cf, p, norm, fp);
+		dns_domain(cf, p, norm, flags, fp);
 		return 0;
 	}
 	for (i = 0; i < cf->nprov; i++)
 		for (j = 0; j < cf->prov[i].ndomains; j++)
-			dns_domain(cf, &cf->prov[i], cf->prov[i].domains[j], fp);
+			dns_domain(cf, &cf->prov[i], cf->prov[i].domains[j],
+			    flags, fp);
 	return 0;
 }

@@ -7,6 +7,7 @@
  *
  *	main.c		options, modes, CGI, --check, --dns, --import
  *	fcgi.c prefork.c sandbox.c	FastCGI, --workers, the sandbox
+ *	log.c		where log lines go; the line per request
  *	http.c		dispatch: endpoint table -> lookup -> handler -> head
  *	request.c pox.c	the CGI environment and body -> struct request
  *			(routing, methods and query keys: the endpoint table)
@@ -375,6 +376,7 @@ struct request {
 	char		 schema_uri[SCHEMA_MAX + 1];
 	bool		 pox_error;	/* answer with error 600 */
 	bool		 ua_outlook;	/* User-Agent is Outlook's: no EXCH/WEB */
+	const char	*client;	/* its kind, for the log (ua_client) */
 	long long	 now_ms;	/* wall clock, for POX error ids */
 	char		 body[BODY_MAX + 1];	/* last: resets stop before it */
 };
@@ -456,6 +458,7 @@ extern const char *const method_names[];
 
 struct mc_signer *mc_sign_load(const char *, const char *, char *, size_t);
 void	 mc_sign_free(struct mc_signer *);
+void	 mc_sign_seal(void);
 int	 mc_sign(const struct mc_signer *, const char *, size_t, struct out *,
 	    char *, size_t);
 
@@ -533,7 +536,22 @@ void	 pacc_warn(const struct config *, struct diag *);
 
 /* ---- dns.c: --dns --------------------------------------------------- */
 
-int	 dns_print(const struct config *, const char *, FILE *);
+#define DNS_SRV_ROUTE	0x1	/* no autodiscover CNAME: the SRV route */
+int	 dns_print(const struct config *, const char *, unsigned, FILE *);
+
+/* ---- log.c: where lines go; one line per request --------------------- */
+
+enum log_dest {
+	LOG_TO_AUTO, LOG_TO_STDERR, LOG_TO_SYSLOG
+};
+
+void		 log_probe(void);
+int		 log_parse(const char *, enum log_dest *);
+void		 log_setup(enum log_dest, bool);
+bool		 log_verbose(void);
+void		 log_msg(int, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 log_lines(int, const char *, size_t);
 
 /* ---- http.c: status, headers, fixed error bodies, dispatch ----------- */
 
@@ -550,6 +568,11 @@ const char	*http_reason(int);
 void		 http_error(struct response *, const struct request *, int);
 void		 http_respond(const struct config *, struct request *,
 		    struct response *);
+
+/* log.c, once struct request is known */
+void		 log_request(const struct request *, int);
+void		 log_count(const struct request *, int);
+void		 log_stop(bool);
 
 /* ---- test hooks: for test/ and fuzz/ only, never the request path ---- */
 

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,6 +34,8 @@ static volatile sig_atomic_t reload_pending;
 /* --user: whom a daemon started as root becomes; --workers: how many */
 static const char	*opt_user;
 static long long	 opt_workers = 1;
+/* a worker under --workers: the supervisor logs the reloads */
+static bool		 is_worker;
 
 /* Kept off the stack: the request holds a 64 KiB body, the answer more. */
 static struct request	req;
@@ -45,8 +48,10 @@ usage(FILE *fp)
 	    "usage: mailautoconf [-c file]                 CGI or FastCGI (fd 0)\n"
 	    "       mailautoconf [-c file] --listen addr:port|path\n"
 	    "           [--user name] [--workers n]      (FastCGI)\n"
+	    "           serving: [--log stderr|syslog] [--verbose]\n"
 	    "       mailautoconf [-c file] --check\n"
-	    "       mailautoconf [-c file] --dns [domain]   zone file lines\n"
+	    "       mailautoconf [-c file] --dns [--srv-only] [domain]   zone "
+	    "file lines\n"
 	    "       mailautoconf --import file.xml      config-v1.1.xml to "
 	    "providers.ini\n"
 	    "       mailautoconf --help | --version\n"
@@ -76,12 +81,32 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * Load to serve: the loader's messages go to the log, all of them at
+ * start (what = NULL), the first one on reload.
+ */
 static struct config *
-load(const char *file, bool warnings)
+load(const char *file, const char *what)
 {
-	struct diag	d = { stderr, warnings, 0, 0 };
+	static char	 buf[LOAD_DIAG_MAX];
+	struct diag	 d = { NULL, false, 0, 0 };
+	struct config	*cf;
+	size_t		 n;
 
-	return prov_load_file(file, &d);
+	memset(buf, 0, sizeof(buf));
+	d.fp = fmemopen(buf, sizeof(buf) - 1, "w");
+	cf = prov_load_file(file, &d);
+	if (d.fp != NULL)
+		fclose(d.fp);
+	n = strlen(buf);
+	if (what != NULL)
+		n = strcspn(buf, "\n");
+	log_lines(LOG_ERR, buf, n);
+	if (cf == NULL && what != NULL)
+		log_msg(LOG_ERR, "%s: %s failed (%d error%s, the first above), "
+		    "keeping the old configuration", file, what, d.errors,
+		    d.errors == 1 ? "" : "s");
+	return cf;
 }
 
 /* ---- one request, whatever the transport ---------------------------- */
@@ -90,20 +115,8 @@ struct io {
 	req_getenv	 get;
 	void		*ctx;
 	size_t		(*read)(void *, char *, size_t);
-	void		(*log)(void *, const char *);
 };
 
-static void
-log_reject(const struct io *io, int status, const char *why)
-{
-	char	line[256];
-	int	n;
-
-	n = snprintf(line, sizeof(line), "mailautoconf: %d: %s\n", status,
-	    why != NULL ? why : http_reason(status));
-	if (n > 0)
-		io->log(io->ctx, line);
-}
 
 /* Read the body the request announced, one byte past the limit at most. */
 static void
@@ -144,8 +157,10 @@ serve(const struct config *cf, const struct io *io)
 		resp.send_body = true;
 	} else
 		http_respond(cf, &req, &resp);
-	if (resp.status >= 400 || req.pox_error)
-		log_reject(io, resp.status, req.why);
+	log_count(&req, resp.status);
+	/* to our log, in FastCGI too: docs/deploy.md says why */
+	if (resp.status >= 400 || req.pox_error || log_verbose())
+		log_request(&req, resp.status);
 }
 
 /* ---- CGI ------------------------------------------------------------- */
@@ -169,12 +184,6 @@ cgi_read(void *ctx, char *buf, size_t n)
 	return r < 0 ? 0 : (size_t)r;
 }
 
-static void
-cgi_log(void *ctx, const char *line)
-{
-	(void)ctx;
-	fputs(line, stderr);
-}
 
 static void
 write_all(int fd, const char *p, size_t n)
@@ -217,9 +226,9 @@ static int
 run_cgi(const char *file)
 {
 	struct config	*cf;
-	struct io	 io = { cgi_get, NULL, cgi_read, cgi_log };
+	struct io	 io = { cgi_get, NULL, cgi_read };
 
-	cf = load(file, false);
+	cf = load(file, NULL);
 	if (sb_privileges(opt_user, false) != 0 || sb_enter(SB_CGI, file) != 0) {
 		prov_free(cf);
 		return 1;
@@ -274,14 +283,12 @@ reload(struct config *cf, const char *file)
 	struct config	*n;
 
 	reload_pending = 0;
-	if ((n = load(file, false)) == NULL) {
-		fprintf(stderr, "mailautoconf: %s: reload failed, keeping the "
-		    "old configuration\n", file);
+	if ((n = load(file, is_worker ? "" : "reload")) == NULL)
 		return cf;
-	}
 	prov_free(cf);
-	fprintf(stderr, "mailautoconf: %s: reloaded, %zu providers, %zu "
-	    "domains\n", file, n->nprov, n->ndomains);
+	if (!is_worker)
+		log_msg(LOG_INFO, "%s: reloaded, %zu providers, %zu domains",
+		    file, n->nprov, n->ndomains);
 	return n;
 }
 
@@ -296,7 +303,7 @@ fcgi_handle(void *arg, void *ctx, bool params_over, const char **head,
     size_t *hl, const char **body, size_t *bl)
 {
 	struct fcgi_state	*fs = arg;
-	struct io		 io = { fcgi_param, ctx, fcgi_read, fcgi_log };
+	struct io		 io = { fcgi_param, ctx, fcgi_read };
 
 	if (params_over) {
 		/* logged by fcgi.c; the request itself was not read */
@@ -328,19 +335,28 @@ run_fcgi(int fd, const char *file)
 	struct fcgi_hooks	 h = { fcgi_handle, fcgi_tick, &fs };
 	int			 rc;
 
-	if ((fs.cf = load(file, false)) == NULL)
+	if ((fs.cf = load(file, NULL)) == NULL) {
+		log_msg(LOG_ERR, "%s: not started", file);
 		return 1;
+	}
 	if (sb_privileges(opt_user, true) != 0) {
 		prov_free(fs.cf);
 		return 1;
 	}
+	log_msg(LOG_INFO, "started: %s: %zu providers, %zu domains%s", file,
+	    fs.cf->nprov, fs.cf->ndomains,
+	    fs.cf->mc_signer != NULL ? ", profiles signed" : "");
+	/* from here a reload cannot load libcrypto: mcsign.c says so */
+	mc_sign_seal();
 	if (opt_workers > 1) {
 		int w = pf_supervise((int)opt_workers, &fs.cf, file, reload);
 
 		if (w != 0) {
+			log_msg(LOG_INFO, "stopped");	/* it served nothing */
 			prov_free(fs.cf);
 			return w < 0;
 		}
+		is_worker = true;
 	}
 	signals();
 	if (sb_enter(SB_FASTCGI, file) != 0) {
@@ -348,7 +364,8 @@ run_fcgi(int fd, const char *file)
 		return 1;
 	}
 	if ((rc = fcgi_serve(fd, &h, &stop_pending)) != 0)
-		fprintf(stderr, "mailautoconf: FastCGI: %s\n", strerror(errno));
+		log_msg(LOG_ERR, "FastCGI: %s", strerror(errno));
+	log_stop(is_worker);
 	prov_free(fs.cf);
 	return rc != 0;
 }
@@ -435,6 +452,10 @@ run_check(const char *file)
 	}
 	bad = check_render(cf);
 	pacc_warn(cf, &d);
+	if (cf->mc_signer != NULL)
+		fprintf(stderr, "mailautoconf: %s: note: profiles are signed; "
+		    "a running FastCGI server started without signing needs a "
+		    "restart to sign, a reload cannot turn it on\n", file);
 	fprintf(stderr, "mailautoconf: %s: %s, %zu providers, %zu domains, "
 	    "%d warning%s\n", file, bad ? "errors" : "ok", cf->nprov,
 	    cf->ndomains, d.warns, d.warns == 1 ? "" : "s");
@@ -443,14 +464,15 @@ run_check(const char *file)
 }
 
 static int
-run_dns(const char *file, const char *only)
+run_dns(const char *file, const char *only, unsigned flags)
 {
+	struct diag	 d = { stderr, false, 0, 0 };
 	struct config	*cf;
 	int		 rc;
 
-	if ((cf = load(file, false)) == NULL)
+	if ((cf = prov_load_file(file, &d)) == NULL)
 		return 1;
-	rc = dns_print(cf, only, stdout);
+	rc = dns_print(cf, only, flags, stdout);
 	prov_free(cf);
 	return rc;
 }
@@ -462,12 +484,16 @@ struct opts {
 	const char	*listen;
 	const char	*import;
 	const char	*dns_only;
+	const char	*log_to;	/* --log, else $MAILAUTOCONF_LOG */
 	bool		 check;
 	bool		 dns;
+	bool		 verbose;
+	unsigned	 dns_flags;
 };
 
 enum {
-	OPT_IMPORT = 256, OPT_DNS, OPT_USER, OPT_WORKERS, OPT_LISTEN
+	OPT_IMPORT = 256, OPT_DNS, OPT_USER, OPT_WORKERS, OPT_LISTEN,
+	OPT_SRV_ONLY, OPT_LOG, OPT_VERBOSE
 };
 
 static const struct option longopts[] = {
@@ -475,9 +501,12 @@ static const struct option longopts[] = {
 	{ "check", no_argument, NULL, 't' },
 	{ "import", required_argument, NULL, OPT_IMPORT },
 	{ "dns", no_argument, NULL, OPT_DNS },
+	{ "srv-only", no_argument, NULL, OPT_SRV_ONLY },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -491,7 +520,8 @@ static const struct option longopts[] = {
 static int
 options(int argc, char *argv[], struct opts *o)
 {
-	int	ch;
+	enum log_dest	ld;
+	int		ch;
 
 	while ((ch = getopt_long(argc, argv, "c:thV", longopts, NULL)) != -1)
 		switch (ch) {
@@ -507,6 +537,9 @@ options(int argc, char *argv[], struct opts *o)
 		case OPT_DNS:
 			o->dns = true;
 			break;
+		case OPT_SRV_ONLY:
+			o->dns_flags |= DNS_SRV_ROUTE;
+			break;
 		case OPT_USER:
 			opt_user = optarg;
 			break;
@@ -517,6 +550,14 @@ options(int argc, char *argv[], struct opts *o)
 			break;
 		case OPT_LISTEN:
 			o->listen = optarg;
+			break;
+		case OPT_LOG:
+			if (log_parse(optarg, &ld) != 0 || ld == LOG_TO_AUTO)
+				return 3;
+			o->log_to = optarg;
+			break;
+		case OPT_VERBOSE:
+			o->verbose = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -529,18 +570,49 @@ options(int argc, char *argv[], struct opts *o)
 		}
 	if (optind < argc && o->dns && o->dns_only == NULL)
 		o->dns_only = argv[optind++];
+	if (o->dns_flags != 0 && !o->dns)
+		return 3;
 	return optind < argc ? 3 : 0;
+}
+
+/* Serve: the log first, then FastCGI on whatever socket, else CGI. */
+static int
+run_serve(const struct opts *o, const char *file)
+{
+	enum log_dest	ld;
+	int		fd;
+
+	if (log_parse(o->log_to, &ld) != 0)
+		ld = LOG_TO_AUTO;	/* a bad $MAILAUTOCONF_LOG: the default */
+	log_setup(ld, o->verbose);
+	if (o->listen != NULL) {
+		if ((fd = fcgi_listen(o->listen)) < 0) {
+			log_msg(LOG_ERR, "cannot listen on %s: %s", o->listen,
+			    strerror(errno));
+			return 1;
+		}
+		return run_fcgi(fd, file);
+	}
+	if ((fd = systemd_fd()) >= 0)
+		return run_fcgi(fd, file);
+	if (fcgi_is_listener(STDIN_FILENO))
+		return run_fcgi(STDIN_FILENO, file);
+	return run_cgi(file);
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct opts	o;
-	const char	*file;
-	int		rc, fd;
+	struct opts	 o;
+	const char	*file, *v;
+	int		 rc;
 
+	log_probe();
 	sane_fds();
 	memset(&o, 0, sizeof(o));
+	o.log_to = getenv("MAILAUTOCONF_LOG");
+	v = getenv("MAILAUTOCONF_VERBOSE");
+	o.verbose = v != NULL && *v != '\0' && strcmp(v, "0") != 0;
 	if ((rc = options(argc, argv, &o)) != 0) {
 		if (rc == 3)
 			usage(stderr);
@@ -557,18 +629,6 @@ main(int argc, char *argv[])
 	if (o.check)
 		return run_check(file);
 	if (o.dns)
-		return run_dns(file, o.dns_only);
-	if (o.listen != NULL) {
-		if ((fd = fcgi_listen(o.listen)) < 0) {
-			fprintf(stderr, "mailautoconf: cannot listen on %s: %s\n",
-			    o.listen, strerror(errno));
-			return 1;
-		}
-		return run_fcgi(fd, file);
-	}
-	if ((fd = systemd_fd()) >= 0)
-		return run_fcgi(fd, file);
-	if (fcgi_is_listener(STDIN_FILENO))
-		return run_fcgi(STDIN_FILENO, file);
-	return run_cgi(file);
+		return run_dns(file, o.dns_only, o.dns_flags);
+	return run_serve(&o, file);
 }

@@ -82,6 +82,19 @@ static const struct {
 #undef SYM
 };
 
+/*
+ * Set before a server enters its sandbox, which lets no new library be
+ * mapped: a reload that turns signing on fails with a message that says
+ * what to do, instead of dlopen()'s "cannot open shared object file".
+ */
+static bool	sealed;
+
+void
+mc_sign_seal(void)
+{
+	sealed = true;
+}
+
 /* Open libcrypto once; it stays open for the life of the process. */
 static bool
 ssl_open(char *err, size_t errlen)
@@ -92,6 +105,11 @@ ssl_open(char *err, size_t errlen)
 
 	if (ssl.dl != NULL)
 		return true;
+	if (sealed) {
+		snprintf(err, errlen, "signing needs a restart: this server "
+		    "started without it, and its sandbox loads no library");
+		return false;
+	}
 	if ((ssl.dl = dlopen(LIBCRYPTO, RTLD_NOW | RTLD_LOCAL)) == NULL) {
 		e = dlerror();
 		snprintf(err, errlen, "signing needs %s: %s", LIBCRYPTO,

@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -82,12 +83,12 @@ pf_reap(int n)
 			if (pf_term)
 				break;
 			if (WIFSIGNALED(st))
-				fprintf(stderr, "mailautoconf: worker %ld killed "
-				    "by signal %d; starting another\n",
-				    (long)pid, WTERMSIG(st));
+				log_msg(LOG_ERR, "worker %ld killed by signal "
+				    "%d; starting another", (long)pid,
+				    WTERMSIG(st));
 			else
-				fprintf(stderr, "mailautoconf: worker %ld exited "
-				    "with %d; starting another\n", (long)pid,
+				log_msg(LOG_ERR, "worker %ld exited with %d; "
+				    "starting another", (long)pid,
 				    WEXITSTATUS(st));
 		}
 	for (i = 0; i < n; i++)
@@ -116,8 +117,7 @@ pf_spawn(int n, const sigset_t *old)
 			nanosleep(&one, NULL);
 		workers[i].started = time(NULL);
 		if ((pid = fork()) == -1) {
-			fprintf(stderr, "mailautoconf: fork: %s\n",
-			    strerror(errno));
+			log_msg(LOG_ERR, "fork: %s", strerror(errno));
 			continue;
 		}
 		if (pid == 0) {

@@ -372,6 +372,49 @@ ua_outlook(const char *ua)
 	    strstr(ua, "Microsoft Outlook") != NULL);
 }
 
+/*
+ * The kind of client, for the log line (log.c): the first entry whose
+ * pattern the User-Agent holds (any case) names it; "other" else.  Android builds of Thunderbird
+ * come before Thunderbird.
+ */
+static const struct {
+	const char	*pattern;
+	const char	*kind;
+} clients[] = {
+	{ "k-9", "k9" },
+	{ "k9mail", "k9" },
+	{ "thunderbird-android", "k9" },
+	{ "fairemail", "fairemail" },
+	{ "thunderbird", "thunderbird" },
+	{ "outlook", "outlook" },
+	{ "microsoft office", "outlook" },
+	{ "msoffice", "outlook" },
+	{ "windows-mail", "outlook" },
+	{ "evolution", "evolution" },
+	{ "kmail", "kmail" },
+	{ "akonadi", "kmail" },
+	{ "geary", "geary" },
+	{ "iphone", "apple" },
+	{ "ipad", "apple" },
+	{ "macintosh", "apple" },
+	{ "cfnetwork", "apple" },
+	{ "darwin", "apple" },
+	{ "curl/", "curl" },
+};
+
+static const char *
+ua_client(const char *ua)
+{
+	size_t	i;
+
+	if (ua == NULL)
+		return "other";
+	for (i = 0; i < sizeof(clients) / sizeof(clients[0]); i++)
+		if (strcasestr(ua, clients[i].pattern) != NULL)
+			return clients[i].kind;
+	return "other";
+}
+
 int
 req_start(struct request *r, req_getenv get, void *ctx)
 {
@@ -389,6 +432,7 @@ req_start(struct request *r, req_getenv get, void *ctx)
 	r->schema_uri[0] = '\0';
 	r->pox_error = false;
 	r->ua_outlook = ua_outlook(get(ctx, "HTTP_USER_AGENT"));
+	r->client = ua_client(get(ctx, "HTTP_USER_AGENT"));
 
 	m = get(ctx, "REQUEST_METHOD");
 	if (m == NULL || strcmp(m, "GET") == 0)

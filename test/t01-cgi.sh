@@ -158,7 +158,8 @@ check_eq "autoconfig is cacheable" "max-age=3600" \
 check_eq "cache_max_age is honoured" "max-age=600" \
     "$(header "$T_TMP/ac-every-key" Cache-Control)"
 check_eq "rejections log one line" 1 "$(wc -l <"$T_TMP/ac-unknown.err")"
-check "the log line names the rule" grep -q '^mailautoconf: 404: unknown domain$' \
+check "the log line names the rule, endpoint, domain and client" \
+    grep -q '^mailautoconf: 404: unknown domain (autoconfig unknown.example other)$' \
     "$T_TMP/ac-unknown.err"
 check_eq "a good answer logs nothing" 0 "$(wc -c <"$T_TMP/ac-thunderbird.err")"
 

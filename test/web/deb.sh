@@ -100,6 +100,15 @@ for f in /usr/sbin/mailautoconf /etc/mailautoconf/providers.ini \
     $doc/examples/systemd/mailautoconf.socket $doc/examples/systemd/mailautoconf.service; do
 	check "in the package: $f" grep -qxF "$f" "$W/contents"
 done
+# every document the docs point to (small ones stay uncompressed)
+for f in README.md SECURITY.md BENCHMARKS.md; do
+	check "in the package: $doc/$f" grep -qxE "$doc/$f(\.gz)?" "$W/contents"
+done
+# the manual page names the package's configuration, not /usr/local's
+dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./usr/share/man/man8/mailautoconf.8.gz |
+    gzip -dc >"$W/man8" 2>/dev/null
+check "mailautoconf(8) in the package names /etc/mailautoconf/providers.ini" \
+    sh -c "grep -q '^\.Pa /etc/mailautoconf/providers\.ini' '$W/man8' && ! grep -q /usr/local '$W/man8'"
 # debhelper 13 of Debian 12 installs units in /lib, later ones in /usr/lib
 for f in mailautoconf.socket mailautoconf.service; do
 	check "in the package: /lib/systemd/system/$f" \

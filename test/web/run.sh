@@ -7,6 +7,7 @@
 #   /usr/sbin          -> WORK/sbin  (a copy of the binary under test)
 #   /etc/mailautoconf/ -> WORK/etc/  (./providers.ini and test/hostile/dav.ini)
 #   /run/              -> WORK/run/  (sockets)
+#   /var/log/lighttpd/ -> the setup's own directory (logs)
 #   listen 80;  *:80>  -> 127.0.0.1:PORT (and "listen [::]:80;" dropped)
 # WORK is a private directory under $TMPDIR; every server gets its own
 # configuration, pid and log files there, listens on 127.0.0.1:18081-18086
@@ -59,6 +60,7 @@ install_conf() {
 	sed -e "s|/usr/sbin|$W/sbin|g" \
 	    -e "s|/etc/mailautoconf/|$W/etc/|g" \
 	    -e "s|/run/|$W/run/|g" \
+	    -e "s|/var/log/lighttpd/|$(dirname "$2")/|g" \
 	    -e "s|listen 80;|listen 127.0.0.1:$3;|" \
 	    -e '/listen \[::\]:80;/d' \
 	    -e "s|\*:80>|127.0.0.1:$3>|" "$1" >"$2"
@@ -435,7 +437,8 @@ start_lighttpd() {
 	} >"$D/lighttpd.conf"
 	# lighttpd opens its log after dropping privileges
 	: >"$D/error.log"
-	[ -n "$ROOT" ] && chown www-data "$D/error.log"
+	: >"$D/breakage.log"
+	[ -n "$ROOT" ] && chown www-data "$D/error.log" "$D/breakage.log"
 	lighttpd -tt -f "$D/lighttpd.conf" >>"$D/error.log" 2>&1 &&
 	    lighttpd -f "$D/lighttpd.conf" >>"$D/error.log" 2>&1 &&
 	    wait_file "$D/lighttpd.pid" && started "$D/lighttpd.pid"
@@ -484,6 +487,8 @@ run nginx-fcgiwrap 18082 start_nginx_fcgiwrap
 run apache-cgi 18083 start_apache_cgi
 run apache-proxy-fcgi 18084 start_apache_proxy_fcgi
 run lighttpd-cgi 18085 start_lighttpd_cgi
+check "lighttpd-cgi: mailautoconf's lines reach server.breakagelog" \
+    grep -q 'unknown domain' "$W/lighttpd-cgi/breakage.log"
 run lighttpd-fastcgi 18086 start_lighttpd_fastcgi
 
 finish

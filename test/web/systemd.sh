@@ -158,12 +158,12 @@ fi
 # paths of the test tree (the same replacements as test/web/run.sh)
 listen=$(unit_value "$SOCKET" ListenStream)
 exec_start=$(unit_value "$SERVICE" ExecStart)
-check_eq "ListenStream= is the socket nginx-fastcgi.conf uses" \
-    "fastcgi_pass unix:$listen;" \
-    "$(grep -o 'fastcgi_pass unix:[^;]*;' contrib/nginx-fastcgi.conf)"
+check_eq "ListenStream= is the socket nginx-fastcgi.conf uses (its upstream)" \
+    "server unix:$listen;" \
+    "$(grep -o 'server unix:[^;]*;' contrib/nginx-fastcgi.conf | sort -u)"
 check_eq "ListenStream= is the socket apache-proxy-fcgi.conf uses" \
     "\"unix:$listen|fcgi://localhost/\"" \
-    "$(grep -o '"unix:[^"]*"' contrib/apache-proxy-fcgi.conf)"
+    "$(grep -o '"unix:[^"]*"' contrib/apache-proxy-fcgi.conf | sort -u)"
 check_eq "ExecStart= reads the Debian package's conffile" \
     "/usr/sbin/mailautoconf -c /etc/mailautoconf/providers.ini" "$exec_start"
 for f in "$SOCKET" "$SERVICE"; do
