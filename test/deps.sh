@@ -15,6 +15,9 @@ pkgs_deb="dpkg-dev debhelper devscripts"
 # and PACC (t15: jq and python3 read the JSON, openssl checks the digest,
 # named-checkzone of bind9-utils the zone lines)
 pkgs_clients="openssl libplist-utils chromium python3 libxml2-utils jq bind9-utils"
+# a real client: Thunderbird's account setup, driven over Marionette
+# (test/t21-thunderbird.sh), against nginx + spawn-fcgi
+pkgs_thunderbird="thunderbird python3 nginx-light spawn-fcgi curl libxml2-utils"
 
 want=""
 for g in "$@"; do

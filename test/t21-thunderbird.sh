@@ -1,0 +1,279 @@
+#!/bin/sh
+# test/t21-thunderbird.sh: a real client.  Debian's Thunderbird runs
+# headless with a fresh profile, and its own account-setup modules
+# (resource:///modules/accountcreation/) look up the test addresses of
+# test/thunderbird/cases.txt against the real binary behind nginx and
+# spawn-fcgi (contrib/nginx-fastcgi.conf, with only the host, port and path
+# replacements of test/web/run.sh).  test/thunderbird/drive.py drives
+# Thunderbird over Marionette and prints what it concluded: host, port,
+# socket type, authentication and username (filled in) of every incoming
+# and outgoing server; each field is one check against
+# test/thunderbird/expect.txt.
+#
+# The config is the shipped providers.ini plus test/thunderbird/*.ini.
+# Thunderbird's profile sends all HTTP(S) to nginx as its proxy, so
+# http://autoconfig.DOMAIN/... and http://autodiscover.DOMAIN/... reach
+# mailautoconf and https (a CONNECT to nginx) fails at once; drive.py
+# replaces Thunderbird's DNS module (SRV look-ups) by one that finds
+# nothing, and the native resolver answers 127.0.0.1 for every name: no
+# request leaves 127.0.0.1.  Ports 18310 (nginx) and 18311 (Marionette).
+# Thunderbird and every server are stopped at exit; on failure the end of
+# Thunderbird's output and of the server logs is printed.
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 1
+. "$TOP/test/lib.sh"
+
+HTTP_PORT=18310
+MN_PORT=18311
+# seconds: Thunderbird's start on a loaded machine, and the whole drive
+START_WAIT=120
+DRIVE_WAIT=170
+
+W=$T_TMP
+TD=$TOP/test/thunderbird
+TB_PID=
+PIDFILES=
+
+stop_pid() {
+	kill -TERM "$1" 2>/dev/null || return 0
+	n=0
+	while kill -0 "$1" 2>/dev/null && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	kill -KILL "$1" 2>/dev/null
+	return 0
+}
+
+# Thunderbird runs in a process group of its own (setsid): its child
+# processes go with it
+stop_tb() {
+	[ -n "$TB_PID" ] || return 0
+	kill -TERM "-$TB_PID" 2>/dev/null
+	n=0
+	while kill -0 "$TB_PID" 2>/dev/null && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	kill -KILL "-$TB_PID" 2>/dev/null
+	TB_PID=
+}
+
+cleanup() {
+	stop_tb
+	for pf in $PIDFILES; do
+		[ -s "$pf" ] && stop_pid "$(cat "$pf")"
+	done
+	rm -rf "$T_TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP PIPE
+
+# port_free PORT: nothing answers there (curl exit 7: connection refused)
+port_free() {
+	curl -s -o /dev/null --noproxy '*' --max-time 1 "http://127.0.0.1:$1/" 2>/dev/null
+	[ $? -eq 7 ]
+}
+
+listening() {
+	! port_free "$1"
+}
+
+# wait_until CMD...: CMD succeeds within 5 s
+wait_until() {
+	n=0
+	while ! "$@"; do
+		[ $n -ge 50 ] && return 1
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
+# logs: what Thunderbird and the servers said, for a failed run
+logs() {
+	for f in "$W/tb.err" "$W/tb.out" "$W/error.log" "$W/mailautoconf.log"; do
+		[ -s "$f" ] || continue
+		echo "--- $f (last 40 lines, without GTK's complaints about no display)"
+		grep -v -e 'Gtk-CRITICAL' -e 'WARNING: gtk_' -e '^$' "$f" | tail -n 40
+	done
+}
+
+give_up() {
+	fail "$1"
+	logs
+	finish
+	exit 1
+}
+
+# ---- mailautoconf behind nginx --------------------------------------------
+
+start_web() {
+	ROOT=
+	[ "$(id -u)" -eq 0 ] && ROOT=1
+	chmod 755 "$W"
+	mkdir -p "$W/sbin" "$W/etc" "$W/run" "$W/tmp"
+	cp "$MAC_BIN" "$W/sbin/mailautoconf"
+	cat providers.ini "$TD"/*.ini >"$W/etc/providers.ini"
+	chmod 755 "$W/sbin" "$W/etc" "$W/run" "$W/sbin/mailautoconf"
+	chmod 644 "$W/etc/providers.ini"
+	check "providers.ini + test/thunderbird/*.ini: --check" \
+	    "$W/sbin/mailautoconf" --check -c "$W/etc/providers.ini" 2>"$W/check.err"
+
+	if [ -n "$ROOT" ]; then
+		set -- -U www-data -G www-data -M 0660 -u nobody -g nogroup
+	else
+		set -- -M 0600
+	fi
+	spawn-fcgi -s "$W/run/mailautoconf.sock" -P "$W/mailautoconf.pid" "$@" -- \
+	    "$W/sbin/mailautoconf" -c "$W/etc/providers.ini" \
+	    >>"$W/mailautoconf.log" 2>&1 || return 1
+	PIDFILES="$W/mailautoconf.pid"
+	wait_until test -S "$W/run/mailautoconf.sock" || return 1
+
+	sed -e "s|/usr/sbin|$W/sbin|g" -e "s|/etc/mailautoconf/|$W/etc/|g" \
+	    -e "s|/run/|$W/run/|g" -e "s|listen 80;|listen 127.0.0.1:$HTTP_PORT;|" \
+	    -e '/listen \[::\]:80;/d' contrib/nginx-fastcgi.conf >"$W/site.conf"
+	cp /etc/nginx/fastcgi_params "$W/"
+	{
+		[ -n "$ROOT" ] && echo "user www-data www-data;"
+		cat <<-EOF
+		pid $W/nginx.pid;
+		error_log $W/error.log;
+		worker_processes 1;
+		events { worker_connections 64; }
+		http {
+			access_log $W/access.log;
+			client_body_temp_path $W/tmp/body;
+			fastcgi_temp_path $W/tmp/fastcgi;
+			proxy_temp_path $W/tmp/proxy;
+			uwsgi_temp_path $W/tmp/uwsgi;
+			scgi_temp_path $W/tmp/scgi;
+			include $W/site.conf;
+		}
+		EOF
+	} >"$W/nginx.conf"
+	nginx -q -t -p "$W" -e "$W/error.log" -c "$W/nginx.conf" >>"$W/error.log" 2>&1 &&
+	    nginx -p "$W" -e "$W/error.log" -c "$W/nginx.conf" >>"$W/error.log" 2>&1 ||
+	    return 1
+	PIDFILES="$W/nginx.pid $PIDFILES"
+	wait_until test -s "$W/nginx.pid" && wait_until listening $HTTP_PORT
+}
+
+# ---- the answers Thunderbird will read, through the same proxy ------------
+
+# url LOOKUP ADDRESS: the first URL that Thunderbird's lookup can reach
+url() {
+	d=${2#*@}
+	case $1 in
+	isp|hub) echo "http://autoconfig.$d/mail/config-v1.1.xml?emailaddress=$(echo "$2" | sed 's/@/%40/')" ;;
+	db) echo "http://autoconfig.$d/v1.1/mail/config-v1.1.xml" ;;
+	exchange) echo "http://autodiscover.$d/autodiscover/autodiscover.xml" ;;
+	esac
+}
+
+# answers: each case's answer is well-formed XML of an XML type
+answers() {
+	while read -r name lookup addr; do
+		case $name in ''|\#*) continue ;; esac
+		set --
+		if [ "$lookup" = exchange ]; then
+			sed "s/ADDRESS/$addr/" "$TD/pox-request.xml" >"$W/req.xml"
+			set -- -H 'Content-Type: text/xml; charset=utf-8' --data-binary "@$W/req.xml"
+		fi
+		ct=$(curl -s -x "http://127.0.0.1:$HTTP_PORT" --max-time 10 -o "$W/$name.xml" \
+		    -w '%{http_code} %{content_type}' "$@" "$(url "$lookup" "$addr")")
+		case $name in
+		*-unknown-*)
+			check_eq "$name: answer status" 404 "${ct%% *}"
+			continue ;;
+		esac
+		check_eq "$name: answer" "200 text/xml; charset=utf-8" "$ct"
+		check "$name: answer is well-formed (xmllint)" xml_ok "$W/$name.xml"
+	done <"$TD/cases.txt"
+}
+
+# requests: nginx saw Thunderbird itself (not curl) ask each case's URL
+requests() {
+	while read -r name lookup addr; do
+		case $name in ''|\#*) continue ;; esac
+		[ "$lookup" = hub ] && continue
+		m=GET
+		[ "$lookup" = exchange ] && m=POST
+		st=200
+		case $name in *-unknown-*) st=404 ;; esac
+		u=$(url "$lookup" "$addr")
+		check "$name: Thunderbird asked $m $u ($st)" \
+		    sh -c 'grep -F "\"$1 $2 HTTP/1.1\" $3 " "$4" | grep -vq "curl/"' \
+		    sh "$m" "$u" "$st" "$W/access.log"
+	done <"$TD/cases.txt"
+}
+
+# ---- Thunderbird ------------------------------------------------------------
+
+start_tb() {
+	mkdir -p "$W/home" "$W/profile"
+	sed -e "s/@HTTP_PORT@/$HTTP_PORT/g" -e "s/@MN_PORT@/$MN_PORT/g" \
+	    "$TD/user.js" >"$W/profile/user.js"
+	HOME=$W/home MOZ_HEADLESS=1 MOZ_CRASHREPORTER_DISABLE=1 setsid thunderbird \
+	    --headless --marionette -remote-allow-system-access --no-remote --profile "$W/profile" \
+	    >"$W/tb.out" 2>"$W/tb.err" </dev/null &
+	TB_PID=$!
+}
+
+# compare GOT EXPECT: one check per field; fields missing or unexpected fail
+compare() {
+	awk 'function val(s) { sub(/^[^ ]+ [^ ]+ ?/, "", s); return s }
+	    NR == FNR { k = $1 " " $2; got[k] = val($0); seen[k] = 0; next }
+	    /^#/ || NF == 0 { next }
+	    { k = $1 " " $2; v = val($0)
+	      if (!(k in got)) { print "fail\t" k "\t" v "\t(nothing)"; next }
+	      seen[k] = 1
+	      print (got[k] == v ? "ok" : "fail") "\t" k "\t" v "\t" got[k] }
+	    END { for (k in seen) if (!seen[k]) print "fail\t" k "\t(no such field)\t" got[k] }' \
+	    "$1" "$2" >"$W/compare"
+	tab=$(printf '\t')
+	while IFS=$tab read -r st k want got; do
+		if [ "$st" = ok ]; then
+			ok "thunderbird: $k = $want"
+		else
+			fail "thunderbird: $k: want '$want', got '$got'"
+		fi
+	done <"$W/compare"
+}
+
+# ---- main ---------------------------------------------------------------------
+
+for t in thunderbird python3 nginx spawn-fcgi curl xmllint setsid; do
+	if ! command -v "$t" >/dev/null 2>&1; then
+		fail "$t is not installed (test/deps.sh thunderbird)"
+		finish
+		exit 1
+	fi
+done
+[ -x "$MAC_BIN" ] || give_up "$MAC_BIN missing: run make first"
+for p in $HTTP_PORT $MN_PORT; do
+	port_free $p || give_up "port $p is in use"
+done
+
+start_web || give_up "nginx + spawn-fcgi did not start"
+answers
+start_tb
+timeout $DRIVE_WAIT python3 "$TD/drive.py" "$MN_PORT" "$TD/cases.txt" \
+    "$START_WAIT" "$TB_PID" >"$W/got" 2>"$W/drive.err"
+rc=$?
+check_eq "drive.py: exit status" 0 "$rc"
+[ -n "${VERBOSE:-}" ] && cat "$W/got"
+compare "$W/got" "$TD/expect.txt"
+requests
+stop_tb
+# the FastCGI server lived through it all, and (ASan build) said nothing
+MPID=$(cat "$W/mailautoconf.pid" 2>/dev/null)
+check "mailautoconf (FastCGI) still running after the cases" kill -0 "${MPID:-none}"
+[ -n "$MPID" ] && stop_pid "$MPID"
+check "mailautoconf: no sanitizer report" \
+    sh -c '! grep -q -e Sanitizer -e "runtime error" "$1"' sh "$W/mailautoconf.log"
+if [ "$T_FAIL" -ne 0 ]; then
+	cat "$W/drive.err"
+	logs
+fi
+finish
