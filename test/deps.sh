@@ -17,7 +17,7 @@ pkgs_deb="dpkg-dev debhelper devscripts"
 pkgs_clients="openssl libplist-utils chromium python3 libxml2-utils jq bind9-utils"
 # a real client: Thunderbird's account setup, driven over Marionette
 # (test/t21-thunderbird.sh), against nginx + spawn-fcgi
-pkgs_thunderbird="thunderbird python3 nginx-light spawn-fcgi curl libxml2-utils"
+pkgs_thunderbird="thunderbird python3 nginx-light spawn-fcgi curl libxml2-utils strace"
 
 want=""
 for g in "$@"; do

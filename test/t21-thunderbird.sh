@@ -214,10 +214,31 @@ start_tb() {
 	mkdir -p "$W/home" "$W/profile"
 	sed -e "s/@HTTP_PORT@/$HTTP_PORT/g" -e "s/@MN_PORT@/$MN_PORT/g" \
 	    "$TD/user.js" >"$W/profile/user.js"
-	HOME=$W/home MOZ_HEADLESS=1 MOZ_CRASHREPORTER_DISABLE=1 setsid thunderbird \
+	# strace, where it may trace, records every address Thunderbird sends to
+	TRACE=
+	if strace -f -qq -o /dev/null true 2>/dev/null; then
+		TRACE="strace -f -qq -e trace=connect,sendto,sendmsg,sendmmsg -o $W/strace.out"
+	fi
+	HOME=$W/home MOZ_HEADLESS=1 MOZ_CRASHREPORTER_DISABLE=1 setsid $TRACE thunderbird \
 	    --headless --marionette -remote-allow-system-access --no-remote --profile "$W/profile" \
 	    >"$W/tb.out" 2>"$W/tb.err" </dev/null &
 	TB_PID=$!
+}
+
+# loopback_only: every socket address in strace's record is 127.x or ::1
+# (netlink route queries name other addresses but send nothing)
+loopback_only() {
+	if [ -z "$TRACE" ]; then
+		echo "note: strace cannot trace here: Thunderbird's connections not checked"
+		return
+	fi
+	grep -o 'sa_family=AF_INET6*, [^}]*' "$W/strace.out" |
+	    sed -n -e 's/.*inet_addr("\([^"]*\)").*/\1/p' \
+	    -e 's/.*inet_pton(AF_INET6, "\([^"]*\)".*/\1/p' | sort -u >"$W/addrs"
+	others=$(grep -v -e '^127\.' -e '^::1$' -e '^::ffff:127\.' "$W/addrs" | tr '\n' ' ')
+	check_eq "Thunderbird sent to no address but loopback (strace)" "" "$others"
+	check "strace saw Thunderbird reach nginx on 127.0.0.1:$HTTP_PORT" \
+	    grep -q "htons($HTTP_PORT), sin_addr=inet_addr(\"127.0.0.1\")" "$W/strace.out"
 }
 
 # compare GOT EXPECT: one check per field; fields missing or unexpected fail
@@ -266,6 +287,7 @@ check_eq "drive.py: exit status" 0 "$rc"
 compare "$W/got" "$TD/expect.txt"
 requests
 stop_tb
+loopback_only
 # the FastCGI server lived through it all, and (ASan build) said nothing
 MPID=$(cat "$W/mailautoconf.pid" 2>/dev/null)
 check "mailautoconf (FastCGI) still running after the cases" kill -0 "${MPID:-none}"
