@@ -28,7 +28,10 @@ in), and is printed one field a line:
 FIELD is "source", "incoming", "outgoing" (number of servers), or
 "inN.KEY" / "outN.KEY" for the N-th incoming or outgoing server (0 is the
 one Thunderbird would use, then its alternatives in order), KEY one of
-type, hostname, port, socket, auth, username, url, ewsurl, owaurl.  A
+type, hostname, port, socket, auth, username; where they are not
+Thunderbird's defaults, POP3's leave, days, biff (leave messages on the
+server, for how many days, download on biff) and global (use the global
+preferred server); and url, ewsurl, owaurl for the servers that have them.  A
 lookup that fails prints "NAME error MESSAGE".  Only the Python standard
 library is used; Thunderbird's code is called, never copied.
 """
@@ -71,6 +74,18 @@ function server(s) {
     auth: constName(Ci.nsMsgAuthMethod, s.auth),
     username: s.username,
   };
+  // POP3's options and the global preferred server, where they are not
+  // Thunderbird's defaults
+  const d = new AccountConfig().createNewIncoming();
+  if (s.type == "pop3" &&
+      (s.leaveMessagesOnServer !== d.leaveMessagesOnServer ||
+       s.daysToLeaveMessagesOnServer !== d.daysToLeaveMessagesOnServer ||
+       s.downloadOnBiff !== d.downloadOnBiff)) {
+    o.leave = s.leaveMessagesOnServer;
+    o.days = s.daysToLeaveMessagesOnServer;
+    o.biff = s.downloadOnBiff;
+  }
+  if (s.useGlobalPreferredServer) o.global = true;
   if (s.url) o.url = s.url;
   if (s.exchangeURL) o.ewsurl = s.exchangeURL;
   if (s.owaURL) o.owaurl = s.owaURL;
@@ -180,6 +195,8 @@ def show(v):
     """A value as one word or more, never nothing."""
     if v is None:
         return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
     return str(v) if str(v) != "" else "(empty)"
 
 
