@@ -165,7 +165,9 @@ start_web() {
 url() {
 	d=${2#*@}
 	case $1 in
-	isp|hub) echo "http://autoconfig.$d/mail/config-v1.1.xml?emailaddress=$(echo "$2" | sed 's/@/%40/')" ;;
+	isp|hub)
+		q=$(echo "$2" | sed 's/@/%40/')
+		echo "http://autoconfig.$d/mail/config-v1.1.xml?emailaddress=$q" ;;
 	db) echo "http://autoconfig.$d/v1.1/mail/config-v1.1.xml" ;;
 	exchange) echo "http://autodiscover.$d/autodiscover/autodiscover.xml" ;;
 	esac
@@ -219,8 +221,10 @@ start_tb() {
 	if strace -f -qq -o /dev/null true 2>/dev/null; then
 		TRACE="strace -f -qq -e trace=connect,sendto,sendmsg,sendmmsg -o $W/strace.out"
 	fi
-	HOME=$W/home MOZ_HEADLESS=1 MOZ_CRASHREPORTER_DISABLE=1 setsid $TRACE thunderbird \
-	    --headless --marionette -remote-allow-system-access --no-remote --profile "$W/profile" \
+	# chrome-context scripts need -remote-allow-system-access
+	HOME=$W/home MOZ_HEADLESS=1 MOZ_CRASHREPORTER_DISABLE=1 \
+	    setsid $TRACE thunderbird --headless --marionette \
+	    -remote-allow-system-access --no-remote --profile "$W/profile" \
 	    >"$W/tb.out" 2>"$W/tb.err" </dev/null &
 	TB_PID=$!
 }
@@ -273,7 +277,7 @@ for t in thunderbird python3 nginx spawn-fcgi curl xmllint setsid; do
 done
 [ -x "$MAC_BIN" ] || give_up "$MAC_BIN missing: run make first"
 for p in $HTTP_PORT $MN_PORT; do
-	port_free $p || give_up "port $p is in use"
+	port_free "$p" || give_up "port $p is in use"
 done
 
 start_web || give_up "nginx + spawn-fcgi did not start"

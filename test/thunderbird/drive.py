@@ -4,10 +4,10 @@ what its own account-setup modules conclude for e-mail addresses.
 
     drive.py PORT CASES TIMEOUT PID
 
-PORT is Thunderbird's Marionette port on 127.0.0.1, PID its process:
-drive.py waits for it to accept for TIMEOUT seconds, or until it dies.  CASES is a file of
-lines "NAME LOOKUP ADDRESS" (blank lines and '#' comments skipped), where
-LOOKUP is one of
+PORT is Thunderbird's Marionette port on 127.0.0.1 and PID its process:
+drive.py waits TIMEOUT seconds at most for it to accept, less if it dies.
+CASES is a file of lines "NAME LOOKUP ADDRESS" (blank lines and '#'
+comments skipped), where LOOKUP is one of
 
     isp       FetchConfig.fromISP: https/http autoconfig.DOMAIN and
               DOMAIN/.well-known/autoconfig, with ?emailaddress=
@@ -31,9 +31,9 @@ one Thunderbird would use, then its alternatives in order), KEY one of
 type, hostname, port, socket, auth, username; where they are not
 Thunderbird's defaults, POP3's leave, days, biff (leave messages on the
 server, for how many days, download on biff) and global (use the global
-preferred server); and url, ewsurl, owaurl for the servers that have them.  A
-lookup that fails prints "NAME error MESSAGE".  Only the Python standard
-library is used; Thunderbird's code is called, never copied.
+preferred server); and url, ewsurl, owaurl for the servers that have
+them.  A lookup that fails prints "NAME error MESSAGE".  Only the Python
+standard library is used; Thunderbird's code is called, never copied.
 """
 
 import json
