@@ -31,8 +31,8 @@ one Thunderbird would use, then its alternatives in order), KEY one of
 type, hostname, port, socket, auth, username; where they are not
 Thunderbird's defaults, POP3's leave, days, biff (leave messages on the
 server, for how many days, download on biff) and global (use the global
-preferred server); and url, ewsurl, owaurl for the servers that have
-them.  A lookup that fails prints "NAME error MESSAGE".  Only the Python
+preferred server); and url, ewsurl (Thunderbird's exchangeURL: the EWS
+URL, or Graph's), owaurl for the servers that have them.  A lookup that fails prints "NAME error MESSAGE".  Only the Python
 standard library is used; Thunderbird's code is called, never copied.
 """
 

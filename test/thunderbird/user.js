@@ -54,3 +54,6 @@ user_pref("mailnews.auto_config.fetchFromISP.enabled", true);
 user_pref("mailnews.auto_config.fetchFromISP.sslOnly", false);
 user_pref("mailnews.auto_config.fetchFromISP.sendEmailAddress", true);
 user_pref("mailnews.auto_config.fetchFromExchange.enabled", true);
+// Microsoft Graph servers: read by readFromXML only with this pref, which
+// is false in 153 ESR (true from 154 on)
+user_pref("mail.graph.enabled", true);
