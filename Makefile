@@ -172,6 +172,10 @@ SUITES += 'plain|sh test/web/apache-site.sh'
 SUITES += 'plain|sh test/install.sh'
 SUITES += 'plain asan vg|sh test/dns-hoster.sh'
 SUITES += 'plain asan|sh test/syslog.sh'
+# a real client: Thunderbird's own account setup against nginx and each
+# build's FastCGI server (test/thunderbird/)
+SUITES += 'plain asan vg|sh test/t21-thunderbird.sh'
+CHECK_DEPS += thunderbird
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
