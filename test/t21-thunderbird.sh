@@ -287,6 +287,8 @@ for p in $HTTP_PORT $MN_PORT; do
 	port_free "$p" || give_up "port $p is in use"
 done
 
+# the expectations are those of this Thunderbird
+echo "note: $(HOME=$T_TMP thunderbird --version 2>/dev/null | head -n 1)"
 start_web || give_up "nginx + spawn-fcgi did not start"
 answers
 start_tb
