@@ -6,8 +6,8 @@
 # spawn-fcgi (contrib/nginx-fastcgi.conf, with only the host, port and path
 # replacements of test/web/run.sh).  test/thunderbird/drive.py drives
 # Thunderbird over Marionette and prints what it concluded: host, port,
-# socket type, authentication and username (filled in) of every incoming
-# and outgoing server; each field is one check against
+# socket type, authentication, username (filled in) and EWS/OWA URL of
+# every incoming and outgoing server; each field is one check against
 # test/thunderbird/expect.txt.
 #
 # The config is the shipped providers.ini plus test/thunderbird/*.ini.
@@ -93,7 +93,8 @@ wait_until() {
 
 # logs: what Thunderbird and the servers said, for a failed run
 logs() {
-	for f in "$W/tb.err" "$W/tb.out" "$W/error.log" "$W/mailautoconf.log"; do
+	for f in "$W/check.err" "$W/tb.err" "$W/tb.out" "$W/error.log" \
+	    "$W/mailautoconf.log"; do
 		[ -s "$f" ] || continue
 		echo "--- $f (last 40 lines, without GTK's complaints about no display)"
 		grep -v -e 'Gtk-CRITICAL' -e 'WARNING: gtk_' -e '^$' "$f" | tail -n 40
