@@ -173,7 +173,8 @@ SUITES += 'plain|sh test/install.sh'
 SUITES += 'plain asan vg|sh test/dns-hoster.sh'
 SUITES += 'plain asan|sh test/syslog.sh'
 # a real client: Thunderbird's own account setup against nginx and each
-# build's FastCGI server (test/thunderbird/)
+# build's FastCGI server (test/thunderbird/); vg too, as one server under
+# valgrind answers all its requests (some 10 s in all)
 SUITES += 'plain asan vg|sh test/t21-thunderbird.sh'
 CHECK_DEPS += thunderbird
 
