@@ -200,7 +200,7 @@ ac_render(const struct request *r, const struct config *cf,
 	xml_open(o, "clientConfig");
 	xml_attr(o, "version", "1.1");
 	xml_open(o, "emailProvider");
-	xml_attr(o, "id", p->id);
+	xml_attr(o, "id", prov_answer_id(p));
 	/* only the domain asked about: the others may be customers' names */
 	xml_elem(o, "domain", r->domain);
 	xml_elem(o, "displayName", p->name);

@@ -320,6 +320,7 @@ struct config	*prov_load_file(const char *, struct diag *);
 struct config	*prov_load_mem(const char *, size_t, const char *,
 		    struct diag *);
 void		 prov_free(struct config *);
+const char	*prov_answer_id(const struct provider *);
 const struct provider *prov_lookup(const struct config *, const char *,
 		    size_t);
 

@@ -615,6 +615,30 @@ reverse_dns(struct loader *l, const char *d)
 	return r;
 }
 
+/*
+ * The id an autoconfig answer gives: Thunderbird refuses the whole answer
+ * when <emailProvider id> holds anything but letters, digits, '.', '-' or
+ * '%' (its sanitizer reads the id as a host name), so a section name that
+ * is UTF-8 or has other bytes is answered as the provider's first domain,
+ * which the loader holds in its ASCII (A-label) form.
+ */
+static bool
+id_is_host(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' ||
+		    *s == '%'))
+			return false;
+	return true;
+}
+
+const char *
+prov_answer_id(const struct provider *p)
+{
+	return id_is_host(p->id) ? p->id : p->domains[0];
+}
+
 static bool
 server_plain(const struct server *s, size_t n)
 {
@@ -707,6 +731,10 @@ prov_finish(struct loader *l, struct pbuild *b)
 	else if (p->nout == 0)
 		WARN(l, p->line, "provider '%s' has no smtp server: "
 		    "Thunderbird drops the whole config", p->id);
+	if (!id_is_host(p->id))
+		WARN(l, p->line, "provider id '%s' is not a host name, which "
+		    "Thunderbird refuses: autoconfig answers give '%s' as the id",
+		    p->id, p->domains[0]);
 	if (server_plain(p->in, p->nin) || server_plain(p->out, p->nout))
 		WARN(l, p->line, "provider '%s' has a 'plain' server: "
 		    "Thunderbird for Android drops the whole config", p->id);

@@ -125,4 +125,21 @@ printf '[x]\ndomains = %s %s\nimap = i.example\nsmtp = s.example\n' \
 $MAC_WRAP $MAC_BIN --check -c "$T_TMP/dup.ini" >"$T_TMP/dup.out" 2>&1
 check "U-label and A-label are one domain" test $? -ne 0
 
+# a UTF-8 section name (the provider id) reaches no answer: Thunderbird
+# refuses an <emailProvider id> that is not a host name, so the answer
+# gives the first domain, in its A-label form, and --check says so
+printf '[%s]\nimap = imap.%%EMAILDOMAIN%%\nsmtp = smtp.%%EMAILDOMAIN%%\n' \
+    "$BU" >"$T_TMP/uid.ini"
+$MAC_WRAP $MAC_BIN --check -c "$T_TMP/uid.ini" >"$T_TMP/uid.out" 2>&1
+check "UTF-8 provider id: --check warns" grep -q "uid.ini:1: warning: .*not a host name" \
+    "$T_TMP/uid.out"
+MAC_CONF=$T_TMP/uid.ini
+# (its displayName is the section name: UTF-8 text, which XML allows)
+mac_cgi "$T_TMP/ac-uid" REQUEST_METHOD=GET REQUEST_URI=$AC \
+    QUERY_STRING="emailaddress=jane%40$BU_Q" HTTP_HOST=autoconfig.example.net
+check_eq "ac-uid: 200" 200 "$(status "$T_TMP/ac-uid")"
+check "UTF-8 provider id: answered as its A-label" \
+    grep -q "<emailProvider id=\"$BU_A\">" "$T_TMP/ac-uid.body"
+check "ac-uid: well-formed XML" xml_ok "$T_TMP/ac-uid.body"
+
 finish
