@@ -22,7 +22,12 @@ CFLAGS ?= -O2 -g
 # The FastCGI protocol is fcgi.c's own (why: its header); libfcgi-dev is
 # needed by the benchmarks' reference responder only, libfcgi-bin's
 # cgi-fcgi by the tests.
-PKGS = inih libseccomp libidn2 expat
+# libseccomp: the seccomp program is compiled at build time (sandbox.c,
+# the sb_filter.h rule below), so only that build step links it.
+# libcdb: tinycdb, the compiled config's table (image.c).
+PKGS = inih libidn2 expat libcdb
+SECCOMP_CFLAGS := $(shell pkg-config --cflags libseccomp 2>/dev/null)
+SECCOMP_LIBS := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lseccomp)
 # libcrypto: headers only; mcsign.c opens the library when signing is
 # configured, so that no CGI start pays for relocating it
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcrypto 2>/dev/null)
@@ -34,10 +39,10 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcrypto 2>/dev/null)
 LINK ?= static
 ifeq ($(LINK),static)
 PKG_LIBS := -Wl,-Bstatic $(filter-out -lm,$(shell pkg-config --libs --static \
-	$(PKGS) 2>/dev/null || echo -linih -lseccomp -lidn2 -lunistring \
-	-lexpat)) -Wl,-Bdynamic -lm
+	$(PKGS) 2>/dev/null || echo -linih -lidn2 -lunistring \
+	-lexpat -lcdb)) -Wl,-Bdynamic -lm
 else
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -linih -lseccomp -lidn2 -lexpat)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -linih -lidn2 -lexpat -lcdb)
 endif
 
 WARN = -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
@@ -60,7 +65,7 @@ O ?= .
 LIBSRC = request.c pox.c endpoint.c ini.c providers.c xmlout.c http.c autoconfig.c \
 	autodiscover.c util.c dns.c
 LIBSRC += log.c
-LIBSRC += fcgi.c
+LIBSRC += fcgi.c image.c
 LIBSRC += sandbox.c prefork.c
 LIBSRC += mobileconfig.c mcsign.c sha1.c sha256.c idn.c import.c
 LIBSRC += dav.c pacc.c
@@ -93,6 +98,20 @@ $(O)/libmac.a: $(LIBOBJ)
 
 $(O)/mailautoconf: $(O)/main.o $(O)/libmac.a $(FLAGS_FILE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(O)/main.o $(O)/libmac.a $(PKG_LIBS)
+
+# The seccomp program: sandbox.c built with -DSB_GENERATE writes its rules,
+# compiled by libseccomp, as BPF into sb_filter.h, which sandbox.o
+# includes (why: sandbox.c).  Built without sanitizers: it runs once, here.
+$(O)/sbgen: sandbox.c $(HDRS)
+	@mkdir -p $(O)
+	$(CC) -std=c11 $(WARN) -D_GNU_SOURCE -DSB_GENERATE $(SECCOMP_CFLAGS) -O1 \
+	    -o $@ sandbox.c $(SECCOMP_LIBS)
+
+$(O)/sb_filter.h: $(O)/sbgen
+	$(O)/sbgen >$@.tmp && mv $@.tmp $@
+
+$(O)/sandbox.o: $(O)/sb_filter.h
+$(O)/sandbox.o: ALL_CFLAGS += -I$(O)
 
 # Test programs: the one C unit runner, and the helpers of t07, t08, t14.
 # TB is where a build keeps them (build/test for the normal build).
@@ -157,6 +176,8 @@ SUITES += 'plain asan|sh test/t12-idn.sh'
 SUITES += 'plain asan|sh test/t13-import.sh'
 SUITES += 'plain asan|sh test/t14-fcgi-proto.sh'
 SUITES += 'plain asan vg|sh test/t15-dav.sh'
+# the compiled config; it reruns t01, t02, t07 and t11 from images
+SUITES += 'plain asan|sh test/t16-image.sh'
 # allocation failures while loading: 150 providers natively, 10 under
 # valgrind (every step reloads the file)
 SUITES += 'plain asan|$$MAC_T/alloc providers.ini -g 150'
@@ -233,6 +254,10 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man5/providers.ini.5
 	test -e $(DESTDIR)$(SYSCONFDIR)/mailautoconf/providers.ini || \
 	    install -m 644 providers.ini $(DESTDIR)$(SYSCONFDIR)/mailautoconf/providers.ini
+	# the compiled config beside it (mailautoconf.8: --compile); with
+	# INSTALL_COMPILE=0 (the Debian package) postinst does it instead
+	[ "$(INSTALL_COMPILE)" = 0 ] || ./mailautoconf --compile \
+	    -c $(DESTDIR)$(SYSCONFDIR)/mailautoconf/providers.ini
 	# the web server and systemd snippets of docs/deploy.md
 	install -d $(DESTDIR)$(DOCDIR)/examples/systemd
 	install -m 644 contrib/*.conf $(DESTDIR)$(DOCDIR)/examples/
@@ -241,11 +266,13 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/mailautoconf $(DESTDIR)$(MANDIR)/man8/mailautoconf.8 \
-	    $(DESTDIR)$(MANDIR)/man5/providers.ini.5
+	    $(DESTDIR)$(MANDIR)/man5/providers.ini.5 \
+	    $(DESTDIR)$(SYSCONFDIR)/mailautoconf/providers.ini.cdb
 	rm -rf $(DESTDIR)$(DOCDIR)/examples
 
 clean:
-	rm -rf *.o *.a mailautoconf unit clients-unit build .build-flags
+	rm -rf *.o *.a mailautoconf unit clients-unit build .build-flags sbgen \
+	    sb_filter.h
 
 # Other parts of the tree (web servers, benchmarks, fuzzing, packaging) add
 # their targets and suites from mk/*.mk.

@@ -75,6 +75,12 @@
 #define INI_SECTION_MAX	50
 /* A config file larger than this is surely not a providers.ini. */
 #define INI_FILE_MAX	(64 * 1024 * 1024)
+/*
+ * Providers a process keeps decoded from a compiled config (image.c): a
+ * FastCGI process answers a few providers most of the time; a view is
+ * some hundred bytes, so 256 cost well under 1 MiB at most.
+ */
+#define IMG_CACHE	256
 /* Options on one server line; the format defines nine. */
 #define SRV_OPTS_MAX	16
 /* Authentication methods in one list; the format defines nine. */

@@ -128,7 +128,12 @@ http_respond(const struct config *cf, struct request *r, struct response *rs)
 
 	rs->send_body = r->method != M_HEAD;
 	if (!r->pox_error && (p = r->dlen == 0 ? NULL :
-	    prov_lookup(cf, r->domain, r->dlen)) == NULL && !ep->any_domain) {
+	    prov_lookup(cf, r->domain, r->dlen)) == NULL && img_broken(cf)) {
+		r->why = "compiled config corrupt: run mailautoconf --compile";
+		http_error(rs, r, 500);
+		return;
+	}
+	if (!r->pox_error && p == NULL && !ep->any_domain) {
 		/* clients fall through to ISPDB and MX lookups */
 		r->why = "unknown domain";
 		http_error(rs, r, 404);

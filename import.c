@@ -1429,7 +1429,11 @@ imp_file(const char *path, FILE *out, FILE *err)
 		fclose(fp);
 	if (rc != 0)
 		fprintf(err, "mailautoconf: %s: read error\n", path);
-	else
+	/*
+	 * The file is read: the XML parser (third-party input, often run as
+	 * root) works in the sandbox a CGI has, which opens nothing.
+	 */
+	else if ((rc = sb_enter(SB_CGI, NULL)) == 0)
 		rc = imp_mem(buf, n, strcmp(path, "-") == 0 ? "(stdin)" : path,
 		    out, err);
 	mac_free(buf);

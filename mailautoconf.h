@@ -15,6 +15,8 @@
  *	autoconfig.c autodiscover.c mobileconfig.c	the handlers
  *	dns.c import.c	--dns; --import (written through the config-key
  *			table, then loaded with the real loader)
+ *	image.c		the compiled config: --compile, the mapped reader
+ *			(answers through the hooks of struct config)
  *	providers.c	the config-key table, providers, the domain table
  *	ini.c		INI syntax (libinih r55-safe) and load diagnostics
  *	mcsign.c	profile signatures: the loader loads the key,
@@ -263,6 +265,7 @@ struct provider {
 
 struct arena;
 struct dslot;		/* a slot of the domain table (providers.c) */
+struct image;		/* a compiled config (image.c) */
 struct mc_signer;
 
 struct config {
@@ -278,6 +281,16 @@ struct config {
 	const char		*web_host;
 	struct arena		*arena;
 	struct mc_signer	*mc_signer;	/* NULL: profiles go unsigned */
+	const char		*sign_cert;	/* as written in the file */
+	const char		*sign_key;
+	/*
+	 * A compiled image (image.c) answers instead of the domain table:
+	 * prov_lookup and prov_free hand over to these (NULL: parsed INI).
+	 */
+	struct image		*img;
+	const struct provider	*(*lookup)(const struct config *,
+				    const char *, size_t);
+	void			(*release)(struct config *);
 };
 
 /*
@@ -323,6 +336,32 @@ void		 prov_free(struct config *);
 const char	*prov_answer_id(const struct provider *);
 const struct provider *prov_lookup(const struct config *, const char *,
 		    size_t);
+bool		 prov_host_ok(const char *, size_t);
+void		 prov_pick(struct provider *);
+bool		 prov_beside(char *, size_t, const char *, const char *);
+
+/* ---- image.c: the compiled config (--compile), mapped, not parsed ---- */
+
+/* what an image was compiled from: the INI's size, mtime and hash */
+struct img_src {
+	uint64_t	 size;
+	int64_t		 mtime;
+	uint32_t	 mtime_ns;
+	unsigned char	 hash[MAC_SHA1_LEN];
+};
+
+struct config	*img_read_ini(const char *, struct diag *, struct img_src *);
+int		 img_path(char *, size_t, const char *);
+int		 img_write(const struct config *, const struct img_src *,
+		    const char *, FILE *);
+struct config	*img_load(const char *, FILE *, bool);
+struct config	*img_open_mem(const void *, size_t, const char *,
+		    const char **);
+const struct provider *img_lookup(const struct config *, const char *,
+		    size_t);
+bool		 img_broken(const struct config *);
+void		 img_free(struct config *);
+void		 img_reseal(unsigned char *, size_t);
 
 
 /* ---- request.c: environment and body -> struct request --------------- */

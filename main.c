@@ -50,6 +50,7 @@ usage(FILE *fp)
 	    "           [--user name] [--workers n]      (FastCGI)\n"
 	    "           serving: [--log stderr|syslog] [--verbose]\n"
 	    "       mailautoconf [-c file] --check\n"
+	    "       mailautoconf [-c file] --compile     file.cdb beside it\n"
 	    "       mailautoconf [-c file] --dns [--srv-only] [domain]   zone "
 	    "file lines\n"
 	    "       mailautoconf --import file.xml      config-v1.1.xml to "
@@ -107,6 +108,27 @@ load(const char *file, const char *what)
 		    "keeping the old configuration", file, what, d.errors,
 		    d.errors == 1 ? "" : "s");
 	return cf;
+}
+
+/*
+ * What serves: the compiled image when it is current (image.c), else the
+ * INI through load(), after one line saying why (cgi: none when there is
+ * no image at all).
+ */
+static struct config *
+load_serving(const char *file, const char *what, bool cgi)
+{
+	char		 buf[1024];
+	struct config	*cf;
+	FILE		*fp;
+
+	memset(buf, 0, sizeof(buf));
+	fp = fmemopen(buf, sizeof(buf) - 1, "w");
+	cf = img_load(file, fp, cgi);
+	if (fp != NULL)
+		fclose(fp);
+	log_lines(LOG_WARNING, buf, strlen(buf));
+	return cf != NULL ? cf : load(file, what);
 }
 
 /* ---- one request, whatever the transport ---------------------------- */
@@ -228,7 +250,7 @@ run_cgi(const char *file)
 	struct config	*cf;
 	struct io	 io = { cgi_get, NULL, cgi_read };
 
-	cf = load(file, NULL);
+	cf = load_serving(file, NULL, true);
 	if (sb_privileges(opt_user, false) != 0 || sb_enter(SB_CGI, file) != 0) {
 		prov_free(cf);
 		return 1;
@@ -283,7 +305,7 @@ reload(struct config *cf, const char *file)
 	struct config	*n;
 
 	reload_pending = 0;
-	if ((n = load(file, is_worker ? "" : "reload")) == NULL)
+	if ((n = load_serving(file, is_worker ? "" : "reload", false)) == NULL)
 		return cf;
 	prov_free(cf);
 	if (!is_worker)
@@ -324,8 +346,17 @@ fcgi_tick(void *arg)
 {
 	struct fcgi_state	*fs = arg;
 
+	struct config		*n;
+
 	if (reload_pending)
 		fs->cf = reload(fs->cf, fs->file);
+	/* a record of the image failed its checks: the INI from now on */
+	if (img_broken(fs->cf) && (n = load(fs->file, "reload")) != NULL) {
+		log_msg(LOG_ERR, "%s: compiled config corrupt; parsing the INI "
+		    "(fix: mailautoconf --compile -c %s)", fs->file, fs->file);
+		prov_free(fs->cf);
+		fs->cf = n;
+	}
 }
 
 static int
@@ -335,7 +366,7 @@ run_fcgi(int fd, const char *file)
 	struct fcgi_hooks	 h = { fcgi_handle, fcgi_tick, &fs };
 	int			 rc;
 
-	if ((fs.cf = load(file, NULL)) == NULL) {
+	if ((fs.cf = load_serving(file, NULL, false)) == NULL) {
 		log_msg(LOG_ERR, "%s: not started", file);
 		return 1;
 	}
@@ -463,6 +494,37 @@ run_check(const char *file)
 	return bad ? 1 : 0;
 }
 
+/* --compile: --check, then the image beside the INI (image.c). */
+static int
+run_compile(const char *file)
+{
+	struct diag	 d = { stderr, true, 0, 0 };
+	struct img_src	 src;
+	struct config	*cf;
+	char		 path[4096];
+	int		 rc = 1;
+
+	if ((cf = img_read_ini(file, &d, &src)) == NULL) {
+		fprintf(stderr, "mailautoconf: %s: %d error%s, %d warning%s; "
+		    "nothing compiled\n", file, d.errors,
+		    d.errors == 1 ? "" : "s", d.warns, d.warns == 1 ? "" : "s");
+		return 1;
+	}
+	if (check_render(cf) != 0)
+		fprintf(stderr, "mailautoconf: %s: errors; nothing compiled\n",
+		    file);
+	else if (img_path(path, sizeof(path), file) != 0)
+		fprintf(stderr, "mailautoconf: %s: path too long\n", file);
+	else if (img_write(cf, &src, path, stderr) == 0) {
+		fprintf(stderr, "mailautoconf: %s: compiled into %s, %zu "
+		    "providers, %zu domains, %d warning%s\n", file, path,
+		    cf->nprov, cf->ndomains, d.warns, d.warns == 1 ? "" : "s");
+		rc = 0;
+	}
+	prov_free(cf);
+	return rc;
+}
+
 static int
 run_dns(const char *file, const char *only, unsigned flags)
 {
@@ -486,6 +548,7 @@ struct opts {
 	const char	*dns_only;
 	const char	*log_to;	/* --log, else $MAILAUTOCONF_LOG */
 	bool		 check;
+	bool		 compile;
 	bool		 dns;
 	bool		 verbose;
 	unsigned	 dns_flags;
@@ -493,12 +556,13 @@ struct opts {
 
 enum {
 	OPT_IMPORT = 256, OPT_DNS, OPT_USER, OPT_WORKERS, OPT_LISTEN,
-	OPT_SRV_ONLY, OPT_LOG, OPT_VERBOSE
+	OPT_SRV_ONLY, OPT_LOG, OPT_VERBOSE, OPT_COMPILE
 };
 
 static const struct option longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "check", no_argument, NULL, 't' },
+	{ "compile", no_argument, NULL, OPT_COMPILE },
 	{ "import", required_argument, NULL, OPT_IMPORT },
 	{ "dns", no_argument, NULL, OPT_DNS },
 	{ "srv-only", no_argument, NULL, OPT_SRV_ONLY },
@@ -530,6 +594,9 @@ options(int argc, char *argv[], struct opts *o)
 			break;
 		case 't':
 			o->check = true;
+			break;
+		case OPT_COMPILE:
+			o->compile = true;
 			break;
 		case OPT_IMPORT:
 			o->import = optarg;
@@ -628,6 +695,8 @@ main(int argc, char *argv[])
 		file = DEFAULT_CONFIG;
 	if (o.check)
 		return run_check(file);
+	if (o.compile)
+		return run_compile(file);
 	if (o.dns)
 		return run_dns(file, o.dns_only, o.dns_flags);
 	return run_serve(&o, file);

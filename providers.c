@@ -322,6 +322,13 @@ host_why(const char *h, size_t n)
 			return "";
 	return n >= 7 ? NULL : "";
 }
+
+/* The same rule for the compiled image's reader (image.c). */
+bool
+prov_host_ok(const char *h, size_t n)
+{
+	return host_why(h, n) == NULL;
+}
 static bool	srv_option(struct loader *, int, struct server *, const char *,
 		    size_t, const char *);
 
@@ -662,7 +669,7 @@ url_only(const struct provider *p)
 }
 
 /* The servers picked by type; the arrays do not move any more. */
-static void
+void
 prov_pick(struct provider *p)
 {
 	size_t	i, j;
@@ -1328,10 +1335,13 @@ build_table(struct loader *l)
 const struct provider *
 prov_lookup(const struct config *cf, const char *d, size_t n)
 {
-	uint32_t		 hv = prov_hash(d, n);
+	uint32_t		 hv;
 	size_t			 h;
 	const struct dslot	*s;
 
+	if (cf->lookup != NULL)
+		return cf->lookup(cf, d, n);
+	hv = prov_hash(d, n);
 	for (h = hv & cf->tmask; (s = &cf->table[h])->name != NULL;
 	    h = (h + 1) & cf->tmask)
 		if (s->hash == hv && s->len == n && memcmp(s->name, d, n) == 0)
@@ -1354,8 +1364,8 @@ resolve_catch_all(struct loader *l)
 }
 
 /* A relative path names a file beside the config (as nginx's do). */
-static bool
-beside_config(char *dst, size_t cap, const char *file, const char *path)
+bool
+prov_beside(char *dst, size_t cap, const char *file, const char *path)
 {
 	const char	*slash = strrchr(file, '/');
 	int		 n;
@@ -1386,11 +1396,15 @@ load_signer(struct loader *l)
 		    "together");
 		return;
 	}
-	if (!beside_config(cp, sizeof(cp), l->file, cert->val) ||
-	    !beside_config(kp, sizeof(kp), l->file, key->val)) {
+	if (!prov_beside(cp, sizeof(cp), l->file, cert->val) ||
+	    !prov_beside(kp, sizeof(kp), l->file, key->val)) {
 		ERR(l, cert->line, "signing file path too long");
 		return;
 	}
+	/* as written: a compiled image resolves them again (image.c) */
+	if ((l->cf->sign_cert = adup(l, cert->val)) == NULL ||
+	    (l->cf->sign_key = adup(l, key->val)) == NULL)
+		return;
 	if ((l->cf->mc_signer = mc_sign_load(cp, kp, err, sizeof(err))) ==
 	    NULL)
 		ERR(l, cert->line, "mobileconfig.sign_cert/sign_key: %s", err);
@@ -1504,7 +1518,9 @@ prov_load_file(const char *file, struct diag *d)
 void
 prov_free(struct config *cf)
 {
-	if (cf != NULL) {
+	if (cf != NULL && cf->release != NULL)
+		cf->release(cf);
+	else if (cf != NULL) {
 		mc_sign_free(cf->mc_signer);
 		arena_free(cf->arena);
 	}

@@ -5,7 +5,7 @@
  * process start, no config load and no I/O. What main.c's serve() does
  * for each request, minus the transport.
  *
- *	micro -c CONFIG [-d DOMAIN] [-p] [-t SECONDS | -n COUNT | -L]
+ *	micro -c CONFIG [-d DOMAIN] [-p] [-i] [-t SECONDS | -n COUNT | -L]
  *
  * The request is Thunderbird's autoconfig GET for jane@DOMAIN (default
  * mailbox.org), or with -p the Autodiscover POX POST
@@ -15,7 +15,9 @@
  *	valgrind --tool=callgrind --instr-atstart=no
  * only those COUNT requests are counted (the config load runs
  * uninstrumented, which matters for a large one). With -L it prints the
- * time prov_load_file takes (the median of five loads) instead.
+ * time prov_load_file takes (the median of five loads) instead.  With -i
+ * the config is CONFIG's compiled image (CONFIG.cdb, img_load), for the
+ * load and for the requests.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +51,15 @@ static struct env	env;
 static char		body[1024];
 static size_t		bodylen;
 static volatile size_t	sink;
+static int		image;
+
+static struct config *
+load(const char *file, struct diag *d)
+{
+	if (image)
+		return img_load(file, stderr, false);
+	return prov_load_file(file, d);
+}
 
 static const char *
 env_get(void *ctx, const char *name)
@@ -160,15 +171,15 @@ time_load(const char *file)
 
 	for (k = 0; k < ROUNDS; k++) {
 		t0 = now_ns();
-		if ((cf = prov_load_file(file, &d)) == NULL)
+		if ((cf = load(file, &d)) == NULL)
 			return 1;
 		r[k] = (now_ns() - t0) / 1e6;
 		nd = cf->ndomains;
 		prov_free(cf);
 	}
 	qsort(r, ROUNDS, sizeof(r[0]), cmpd);
-	printf("load %zu domains: %.2f ms (prov_load_file, median of %d)\n",
-	    nd, r[ROUNDS / 2], ROUNDS);
+	printf("load %zu domains: %.2f ms (%s, median of %d)\n",
+	    nd, r[ROUNDS / 2], image ? "img_load" : "prov_load_file", ROUNDS);
 	return 0;
 }
 
@@ -176,7 +187,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: micro -c config [-d domain] [-p] "
-	    "[-t seconds | -n count | -L]\n");
+	    "[-i] [-t seconds | -n count | -L]\n");
 	exit(2);
 }
 
@@ -191,13 +202,16 @@ main(int argc, char *argv[])
 	long		 count = -1, i;
 	int		 c, pox = 0, st, loadonly = 0;
 
-	while ((c = getopt(argc, argv, "c:d:pt:n:L")) != -1) {
+	while ((c = getopt(argc, argv, "c:d:ipt:n:L")) != -1) {
 		switch (c) {
 		case 'c':
 			file = optarg;
 			break;
 		case 'd':
 			domain = optarg;
+			break;
+		case 'i':
+			image = 1;
 			break;
 		case 'p':
 			pox = 1;
@@ -219,7 +233,7 @@ main(int argc, char *argv[])
 		usage();
 	if (loadonly)
 		return time_load(file);
-	if ((cf = prov_load_file(file, &d)) == NULL)
+	if ((cf = load(file, &d)) == NULL)
 		return 1;
 
 	env_set("GATEWAY_INTERFACE", "CGI/1.1");

@@ -4,10 +4,9 @@
 # otherwise prints the exact command to run and fails.
 set -u
 
-pkgs_build="gcc make pkg-config libinih-dev libseccomp-dev libidn2-dev libunistring-dev libexpat1-dev libssl-dev"
+pkgs_build="gcc make pkg-config libinih-dev libseccomp-dev libidn2-dev libunistring-dev libexpat1-dev libssl-dev libcdb-dev"
 pkgs_demo="$pkgs_build libxml2-utils"
-pkgs_check="$pkgs_demo clang libclang-rt-14-dev valgrind spawn-fcgi libfcgi-bin mandoc man-db perl curl bind9-utils socat openssl util-linux"
-pkgs_check="$pkgs_demo clang libclang-rt-14-dev valgrind spawn-fcgi libfcgi-bin mandoc man-db perl curl bind9-utils socat openssl util-linux"
+pkgs_check="$pkgs_demo clang libclang-rt-14-dev valgrind spawn-fcgi libfcgi-bin mandoc man-db perl curl bind9-utils socat openssl util-linux tinycdb strace"
 pkgs_web="nginx-light fcgiwrap apache2 lighttpd curl spawn-fcgi libfcgi-bin systemd iproute2 libxml2-utils strace jq openssl util-linux"
 pkgs_bench="nginx-light libfcgi-dev spawn-fcgi fcgiwrap wrk valgrind curl"
 pkgs_deb="dpkg-dev debhelper devscripts"

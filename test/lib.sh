@@ -85,19 +85,47 @@ tally() {
 	esac
 }
 
+# image_of CONF: with MAC_IMAGE=1, a copy of CONF compiled (mailautoconf
+# --compile) once, printed; else CONF itself.  The copy is in a copy of
+# CONF's directory (its files, not its subdirectories), so that the
+# signing files a config names beside it are found beside the copy too.
+image_of() {
+	if [ "${MAC_IMAGE:-0}" != 1 ]; then
+		echo "$1"
+		return
+	fi
+	d=$T_TMP/image/$(dirname "$1" | tr '/' '_')
+	c=$d/$(basename "$1")
+	if [ ! -f "$c.cdb" ] || [ "$1" -nt "$c" ]; then
+		mkdir -p "$d"
+		for f in "$(dirname "$1")"/*; do
+			[ -f "$f" ] && cp "$f" "$d/"
+		done
+		$MAC_BIN --compile -c "$c" >"$c.log" 2>&1
+	fi
+	echo "$c"
+}
+
 # mac_cgi OUT [VAR=value ...]: run the binary once as CGI with exactly
 # these variables (plus the sanitizers' options), stdin from $MAC_STDIN
 # (default /dev/null), config $MAC_CONF.  OUT gets stdout, OUT.err stderr,
-# OUT.rc the exit status; split_response is applied.
+# OUT.rc the exit status; split_response is applied.  MAC_IMAGE=1: the
+# config is answered from its compiled image (image_of), and a run that
+# says it parsed the INI instead exits 97.
 : "${MAC_CONF:=$TOP/providers.ini}"
 mac_cgi() {
 	out=$1
 	shift
+	conf=$(image_of "$MAC_CONF")
 	env -i PATH="$PATH" ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
 	    ${UBSAN_OPTIONS:+UBSAN_OPTIONS="$UBSAN_OPTIONS"} "$@" \
-	    $MAC_WRAP $MAC_BIN -c "$MAC_CONF" <"${MAC_STDIN:-/dev/null}" \
+	    $MAC_WRAP $MAC_BIN -c "$conf" <"${MAC_STDIN:-/dev/null}" \
 	    >"$out" 2>"$out.err"
 	echo $? >"$out.rc"
+	if [ "${MAC_IMAGE:-0}" = 1 ] && grep -q 'compiled config' "$out.err"
+	then
+		echo 97 >"$out.rc"
+	fi
 	split_response "$out"
 }
 

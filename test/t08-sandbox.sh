@@ -56,6 +56,10 @@ if [ "$built" = yes ]; then
 		sb $m setuid kill
 		sb $m mmap-exec deny	# EPERM: a reload may dlopen libcrypto
 		sb $m chmod deny	# not needed, not dangerous: EPERM
+		sb $m raise allow	# tgkill: the pid patched into the program
+		sb $m kill-parent deny	# ... and no other
+		sb $m ssb-on allow	# a reload that loads a signing key
+		sb $m ssb-off deny
 	done
 	sb cgi read-config deny		# a CGI reads nothing after loading
 	sb cgi fork kill
@@ -103,6 +107,22 @@ wait_port() {
 workers() {
 	ps -o pid= --ppid "$1" | tr -d ' '
 }
+
+# --import parses third-party XML, often as root: in the CGI sandbox, which
+# it enters once the file is read (strace: the seccomp(2) call comes after
+# the read of the file and before the section is written)
+if [ "$built" = yes ] && command -v strace >/dev/null; then
+	strace -f -o "$T_TMP/imp.st" -e trace=openat,read,write,seccomp \
+	    $MAC_BIN --import "$TOP/test/data/seed-mailbox.org.xml" \
+	    >"$T_TMP/imp.ini" 2>/dev/null
+	check "--import still converts" grep -q '^\[' "$T_TMP/imp.ini"
+	order=$(awk '/openat.*seed-mailbox.org.xml/ { o = NR }
+	    /seccomp\(SECCOMP_SET_MODE_FILTER/ { s = NR }
+	    /^[0-9]+ +write\(1,/ && !w { w = NR }
+	    END { print (o && s > o && w > s) ? "ok" : "o=" o " s=" s " w=" w }' \
+	    "$T_TMP/imp.st")
+	check_eq "--import: sandboxed after reading, before writing" ok "$order"
+fi
 
 # the CGI a person runs as root in a shell still answers
 st=$(QUERY_STRING='emailaddress=jane%40mailbox.org' $MAC_BIN -c "$CONF" \
