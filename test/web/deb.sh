@@ -80,13 +80,18 @@ dpkg-deb -e "$deb" "$W/control"
 check_eq "conffiles" /etc/mailautoconf/providers.ini "$(cat "$W/control/conffiles" 2>/dev/null)"
 depends=$(dpkg-deb -f "$deb" Depends)
 # the package links the libraries as shared ones (LINK=dynamic), so
-# dpkg-shlibdeps names each in Depends; libcrypto is opened at run time
-for lib in libinih libseccomp libidn2 libexpat; do
+# dpkg-shlibdeps names each in Depends; libcrypto is opened at run time;
+# libseccomp is used at build time only (sandbox.c: sb_filter.h)
+for lib in libinih libidn2 libexpat libcdb; do
 	case $depends in
 	*"$lib"*) ok "Depends has $lib" ;;
 	*) fail "Depends has no $lib: $depends" ;;
 	esac
 done
+case $depends in
+*libseccomp*) fail "Depends has libseccomp, a build-time library: $depends" ;;
+*) ok "Depends has no libseccomp (the filter is compiled in)" ;;
+esac
 check_eq "Recommends libssl3 (signing)" libssl3 "$(dpkg-deb -f "$deb" Recommends)"
 
 dpkg-deb -c "$deb" | awk '{ sub(/^\./, "", $6); print $6 }' >"$W/contents"
@@ -150,6 +155,11 @@ done
 unitdir=/lib/systemd/system
 check "the socket unit is enabled" test -L /etc/systemd/system/sockets.target.wants/mailautoconf.socket
 check "the shipped providers.ini is the tree's" cmp -s providers.ini /etc/mailautoconf/providers.ini
+# postinst compiled it (the image is not in the package: see contents)
+check "postinst compiled providers.ini.cdb" \
+    test -s /etc/mailautoconf/providers.ini.cdb
+check "the package ships no compiled config" sh -c \
+    "! grep -q 'providers.ini.cdb' '$W/contents'"
 
 if /usr/sbin/mailautoconf --check -c /etc/mailautoconf/providers.ini >"$W/check.out" 2>&1; then
 	ok "mailautoconf --check -c /etc/mailautoconf/providers.ini"
@@ -163,6 +173,13 @@ env -i PATH=/usr/bin:/bin QUERY_STRING='emailaddress=jane.doe%40mailbox.org' \
 split_response "$W/cgi"
 check "CGI answer from /etc/mailautoconf/providers.ini without -c" \
     grep -qF '<hostname>imap.mailbox.org</hostname>' "$W/cgi.body"
+if command -v strace >/dev/null 2>&1; then
+	env -i PATH=/usr/bin:/bin QUERY_STRING='emailaddress=jane.doe%40mailbox.org' \
+	    strace -e trace=openat -o "$W/cgi.st" /usr/sbin/mailautoconf \
+	    >/dev/null 2>&1
+	check "the installed CGI answers from the compiled config" \
+	    grep -q 'providers.ini.cdb", O_RDONLY' "$W/cgi.st"
+fi
 if command -v systemd-analyze >/dev/null 2>&1; then
 	out=$(systemd-analyze verify --man=no "$unitdir/mailautoconf.socket" \
 	    "$unitdir/mailautoconf.service" 2>&1)
