@@ -91,12 +91,17 @@ struct image {
 		uint32_t	 idx;
 		struct provider	*p;
 	}			 cache[IMG_CACHE];
-	/* domains answered lately: name -> idx, valid while cache[] holds it */
-	struct {
+	/*
+	 * Domains answered lately: name -> idx, valid while cache[] holds
+	 * it.  Made at the second lookup: a CGI, which makes one, does not
+	 * touch (fault in) its 64 KiB.
+	 */
+	struct seen {
 		unsigned char	 n;
 		char		 d[DOMAIN_MAX];
 		uint32_t	 idx;
-	}			 seen[IMG_CACHE];
+	}			*seen;
+	bool			 looked;
 };
 
 /* ---- little-endian numbers and the checksum ------------------------- */
@@ -1138,10 +1143,12 @@ lookup(struct image *im, const char *d, size_t n)
 		return im->catch_all;
 	/* a domain seen lately, whose provider is still decoded: no cdb */
 	s = seen_slot(d, n);
-	c = im->seen[s].idx % IMG_CACHE;
-	if (im->seen[s].n == n && memcmp(im->seen[s].d, d, n) == 0 &&
-	    im->cache[c].p != NULL && im->cache[c].idx == im->seen[s].idx)
-		return im->cache[c].p;
+	if (im->seen != NULL) {
+		c = im->seen[s].idx % IMG_CACHE;
+		if (im->seen[s].n == n && memcmp(im->seen[s].d, d, n) == 0 &&
+		    im->cache[c].p != NULL && im->cache[c].idx == im->seen[s].idx)
+			return im->cache[c].p;
+	}
 	if ((v = img_get(im, d, n, &vl)) == NULL) {
 		/* cdb_find fails with EPROTO on a corrupt table */
 		if (errno == EPROTO || !absent_ok(im, d, (unsigned)n) ||
@@ -1153,7 +1160,11 @@ lookup(struct image *im, const char *d, size_t n)
 		im->broken = true;
 		return NULL;
 	}
-	if (n <= DOMAIN_MAX) {
+	if (im->seen == NULL && im->looked &&
+	    (im->seen = mac_alloc(IMG_CACHE * sizeof(*im->seen))) != NULL)
+		memset(im->seen, 0, IMG_CACHE * sizeof(*im->seen));
+	im->looked = true;
+	if (im->seen != NULL && n <= DOMAIN_MAX) {
 		memcpy(im->seen[s].d, d, n);
 		im->seen[s].n = (unsigned char)n;
 		im->seen[s].idx = rd32(v);
@@ -1415,6 +1426,7 @@ img_free(struct config *cf)
 		mac_free(im->cache[i].p);
 	mac_free(im->catch_all);
 	mac_free(im->glob);
+	mac_free(im->seen);
 	mc_sign_free(cf->mc_signer);
 	if (im->mapped)
 		munmap((void *)(uintptr_t)im->base, im->len);
