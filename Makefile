@@ -266,16 +266,24 @@ install: all
 	install -m 644 contrib/systemd/mailautoconf.service \
 	    contrib/systemd/mailautoconf.socket $(DESTDIR)$(DOCDIR)/examples/systemd/
 
+# the probe and its page, when built (make probe; it needs libcurl, ldns, libpsl)
+install-probe: probe
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 755 mailautoconf-probe $(DESTDIR)$(SBINDIR)/mailautoconf-probe
+	install -m 644 docs/mailautoconf-probe.8 $(DESTDIR)$(MANDIR)/man8/
+
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/mailautoconf $(DESTDIR)$(MANDIR)/man8/mailautoconf.8 \
 	    $(DESTDIR)$(MANDIR)/man5/providers.ini.5
+	rm -f $(DESTDIR)$(SBINDIR)/mailautoconf-probe \
+	    $(DESTDIR)$(MANDIR)/man8/mailautoconf-probe.8
 	rm -rf $(DESTDIR)$(DOCDIR)/examples
 
 clean:
-	rm -rf *.o *.a mailautoconf unit clients-unit build .build-flags
+	rm -rf *.o *.a mailautoconf mailautoconf-probe unit clients-unit build .build-flags
 
 # Other parts of the tree (web servers, benchmarks, fuzzing, packaging) add
 # their targets and suites from mk/*.mk.
 -include mk/*.mk
 
-.PHONY: probe all demo check check-run suite deps check-deps check-asan check-valgrind install uninstall clean
+.PHONY: probe install-probe all demo check check-run suite deps check-deps check-asan check-valgrind install uninstall clean

@@ -238,6 +238,19 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit
 fi
 
+# the probe's libraries stay out of mailautoconf (a CGI start pays
+# nothing for them); its page is clean and names every option of --help
+libs=$(ldd "${MAC_BIN:-./mailautoconf}" 2>/dev/null | grep -E -o 'lib(curl|ldns|psl|crypto|ssl)[^ ]*' | tr '\n' ' ')
+check_eq "mailautoconf links none of the probe's libraries" "" "$libs"
+check "mailautoconf holds none of the probe's code" \
+    sh -c "! nm \"${MAC_BIN:-./mailautoconf}\" 2>/dev/null | grep -q ' pp_\\| pn_\\| pd_\\| pc_'"
+check_eq "mandoc -Tlint docs/mailautoconf-probe.8" "" \
+    "$(mandoc -Tlint -Wwarning docs/mailautoconf-probe.8 2>&1)"
+for o in $($MAC_PROBE --help | grep -o -- '--[a-z-]*' | sort -u); do
+	check "mailautoconf-probe.8 documents $o" \
+	    grep -q -- "Fl \\\\-${o#--}" docs/mailautoconf-probe.8
+done
+
 chmod 755 "$W"
 mkdir -p "$W/ng/tmp" "$W/run" "$W/sbin" "$W/etc" "$W/dovecot/run" \
     "$W/dovecot/state" "$W/dovecot/home"

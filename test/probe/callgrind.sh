@@ -1,0 +1,34 @@
+#!/bin/sh
+# test/probe/callgrind.sh BIN...: the instructions (callgrind's Ir) of one
+# whole CGI request per binary, the same three requests for each: an
+# autoconfig GET, an Autodiscover POX POST and a profile GET, all against
+# the shipped providers.ini.  For docs/mailautoconf-probe.8: the probe's
+# libraries must not cost a CGI request anything, so mailautoconf built
+# from main and from this tree must print the same numbers.
+# Run under flock /tmp/mac-bench.lock on a shared machine.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+B='<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>jane.doe@mailbox.org</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>'
+printf '%s' "$B" >"$T/pox"
+
+# ir BIN METHOD URI HOST [BODY]
+ir() {
+	q=
+	case $3 in *\?*) q=${3#*\?} ;; esac
+	env -i PATH="$PATH" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD="$2" \
+	    REQUEST_URI="$3" QUERY_STRING="$q" HTTP_HOST="$4" \
+	    ${5:+CONTENT_LENGTH=${#B}} ${5:+CONTENT_TYPE=text/xml} \
+	    valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+	    "$1" -c providers.ini <"${5:-/dev/null}" >/dev/null 2>"$T/err"
+	awk '/Collected :/ { print $NF }' "$T/err"
+}
+
+printf '%-40s %12s %12s %12s\n' binary "GET autoconf" "POST POX" "GET profile"
+for b in "$@"; do
+	printf '%-40s %12s %12s %12s\n' "$b" \
+	    "$(ir "$b" GET '/mail/config-v1.1.xml?emailaddress=jane.doe%40mailbox.org' autoconfig.mailbox.org)" \
+	    "$(ir "$b" POST /autodiscover/autodiscover.xml autodiscover.mailbox.org "$T/pox")" \
+	    "$(ir "$b" GET '/email.mobileconfig?emailaddress=jane.doe%40mailbox.org' autoconfig.mailbox.org)"
+done
