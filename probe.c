@@ -328,8 +328,14 @@ setup(const char *arg, const char *conf, const char *resolver)
 	return 0;
 }
 
-int
-main(int argc, char *argv[])
+struct opts {
+	const char	*conf, *resolver, *ca;
+	bool		 json;
+};
+
+/* -1: go on; else the exit status */
+static int
+options(int argc, char *argv[], struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -342,22 +348,19 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*conf = NULL, *resolver = NULL, *ca = NULL;
-	bool		 json = false;
-	size_t		 i, n = pc_nclients;
-	long long	 to;
-	int		 ch, rc = 0;
+	long long	to;
+	int		ch;
 
 	while ((ch = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			conf = optarg;
+			o->conf = optarg;
 			break;
 		case 'j':
-			json = true;
+			o->json = true;
 			break;
 		case 'r':
-			resolver = optarg;
+			o->resolver = optarg;
 			break;
 		case 't':
 			if (pn_route_add(optarg) != 0)
@@ -367,7 +370,7 @@ main(int argc, char *argv[])
 		case 'a':
 			if (access(optarg, R_OK) != 0)
 				return die(optarg, "cannot read the CA file");
-			ca = optarg;
+			o->ca = optarg;
 			break;
 		case 'T':
 			if (mac_strtonum(optarg, 1, PR_TIMEOUT_MAX, &to) != 0)
@@ -389,9 +392,21 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
-	if (pn_init(ca) != 0)
+	return -1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts	 o = { NULL, NULL, NULL, false };
+	size_t		 i, n = pc_nclients;
+	int		 rc;
+
+	if ((rc = options(argc, argv, &o)) >= 0)
+		return rc;
+	if (pn_init(o.ca) != 0)
 		return die("libcurl", "cannot initialise");
-	if ((rc = setup(argv[optind], conf, resolver)) != 0)
+	if ((rc = setup(argv[optind], o.conf, o.resolver)) != 0)
 		return rc;
 	if (n > sizeof(results) / sizeof(results[0]))
 		n = sizeof(results) / sizeof(results[0]);
@@ -400,7 +415,7 @@ main(int argc, char *argv[])
 		if (results[i].verdict == PV_FAIL && !pc_client_future(i))
 			rc = 1;
 	}
-	if (json)
+	if (o.json)
 		json_out(stdout, n, rc);
 	else
 		text_out(stdout, n);

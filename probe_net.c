@@ -505,6 +505,51 @@ pn_other_mode(const struct msrv *s, int rc, const char *err,
 	}
 }
 
+/* the announced mode did not work: why, and what to announce instead */
+static void
+pn_mail_fail(const struct msrv *s, int rc, const char *err, struct mcheck *m)
+{
+	struct certview	 cv;
+	char		 e2[PR_MSG_MAX];
+	bool		 implicit = s->sock == SOCK_SSL;
+	long		 usessl = s->sock == SOCK_STARTTLS ? CURLUSESSL_ALL :
+			    CURLUSESSL_NONE;
+
+	m->verdict = PV_FAIL;
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+		pr_msg(m->problem, sizeof(m->problem), "%s has no address",
+		    s->host);
+		pr_msg(m->fix, sizeof(m->fix), "publish `%s. A ADDRESS` "
+		    "(or announce the host that serves %s)", s->host,
+		    mproto[s->type]);
+		break;
+	case CURLE_COULDNT_CONNECT:
+		pr_msg(m->problem, sizeof(m->problem), "%s:%u does not "
+		    "connect", s->host, s->port);
+		pr_msg(m->fix, sizeof(m->fix), "open port %u on %s (is %s "
+		    "listening? a firewall?)", s->port, s->host,
+		    mproto[s->type]);
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+		pn_try(s, implicit, usessl, false, &cv, e2, sizeof(e2));
+		pn_cert_problem(&cv, s->host, m->problem, sizeof(m->problem),
+		    m->fix, sizeof(m->fix));
+		if (cv.have)
+			m->days = cv.days;
+		break;
+	case CURLE_USE_SSL_FAILED:
+		pr_msg(m->problem, sizeof(m->problem), "%s:%u offers no "
+		    "STARTTLS, the answer says STARTTLS", s->host, s->port);
+		pr_msg(m->fix, sizeof(m->fix), "enable TLS in the %s server "
+		    "(or announce SSL on port %u)", mproto[s->type],
+		    mtls[s->type]);
+		break;
+	default:
+		pn_other_mode(s, rc, err, m);
+	}
+}
+
 /*
  * One announced server, as the client would use it: connects, greets,
  * honours the announced TLS mode, presents a certificate valid for the
@@ -545,37 +590,5 @@ pn_mail(const struct msrv *s, struct mcheck *m)
 		}
 		return;
 	}
-	m->verdict = PV_FAIL;
-	switch (rc) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-		pr_msg(m->problem, sizeof(m->problem), "%s has no address",
-		    s->host);
-		pr_msg(m->fix, sizeof(m->fix), "publish `%s. A ADDRESS` "
-		    "(or announce the host that serves %s)", s->host,
-		    mproto[s->type]);
-		break;
-	case CURLE_COULDNT_CONNECT:
-		pr_msg(m->problem, sizeof(m->problem), "%s:%u does not "
-		    "connect", s->host, s->port);
-		pr_msg(m->fix, sizeof(m->fix), "open port %u on %s (is %s "
-		    "listening? a firewall?)", s->port, s->host,
-		    mproto[s->type]);
-		break;
-	case CURLE_PEER_FAILED_VERIFICATION:
-		pn_try(s, implicit, usessl, false, &cv, err, sizeof(err));
-		pn_cert_problem(&cv, s->host, m->problem, sizeof(m->problem),
-		    m->fix, sizeof(m->fix));
-		if (cv.have)
-			m->days = cv.days;
-		break;
-	case CURLE_USE_SSL_FAILED:
-		pr_msg(m->problem, sizeof(m->problem), "%s:%u offers no "
-		    "STARTTLS, the answer says STARTTLS", s->host, s->port);
-		pr_msg(m->fix, sizeof(m->fix), "enable TLS in the %s server "
-		    "(or announce SSL on port %u)", mproto[s->type],
-		    mtls[s->type]);
-		break;
-	default:
-		pn_other_mode(s, rc, err, m);
-	}
+	pn_mail_fail(s, rc, err, m);
 }
