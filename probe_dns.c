@@ -13,9 +13,6 @@
 
 #include "probe.h"
 
-/* aliases followed by hand after the first answer */
-#define PD_CNAME_HOPS	8
-
 static ldns_resolver	*res;
 static char		 last_error[PR_MSG_MAX];
 
@@ -209,34 +206,12 @@ pd_addr1(const char *name, struct pd_addrs *out)
 	return rc6 == PD_FAIL ? PD_FAIL : PD_NODATA;
 }
 
-/*
- * The addresses of a name.  A resolver answers with the whole CNAME
- * chain; a server that stops at an alias outside its zones (an
- * authoritative one given to --resolver) is asked again for the target,
- * a few times at most.
- */
+/* the addresses of a name: a resolver answers with the whole CNAME chain */
 enum pd_rc
 pd_addr(const char *name, struct pd_addrs *out)
 {
-	char		 next[DOMAIN_MAX + 1], first[DOMAIN_MAX + 1] = "";
-	enum pd_rc	 rc;
-	int		 hops;
-
 	memset(out, 0, sizeof(*out));
-	rc = pd_addr1(name, out);
-	for (hops = 0; rc == PD_NODATA && out->cname[0] != '\0' &&
-	    hops < PD_CNAME_HOPS; hops++) {
-		if (first[0] == '\0')
-			mac_strlcpy(first, out->cname, sizeof(first));
-		mac_strlcpy(next, out->cname, sizeof(next));
-		out->cname[0] = '\0';
-		rc = pd_addr1(next, out);
-		if (rc == PD_NXDOMAIN)
-			rc = PD_NODATA;		/* the alias dangles */
-	}
-	if (first[0] != '\0')
-		mac_strlcpy(out->cname, first, sizeof(out->cname));
-	return rc;
+	return pd_addr1(name, out);
 }
 
 /* the record of type t with the lowest first number (MX pref, SRV prio) */

@@ -2,7 +2,8 @@
 # t20-probe.sh: mailautoconf-probe against a test deployment built from
 # real parts, all on 127.0.0.1 ports 18400-18499:
 #   dnsmasq   the zones example.test and hoster.test (port 18453): the
-#             records `mailautoconf --dns` prints, plus test/probe/base.dns
+#             records `mailautoconf --dns` prints, plus test/probe/base.dns;
+#             once also NSD (port 18454), authoritative, from zone files
 #   nginx     contrib/nginx-fastcgi.conf twice (autoconfig.*/autodiscover.*
 #             and example.test), its TLS lines switched on with
 #             certificates from a test CA (https 18443, http 18480)
@@ -62,6 +63,16 @@ wait_port() {
 		n=$((n + 1))
 	done
 	return 1
+}
+
+# wait_file FILE: until it exists, 5 s at most
+wait_file() {
+	n=0
+	while [ ! -s "$1" ] && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ -s "$1" ]
 }
 
 # ca; leaf NAME DAYS DNS...: a certificate of the test CA for these names
@@ -220,7 +231,7 @@ want_case() {
 
 # ---- set-up ---------------------------------------------------------------
 
-for t in dnsmasq nginx dovecot spawn-fcgi openssl jq socat; do
+for t in dnsmasq nsd nginx dovecot spawn-fcgi openssl jq socat; do
 	if ! command -v "$t" >/dev/null 2>&1; then
 		fail "$t is not installed (test/deps.sh probe)"
 		finish
@@ -315,6 +326,32 @@ check_eq "$case: PACC is marked future" "skip true" \
     "$(jq -r '.clients[] | select(.id == "pacc") | "\(.verdict) \(.future)"' "$W/json")"
 check_eq "$case: servers checked for Thunderbird" 5 \
     "$(jq '[.clients[0].servers[] | select(.verdict == "ok")] | length' "$W/json")"
+
+# The same deployment through NSD, an authoritative server for both zones
+# (no recursion: the answers carry the aliases across the two zones)
+case="authoritative DNS (NSD)"
+if want_case; then
+	mkdir -p "$W/nsd"
+	sed "s|@W@|$W|g" "$D/nsd.conf.in" >"$W/nsd/nsd.conf"
+	cp "$D/hoster.test.zone" "$W/nsd/"
+	{
+		cat "$D/example.test.zone"
+		./mailautoconf --dns example.test -c "$D/providers.ini"
+	} >"$W/nsd/example.test.zone"
+	if nsd -c "$W/nsd/nsd.conf" 2>>"$W/nsd/nsd.err" &&
+	    wait_file "$W/nsd/nsd.pid"; then
+		$MAC_WRAP $MAC_PROBE -c "$D/providers.ini" --resolver 127.0.0.1:18454 \
+		    --ca "$W/ca.crt" $CT $TO --json jane@example.test >"$W/json" 2>"$W/err"
+		check_eq "$case: exit status" 0 "$?"
+		verdicts "$ALL_OK"
+		# autoconfig.example.test is an alias into hoster.test
+		step thunderbird 1 ok
+		step apple 1 ok
+	else
+		fail "$case: nsd did not start: $(tail -n 2 "$W/nsd/nsd.err" "$W/nsd/nsd.log" 2>/dev/null)"
+	fi
+	stop_pidfile "$W/nsd/nsd.pid"
+fi
 
 # ---- each breakage alone ---------------------------------------------------
 
