@@ -1005,7 +1005,8 @@ pc_run(struct pctx *x, size_t ci, struct clientres *r)
 				SET(r->fix, "%s", r->steps[i].fix);
 				break;
 			}
-		if (c->future) {
+		/* a draft's client: "not published" is no failure */
+		if (c->future && r->steps[0].verdict == PV_SKIP) {
 			r->verdict = PV_SKIP;
 			SET(r->summary, "%s", r->steps[0].problem);
 		}

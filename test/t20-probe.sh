@@ -286,7 +286,7 @@ EOF
 ca
 # web_host and every name that points at it; example.test has its own block
 leaf web 30 autoconfig.example.test autodiscover.example.test web.hoster.test \
-    autoconfig.mail.hoster.test autoconfig.hoster.test
+    autoconfig.mail.hoster.test autoconfig.hoster.test ua-auto-config.example.test
 leaf dom 30 example.test
 leaf mail 30 imap.example.test smtp.example.test
 leaf wrong 30 web.hoster.test
@@ -474,6 +474,48 @@ if want_case; then
 	has "imap.example.test:143 speaks STARTTLS (plain greeting), the answer says SSL"
 	has "fix: announce \`imap = imap.example.test:143 starttls\` (or SSL on port 993)"
 	mac
+fi
+
+case="STARTTLS on an implicit-TLS port"
+if want_case; then
+	# the client waits for a greeting that never comes (5 s), as the probe
+	sed 's/^imap = imap.example.test:993 ssl/imap = imap.example.test:993 starttls/' \
+	    "$D/providers.ini" >"$W/starttlsport.ini"
+	mac "$W/starttlsport.ini"
+	PROBE_CONF=$W/starttlsport.ini probe
+	check_eq "$case: exit status" 1 "$rc"
+	verdicts "thunderbird=fail k9=fail fairemail=ok outlook=fail apple=fail"
+	has "imap.example.test:993 speaks implicit TLS (SSL), the answer says STARTTLS"
+	has "fix: announce \`imap = imap.example.test:993 ssl\` (or STARTTLS on port 143)"
+	mac
+fi
+
+case="PACC published"
+if want_case; then
+	# a PACC document (clients-next.md's shape) and its TXT digest
+	mkdir -p "$W/static/.well-known"
+	printf '{"version":"1.0","protocols":{"imap":{"host":"imap.example.test"},"submit":{"host":"smtp.example.test"}},"authentication":{"password":true},"info":{"provider":{"name":"Example"}}}' \
+	    >"$W/static/.well-known/user-agent-configuration.json"
+	chmod -R a+rX "$W/static"
+	dg=$(openssl dgst -sha256 -binary "$W/static/.well-known/user-agent-configuration.json" |
+	    openssl base64 -A)
+	web web tls "location = /.well-known/user-agent-configuration.json { root $W/static; types { } default_type application/json; }"
+	dns "\$a cname=ua-auto-config.example.test,web.hoster.test\\
+txt-record=_ua-auto-config.example.test,\"v=UAAC1; a=sha256; d=$dg\""
+	probe
+	check_eq "$case: exit status" 0 "$rc"
+	check_eq "$case: pacc verdict" ok \
+	    "$(jq -r '.clients[] | select(.id == "pacc") | .verdict' "$W/json")"
+	dns "\$a cname=ua-auto-config.example.test,web.hoster.test\\
+txt-record=_ua-auto-config.example.test,\"v=UAAC1; a=sha256; d=AAAA$dg\""
+	probe
+	check_eq "$case, wrong digest: exit status (PACC is future)" 0 "$rc"
+	has "the TXT digest of _ua-auto-config.example.test does not match the document"
+	has "fix: publish d=$dg (the SHA-256 of the exact body)"
+	check_eq "$case, wrong digest: pacc verdict" fail \
+	    "$(jq -r '.clients[] | select(.id == "pacc") | .verdict' "$W/json")"
+	dns
+	web
 fi
 
 case="mail server certificate for another name"
