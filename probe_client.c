@@ -226,6 +226,8 @@ no_query(const char *url, char *buf, size_t n)
 	return buf;
 }
 
+static bool	url_host(const char *, char *, size_t);
+
 /* ---- transport and HTTP verdicts ------------------------------------ */
 
 /* the host has an address; else the fix is a DNS record */
@@ -285,6 +287,28 @@ transport_fail(const char *url, const char *host, const struct fetch *f,
 	}
 }
 
+/*
+ * A request without an address (Thunderbird for Android) is answered for
+ * its Host with autoconfig. removed (SPEC §2): true, with that domain in
+ * dom, when providers.ini has no provider for it.
+ */
+static bool
+by_host(const struct pctx *x, const char *url, char *dom, size_t n)
+{
+	char	host[DOMAIN_MAX + 1];
+	size_t	skip = 0;
+
+	if (x->cf == NULL || strstr(url, "?emailaddress=") != NULL ||
+	    strstr(url, "Email=") != NULL || !url_host(url, host, sizeof(host)))
+		return false;
+	if (strncmp(host, "autoconfig.", 11) == 0)
+		skip = 11;
+	else if (strncmp(host, "autodiscover.", 13) == 0)
+		skip = 13;
+	mac_strlcpy(dom, host + skip, n);
+	return prov_lookup(x->cf, dom, strlen(dom)) == NULL;
+}
+
 static bool
 status_ok(const struct pctx *x, const char *url, const struct fetch *f,
     const char *cname, struct stepres *sr)
@@ -299,6 +323,10 @@ status_ok(const struct pctx *x, const char *url, const struct fetch *f,
 	if (f->status == 404 && x->cf != NULL && x->prov == NULL)
 		SET(sr->fix, "add %s to providers.ini (mailautoconf answers "
 		    "404 for unknown domains)", x->addr.domain);
+	else if (f->status == 404 && by_host(x, url, p, sizeof(p)))
+		SET(sr->fix, "no address in this request: mailautoconf answers "
+		    "for the Host, %s, which providers.ini lacks (add it to "
+		    "the domains of a provider to serve it)", p);
 	else if (f->status == 404)
 		SET(sr->fix, "route this path to mailautoconf (the location "
 		    "block of contrib/nginx-fastcgi.conf)");
@@ -628,8 +656,8 @@ st_srv6186(const struct pctx *x, struct stepres *sr, struct answer *a)
 	unsigned	 port;
 
 	memset(a, 0, sizeof(*a));
-	SET(sr->what, "SRV _imaps._tcp/_imap._tcp, _submissions._tcp/"
-	    "_submission._tcp .%s", x->addr.domain);
+	SET(sr->what, "SRV _imaps._tcp.%s, _submissions._tcp.%s (or _imap, "
+	    "_submission)", x->addr.domain, x->addr.domain);
 	for (i = 0; i < N(srv6186); i++) {
 		if ((i == 1 && a->nsrv == 1) || (i == 3 && a->nsrv > 0 &&
 		    a->srv[a->nsrv - 1].type == SRV_SMTP))
