@@ -361,6 +361,7 @@ if want_case; then
 fi
 
 # ---- each breakage alone ---------------------------------------------------
+# Each case undoes its breakage at its end: a later case may run alone.
 
 case="missing CNAME"
 if want_case; then
@@ -385,6 +386,7 @@ if want_case; then
 	has "fix: add autoconfig.example.test to the certificate's names"
 	has "the certificate for autodiscover.example.test covers only web.hoster.test"
 	has "outlook      ok    sets up from step 1"
+	web
 fi
 
 case="expired certificate"
@@ -397,6 +399,7 @@ if want_case; then
 	cp "$W/out" "$W/expired.out"
 	has "fix: renew the certificate of autoconfig.example.test"
 	only_in "expired" "thunderbird k9 fairemail outlook apple pacc"
+	web
 fi
 
 case="404 on /mail/config-v1.1.xml"
@@ -409,6 +412,7 @@ if want_case; then
 	has "fix: route this path to mailautoconf"
 	has "thunderbird  ok    sets up from step 7 (POST https://autodiscover.example.test/autodiscover/autodiscover.xml)"
 	has "k9           FAIL  no step gives an answer Thunderbird for Android (K-9) accepts"
+	web
 fi
 
 case="text/plain"
@@ -427,6 +431,7 @@ if want_case; then
 	has "Content-Type is \`text/plain\`, Thunderbird 153 (desktop) reads only text/xml, application/xml or text/rdf"
 	has "fix: send \`Content-Type: text/xml\`"
 	has "thunderbird  ok    sets up from step 7"
+	web
 fi
 
 case="http only"
