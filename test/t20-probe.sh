@@ -600,6 +600,7 @@ bad "a name that does not resolve" "nowhere.test: no such domain in DNS (NXDOMAI
 bad "two addresses" "usage:" a@example.test b@example.test
 bad "a bad --connect-to" "--connect-to: want HOST:PORT:IP:PORT" --connect-to 443:x jane@example.test
 bad "a CA file that is not there" "cannot read the CA file" --ca "$W/none.pem" jane@example.test
+bad "a config that does not load" "cannot load the config" -c "$W/none.ini" jane@example.test
 bad "a bad --timeout" "--timeout: want 1 to 60 seconds" --timeout 0 jane@example.test
 bad "a bad --resolver" "--resolver nowhere: not an IP address" --resolver nowhere jane@example.test
 stop_pidfile "$W/dnsmasq.pid"
