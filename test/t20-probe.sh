@@ -135,7 +135,9 @@ web() {
 	stop_pidfile "$W/ng/nginx.pid"
 	{
 		site "${1:-web}" 'autoconfig.* autodiscover.*' "${2:-tls}"
-		site dom example.test "${2:-tls}"
+		# the second copy serves DOMAIN itself: one upstream block is enough
+		site dom example.test "${2:-tls}" |
+		    sed '/^upstream mailautoconf {/,/^}/d'
 	} | awk -v extra="${3:-}" '{ print } /server_name/ && extra != "" { print extra }' \
 	    >"$W/ng/site.conf"
 	nginx -p "$W/ng" -e "$W/ng/error.log" -c "$W/ng/nginx.conf" \
