@@ -69,6 +69,9 @@ LIBSRC += fcgi.c image.c
 LIBSRC += sandbox.c prefork.c
 LIBSRC += mobileconfig.c mcsign.c sha1.c sha256.c idn.c import.c
 LIBSRC += dav.c pacc.c
+# the probe's answer readers: in the library for fuzz/fuzz_probe.c; nothing
+# of mailautoconf calls them, so its link leaves them out
+LIBSRC += probe_parse.c
 LIBOBJ = $(LIBSRC:%.c=$(O)/%.o)
 HDRS = mailautoconf.h bounds.h
 
@@ -83,6 +86,16 @@ ifneq ($(file <$(FLAGS_FILE)),$(BUILD_FLAGS))
 $(shell mkdir -p $(O))
 $(file >$(FLAGS_FILE),$(BUILD_FLAGS))
 endif
+
+# mailautoconf-probe (docs/mailautoconf-probe.8): a second binary, so that
+# libcurl, ldns, libpsl and libcrypto never load in a CGI request
+PROBE_PKGS = libcurl ldns libpsl libcrypto
+PROBE_SRC = probe.c probe_client.c probe_net.c probe_dns.c
+PROBE_OBJ = $(PROBE_SRC:%.c=$(O)/%.o)
+PROBE_HDRS = probe.h probe_client.h
+PROBE_LIBS := $(shell pkg-config --libs $(PROBE_PKGS) 2>/dev/null || \
+	echo -lcurl -lldns -lpsl -lcrypto)
+
 
 all: $(O)/mailautoconf
 	$(info built with: $(file <$(FLAGS_FILE)))
@@ -128,6 +141,14 @@ $(TB)/alloc: test/alloc.c $(O)/libmac.a $(HDRS)
 $(TB)/sbtest: test/sbtest.c $(O)/libmac.a $(HDRS)
 	@mkdir -p $(TB)
 	$(CC) $(TEST_CFLAGS) -o $@ test/sbtest.c $(O)/libmac.a $(PKG_LIBS)
+
+probe: $(O)/mailautoconf-probe
+
+$(PROBE_OBJ): $(PROBE_HDRS)
+
+$(O)/mailautoconf-probe: $(PROBE_OBJ) $(O)/libmac.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(PROBE_OBJ) $(O)/libmac.a \
+	    $(PKG_LIBS) $(PROBE_LIBS)
 
 # a FastCGI client at the byte level, for t14 (an ordinary build is enough)
 build/fcgi-proto: test/fcgi-proto.c test/expect.h
@@ -198,6 +219,9 @@ SUITES += 'plain asan|sh test/syslog.sh'
 # valgrind answers all its requests (some 10 s in all)
 SUITES += 'plain asan vg|sh test/t21-thunderbird.sh'
 CHECK_DEPS += thunderbird
+# the deployment probe against a test deployment (dnsmasq, nginx, Dovecot);
+# under vg a subset (each probe takes seconds there)
+SUITES += 'plain asan vg|sh test/t20-probe.sh'
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
@@ -208,14 +232,14 @@ VG = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=d
 check: check-deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: all $(TEST_PROGS) build/fcgi-proto
+check-run: all probe $(TEST_PROGS) build/fcgi-proto
 	@MAC_B=. MAC_T=build/test test/run-suites.sh -b plain $(SUITES) \
 	    "$(MAKE) --no-print-directory check-asan" \
 	    "$(MAKE) --no-print-directory check-valgrind"
 
 # the suites of the list whose command holds M, against the normal build:
 # make suite M=t07 (M empty: all of the plain build, none of the others)
-suite: all $(TEST_PROGS) build/fcgi-proto
+suite: all probe $(TEST_PROGS) build/fcgi-proto
 	@MAC_B=. MAC_T=build/test test/run-suites.sh -b plain -m "$(M)" $(SUITES)
 
 # every Debian package that make check needs (CI calls this first)
@@ -226,18 +250,21 @@ deps check-deps:
 check-asan:
 	@$(MAKE) --no-print-directory O=build/asan CC=clang CFLAGS="$(SAN_FLAGS)" \
 	    LDFLAGS="-fsanitize=address,undefined" build/asan/mailautoconf \
-	    build/asan/unit build/asan/test/alloc >/dev/null
+	    build/asan/unit build/asan/test/alloc \
+	    build/asan/mailautoconf-probe >/dev/null
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	    MAC_BIN=build/asan/mailautoconf MAC_B=build/asan MAC_T=build/asan/test \
+	    MAC_BIN=build/asan/mailautoconf MAC_PROBE=build/asan/mailautoconf-probe \
+	    MAC_B=build/asan MAC_T=build/asan/test \
 	    MAC_SUITE_TAG=asan test/run-suites.sh -b asan $(SUITES)
 
 # and those that name vg under valgrind (memcheck), with the normal build
 # but SANDBOX=0: valgrind knows neither seccomp nor Landlock
 check-valgrind:
 	@$(MAKE) --no-print-directory O=build/vg SANDBOX=0 build/vg/mailautoconf \
-	    build/vg/unit build/vg/test/alloc >/dev/null
+	    build/vg/unit build/vg/test/alloc build/vg/mailautoconf-probe >/dev/null
 	@MAC_WRAP="$(VG)" MAC_BIN=build/vg/mailautoconf MAC_B=build/vg \
-	    MAC_T=build/vg/test MAC_SUITE_TAG=valgrind \
+	    MAC_T=build/vg/test MAC_PROBE=build/vg/mailautoconf-probe \
+	    MAC_SUITE_TAG=valgrind \
 	    test/run-suites.sh -b vg $(SUITES)
 
 # ---- install ---------------------------------------------------------
@@ -264,18 +291,26 @@ install: all
 	install -m 644 contrib/systemd/mailautoconf.service \
 	    contrib/systemd/mailautoconf.socket $(DESTDIR)$(DOCDIR)/examples/systemd/
 
+# the probe and its page, when built (make probe; it needs libcurl, ldns, libpsl)
+install-probe: probe
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 755 mailautoconf-probe $(DESTDIR)$(SBINDIR)/mailautoconf-probe
+	install -m 644 docs/mailautoconf-probe.8 $(DESTDIR)$(MANDIR)/man8/
+
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/mailautoconf $(DESTDIR)$(MANDIR)/man8/mailautoconf.8 \
 	    $(DESTDIR)$(MANDIR)/man5/providers.ini.5 \
 	    $(DESTDIR)$(SYSCONFDIR)/mailautoconf/providers.ini.cdb
+	rm -f $(DESTDIR)$(SBINDIR)/mailautoconf-probe \
+	    $(DESTDIR)$(MANDIR)/man8/mailautoconf-probe.8
 	rm -rf $(DESTDIR)$(DOCDIR)/examples
 
 clean:
-	rm -rf *.o *.a mailautoconf unit clients-unit build .build-flags sbgen \
-	    sb_filter.h
+	rm -rf *.o *.a mailautoconf mailautoconf-probe unit clients-unit build \
+	    .build-flags sbgen sb_filter.h
 
 # Other parts of the tree (web servers, benchmarks, fuzzing, packaging) add
 # their targets and suites from mk/*.mk.
 -include mk/*.mk
 
-.PHONY: all demo check check-run suite deps check-deps check-asan check-valgrind install uninstall clean
+.PHONY: probe install-probe all demo check check-run suite deps check-deps check-asan check-valgrind install uninstall clean

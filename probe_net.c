@@ -1,0 +1,594 @@
+/*
+ * probe_net.c: every connection of the probe, through libcurl: the
+ * HTTP(S) requests of the clients' lists and the IMAP, POP3 and SMTP
+ * servers the answers announce (greeting, STARTTLS, implicit TLS).
+ * Certificates are verified against the system's store (plus --ca) with
+ * SNI set to the URL's host; when verification fails, a second handshake
+ * without it reads the certificate (CURLOPT_CERTINFO) to say why.
+ *
+ * Where to connect: the probe's own DNS look-up (probe_dns.c, so that
+ * --resolver is obeyed), then the --connect-to rules, handed to curl as
+ * CURLOPT_CONNECT_TO; curl itself never resolves a name.
+ */
+#define _XOPEN_SOURCE 700
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "probe.h"
+
+static struct route	 routes[PR_ROUTES_MAX];
+static size_t		 nroutes;
+static const char	*cafile;
+long			 pr_timeout = PR_TIMEOUT;
+
+int
+pn_init(const char *ca)
+{
+	cafile = ca;
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+void
+pn_free(void)
+{
+	curl_global_cleanup();
+}
+
+static int
+num_port(const char *s, size_t n, unsigned *port)
+{
+	char		b[8];
+	long long	v;
+
+	if (n == 0) {
+		*port = 0;
+		return 0;
+	}
+	if (n >= sizeof(b))
+		return -1;
+	memcpy(b, s, n);
+	b[n] = '\0';
+	if (mac_strtonum(b, 1, 65535, &v) != 0)
+		return -1;
+	*port = (unsigned)v;
+	return 0;
+}
+
+/* HOST:PORT:IP:PORT, as curl's --connect-to; an empty field: any/same */
+int
+pn_route_add(const char *spec)
+{
+	struct route	*r;
+	const char	*f[4], *e;
+	size_t		 len[4], i;
+
+	if (nroutes >= PR_ROUTES_MAX)
+		return -1;
+	r = &routes[nroutes];
+	for (i = 0, e = spec; i < 4; i++) {
+		f[i] = e;
+		if (*e == '[' && (e = strchr(e, ']')) == NULL)
+			return -1;
+		e += strcspn(e, ":");
+		len[i] = (size_t)(e - f[i]);
+		if (i < 3 && *e++ != ':')
+			return -1;
+	}
+	if (*e != '\0' || len[0] > DOMAIN_MAX || len[2] >= sizeof(r->to))
+		return -1;
+	pp_copy(r->host, sizeof(r->host), f[0], len[0]);
+	pp_copy(r->to, sizeof(r->to), f[2], len[2]);
+	if (num_port(f[1], len[1], &r->port) != 0 ||
+	    num_port(f[3], len[3], &r->toport) != 0)
+		return -1;
+	nroutes++;
+	return 0;
+}
+
+/*
+ * "host:port:addr:port" for CURLOPT_CONNECT_TO, or -1 with err set when
+ * the name has no address.
+ */
+static int
+pn_target(const char *host, unsigned port, char *dst, size_t n, char *err,
+    size_t en)
+{
+	struct pd_addrs	 a;
+	const char	*to = NULL;
+	unsigned	 toport = port;
+	size_t		 i;
+	enum pd_rc	 rc;
+
+	for (i = 0; i < nroutes; i++) {
+		if ((routes[i].host[0] != '\0' &&
+		    strcasecmp(routes[i].host, host) != 0) ||
+		    (routes[i].port != 0 && routes[i].port != port))
+			continue;
+		if (routes[i].to[0] != '\0')
+			to = routes[i].to;
+		if (routes[i].toport != 0)
+			toport = routes[i].toport;
+		break;
+	}
+	if (to == NULL) {
+		if ((rc = pd_addr(host, &a)) != PD_OK) {
+			pr_msg(err, en, "%s", rc == PD_FAIL ?
+			    "DNS look-up failed" : "no address");
+			return -1;
+		}
+		to = a.a[0];
+	}
+	if (strchr(to, ':') != NULL && to[0] != '[')
+		pr_msg(dst, n, "%s:%u:[%s]:%u", host, port, to, toport);
+	else
+		pr_msg(dst, n, "%s:%u:%s:%u", host, port, to, toport);
+	return 0;
+}
+
+static size_t
+pn_write(char *data, size_t sz, size_t nm, void *u)
+{
+	struct fetch	*f = u;
+	size_t		 n = sz * nm;
+	char		*nb;
+
+	if (f->len + n > PR_BODY_MAX) {
+		f->cut = true;
+		return 0;
+	}
+	if ((nb = realloc(f->body, f->len + n + 1)) == NULL)
+		return 0;
+	f->body = nb;
+	memcpy(f->body + f->len, data, n);
+	f->len += n;
+	f->body[f->len] = '\0';
+	return n;
+}
+
+static time_t
+pn_time(const char *s)
+{
+	struct tm	tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (strptime(s, "%b %d %H:%M:%S %Y GMT", &tm) == NULL)
+		return (time_t)-1;
+	return timegm(&tm);
+}
+
+/* "DNS:a, DNS:b, IP Address:..." -> the DNS names, shown safely */
+static void
+pn_sans(struct certview *cv, const char *v)
+{
+	size_t	n;
+
+	while (*v != '\0' && cv->nnames < PR_CERTNAMES) {
+		while (*v == ' ' || *v == ',')
+			v++;
+		n = strcspn(v, ",");
+		if (n > 4 && strncmp(v, "DNS:", 4) == 0)
+			pp_show(cv->names[cv->nnames++], PR_SHOW_MAX, v + 4,
+			    n - 4);
+		v += n;
+	}
+}
+
+/* RFC 6125: a name, or "*." covering exactly one left-most label */
+bool
+pn_cert_covers(const struct certview *cv, const char *host)
+{
+	const char	*dot;
+	size_t		 i;
+
+	for (i = 0; i < cv->nnames; i++) {
+		const char *n = cv->names[i];
+
+		if (strcasecmp(n, host) == 0)
+			return true;
+		if (n[0] == '*' && n[1] == '.' &&
+		    (dot = strchr(host, '.')) != NULL && dot != host &&
+		    strcasecmp(n + 1, dot) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* the leaf certificate's names, issuer and dates, from CURLINFO_CERTINFO */
+static void
+pn_certinfo(CURL *c, struct certview *cv)
+{
+	struct curl_certinfo	*ci = NULL;
+	struct curl_slist	*l;
+	time_t			 now = time(NULL), t;
+
+	memset(cv, 0, sizeof(*cv));
+	if (curl_easy_getinfo(c, CURLINFO_CERTINFO, &ci) != CURLE_OK ||
+	    ci == NULL || ci->num_of_certs < 1)
+		return;
+	cv->have = true;
+	for (l = ci->certinfo[0]; l != NULL; l = l->next) {
+		const char *v = strchr(l->data, ':');
+
+		if (v++ == NULL)
+			continue;
+		if (strncmp(l->data, "Issuer:", 7) == 0)
+			pp_show(cv->issuer, sizeof(cv->issuer), v, strlen(v));
+		else if (strncmp(l->data, "Expire date:", 12) == 0 &&
+		    (t = pn_time(v)) != (time_t)-1)
+			cv->days = (long)((t - now) / 86400) - (t < now);
+		else if (strncmp(l->data, "Start date:", 11) == 0 &&
+		    (t = pn_time(v)) != (time_t)-1)
+			cv->notyet = t > now;
+		else if (strncmp(l->data, "X509v3 Subject Alternative Name:",
+		    32) == 0)
+			pn_sans(cv, v);
+	}
+}
+
+/* the options every connection shares: routing, trust, the time-out */
+static CURL *
+pn_easy(const char *host, unsigned port, struct curl_slist **ct, char *err,
+    size_t en)
+{
+	CURL	*c;
+	char	 to[DOMAIN_MAX + 96];
+
+	*ct = NULL;
+	if (pn_target(host, port, to, sizeof(to), err, en) != 0)
+		return NULL;
+	if ((c = curl_easy_init()) == NULL ||
+	    (*ct = curl_slist_append(NULL, to)) == NULL) {
+		curl_easy_cleanup(c);
+		pr_msg(err, en, "out of memory");
+		return NULL;
+	}
+	curl_easy_setopt(c, CURLOPT_CONNECT_TO, *ct);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, pr_timeout);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, pr_timeout);
+	curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	if (cafile != NULL) {
+		/* an extra anchor: the file, and the system's store beside */
+		curl_easy_setopt(c, CURLOPT_CAINFO, cafile);
+		curl_easy_setopt(c, CURLOPT_CAPATH, "/etc/ssl/certs");
+	}
+	return c;
+}
+
+/* the same connection again without verification: what is presented */
+static void
+pn_inspect(const char *url, const char *host, unsigned port, long usessl,
+    struct certview *cv)
+{
+	struct curl_slist	*ct;
+	char			 err[PR_MSG_MAX];
+	CURL			*c;
+
+	memset(cv, 0, sizeof(*cv));
+	if ((c = pn_easy(host, port, &ct, err, sizeof(err))) == NULL)
+		return;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	if (usessl != 0)
+		curl_easy_setopt(c, CURLOPT_USE_SSL, usessl);
+	if (curl_easy_perform(c) == CURLE_OK)
+		pn_certinfo(c, cv);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(ct);
+}
+
+/* host and port of an http(s) URL */
+static int
+pn_url(const char *url, char *host, size_t hn, unsigned *port)
+{
+	CURLU	*u = curl_url();
+	char	*h = NULL, *p = NULL;
+	int	 rc = -1;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) ==
+	    CURLUE_OK && strlen(h) < hn) {
+		mac_strlcpy(host, h, hn);
+		*port = (unsigned)atoi(p);
+		rc = 0;
+	}
+	curl_free(h);
+	curl_free(p);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+static void
+pn_result(CURL *c, struct fetch *f)
+{
+	char	*s = NULL;
+	long	 code = 0;
+
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	f->status = code;
+	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK &&
+	    s != NULL)
+		pp_copy(f->ctype, sizeof(f->ctype), s, strlen(s));
+	s = NULL;
+	if (curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &s) == CURLE_OK &&
+	    s != NULL)
+		pp_copy(f->location, sizeof(f->location), s, strlen(s));
+	s = NULL;
+	if (curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &s) == CURLE_OK &&
+	    s != NULL)
+		pp_copy(f->ip, sizeof(f->ip), s, strlen(s));
+	pn_certinfo(c, &f->cert);
+}
+
+/*
+ * One request: GET, or POST of body; headers "Name: value" lines joined
+ * by '\n'.  Redirects are not followed (each client follows its own way).
+ * Returns 0 when an HTTP answer came, -1 with f->err set otherwise.
+ */
+int
+pn_http(const char *url, const char *body, const char *headers,
+    struct fetch *f)
+{
+	struct curl_slist	*ct = NULL, *hl = NULL;
+	char			 host[DOMAIN_MAX + 1], line[512], eb[CURL_ERROR_SIZE];
+	unsigned		 port;
+	const char		*p, *e;
+	CURL			*c;
+
+	memset(f, 0, sizeof(*f));
+	if (pn_url(url, host, sizeof(host), &port) != 0) {
+		pr_msg(f->err, sizeof(f->err), "not a URL");
+		return f->rc = CURLE_URL_MALFORMAT, -1;
+	}
+	if ((c = pn_easy(host, port, &ct, f->err, sizeof(f->err))) == NULL)
+		return f->rc = CURLE_COULDNT_RESOLVE_HOST, -1;
+	for (p = headers; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
+		e = p + strcspn(p, "\n");
+		pp_copy(line, sizeof(line), p, (size_t)(e - p));
+		hl = curl_slist_append(hl, line);
+	}
+	eb[0] = '\0';
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, pn_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, eb);
+	if (body != NULL)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	f->rc = (int)curl_easy_perform(c);
+	pn_result(c, f);
+	if (f->rc != CURLE_OK && !f->cut)
+		pp_show(f->err, sizeof(f->err), eb[0] ? eb :
+		    curl_easy_strerror((CURLcode)f->rc), strlen(eb[0] ? eb :
+		    curl_easy_strerror((CURLcode)f->rc)));
+	if (f->rc == CURLE_PEER_FAILED_VERIFICATION)
+		pn_inspect(url, host, port, 0, &f->cert);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(ct);
+	curl_slist_free_all(hl);
+	return f->rc == CURLE_OK || (f->cut && f->status != 0) ? 0 : -1;
+}
+
+void
+pn_fetch_free(struct fetch *f)
+{
+	free(f->body);
+	f->body = NULL;
+	f->len = 0;
+}
+
+/* why a certificate was refused, and what to do about it */
+void
+pn_cert_problem(const struct certview *cv, const char *host, char *pr,
+    size_t pn, char *fix, size_t fn)
+{
+	char	names[PR_MSG_MAX / 2];
+	size_t	i, o = 0;
+
+	names[0] = '\0';
+	for (i = 0; i < cv->nnames && o + 2 < sizeof(names); i++) {
+		pr_msg(names + o, sizeof(names) - o, "%s%s", i ? ", " : "",
+		    cv->names[i]);
+		o = strlen(names);
+	}
+	if (!cv->have) {
+		pr_msg(pr, pn, "the TLS certificate of %s is refused", host);
+		pr_msg(fix, fn, "install a certificate for %s from a "
+		    "public CA", host);
+	} else if (cv->days < 0) {
+		pr_msg(pr, pn, "the certificate of %s expired %ld days "
+		    "ago", host, -cv->days);
+		pr_msg(fix, fn, "renew the certificate of %s (certbot "
+		    "renew) and reload the server", host);
+	} else if (cv->notyet) {
+		pr_msg(pr, pn, "the certificate of %s is not valid yet",
+		    host);
+		pr_msg(fix, fn, "check the clock of %s's server", host);
+	} else if (!pn_cert_covers(cv, host)) {
+		pr_msg(pr, pn, "the certificate for %s covers only %s",
+		    host, names[0] ? names : "no DNS name");
+		pr_msg(fix, fn, "add %s to the certificate's names "
+		    "(certbot -d %s)", host, host);
+	} else {
+		pr_msg(pr, pn, "the certificate of %s is not from a "
+		    "trusted CA (issuer %s)", host, cv->issuer);
+		pr_msg(fix, fn, "use a certificate from a public CA and "
+		    "send the whole chain (fullchain.pem)");
+	}
+}
+
+static const char *const mscheme[SRV_SMTP + 1][2] = {
+	{ "imap", "imaps" }, { "pop3", "pop3s" }, { "smtp", "smtps" }
+};
+static const char *const mproto[SRV_SMTP + 1] = { "IMAP", "POP3", "SMTP" };
+static const unsigned mtls[SRV_SMTP + 1] = { 993, 995, 465 };
+static const unsigned mstarttls[SRV_SMTP + 1] = { 143, 110, 587 };
+
+/* one connection: greeting, STARTTLS when usessl, TLS when implicit */
+static int
+pn_try(const struct msrv *s, bool implicit, long usessl, bool verify,
+    struct certview *cv, char *err, size_t en)
+{
+	struct curl_slist	*ct;
+	char			 url[DOMAIN_MAX + 32], eb[CURL_ERROR_SIZE];
+	CURL			*c;
+	int			 rc;
+
+	memset(cv, 0, sizeof(*cv));
+	if ((c = pn_easy(s->host, s->port, &ct, err, en)) == NULL)
+		return CURLE_COULDNT_RESOLVE_HOST;
+	pr_msg(url, sizeof(url), "%s://%s:%u/", mscheme[s->type][implicit],
+	    s->host, s->port);
+	eb[0] = '\0';
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(c, CURLOPT_USE_SSL, usessl);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, eb);
+	if (!verify) {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	rc = (int)curl_easy_perform(c);
+	if (rc == CURLE_OK)
+		pn_certinfo(c, cv);
+	else
+		pp_show(err, en, eb[0] ? eb : curl_easy_strerror(rc),
+		    strlen(eb[0] ? eb : curl_easy_strerror(rc)));
+	curl_easy_cleanup(c);
+	curl_slist_free_all(ct);
+	return rc;
+}
+
+/* the announced mode failed: does the port speak the other one? */
+static void
+pn_other_mode(const struct msrv *s, int rc, const char *err,
+    struct mcheck *m)
+{
+	struct certview	 cv;
+	char		 e2[PR_MSG_MAX];
+	const char	*t = srv_names[s->type];
+	bool		 implicit = s->sock == SOCK_SSL;
+
+	m->verdict = PV_FAIL;
+	if (pn_try(s, !implicit, implicit ? CURLUSESSL_NONE : 0, false, &cv,
+	    e2, sizeof(e2)) == CURLE_OK) {
+		pr_msg(m->problem, sizeof(m->problem), "%s:%u speaks %s, "
+		    "the answer says %s", s->host, s->port, implicit ?
+		    "STARTTLS (plain greeting)" : "implicit TLS (SSL)",
+		    sock_names[s->sock]);
+		pr_msg(m->fix, sizeof(m->fix), implicit ? "announce `%s = "
+		    "%s:%u starttls` (or SSL on port %u)" : "announce `%s = "
+		    "%s:%u ssl` (or STARTTLS on port %u)", t, s->host, s->port,
+		    implicit ? mtls[s->type] : mstarttls[s->type]);
+	} else if (rc == CURLE_WEIRD_SERVER_REPLY) {
+		pr_msg(m->problem, sizeof(m->problem), "%s:%u does not "
+		    "greet as an %s server", s->host, s->port,
+		    mproto[s->type]);
+		pr_msg(m->fix, sizeof(m->fix), "announce the port where "
+		    "%s listens (%u for SSL, %u for STARTTLS)",
+		    mproto[s->type], mtls[s->type], mstarttls[s->type]);
+	} else {
+		pr_msg(m->problem, sizeof(m->problem), "%s:%u with %s: %s",
+		    s->host, s->port, sock_names[s->sock], err);
+		pr_msg(m->fix, sizeof(m->fix), "check the %s service on "
+		    "%s port %u", mproto[s->type], s->host, s->port);
+	}
+}
+
+/* the announced mode did not work: why, and what to announce instead */
+static void
+pn_mail_fail(const struct msrv *s, int rc, const char *err, struct mcheck *m)
+{
+	struct certview	 cv;
+	char		 e2[PR_MSG_MAX];
+	bool		 implicit = s->sock == SOCK_SSL;
+	long		 usessl = s->sock == SOCK_STARTTLS ? CURLUSESSL_ALL :
+			    CURLUSESSL_NONE;
+
+	m->verdict = PV_FAIL;
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+		pr_msg(m->problem, sizeof(m->problem), "%s has no address",
+		    s->host);
+		pr_msg(m->fix, sizeof(m->fix), "publish `%s. A ADDRESS` "
+		    "(or announce the host that serves %s)", s->host,
+		    mproto[s->type]);
+		break;
+	case CURLE_COULDNT_CONNECT:
+		pr_msg(m->problem, sizeof(m->problem), "%s:%u does not "
+		    "connect", s->host, s->port);
+		pr_msg(m->fix, sizeof(m->fix), "open port %u on %s (is %s "
+		    "listening? a firewall?)", s->port, s->host,
+		    mproto[s->type]);
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+		pn_try(s, implicit, usessl, false, &cv, e2, sizeof(e2));
+		pn_cert_problem(&cv, s->host, m->problem, sizeof(m->problem),
+		    m->fix, sizeof(m->fix));
+		if (cv.have)
+			m->days = cv.days;
+		break;
+	case CURLE_USE_SSL_FAILED:
+		pr_msg(m->problem, sizeof(m->problem), "%s:%u offers no "
+		    "STARTTLS, the answer says STARTTLS", s->host, s->port);
+		pr_msg(m->fix, sizeof(m->fix), "enable TLS in the %s server "
+		    "(or announce SSL on port %u)", mproto[s->type],
+		    mtls[s->type]);
+		break;
+	default:
+		pn_other_mode(s, rc, err, m);
+	}
+}
+
+/*
+ * One announced server, as the client would use it: connects, greets,
+ * honours the announced TLS mode, presents a certificate valid for the
+ * announced name; then the days to its expiry.
+ */
+void
+pn_mail(const struct msrv *s, struct mcheck *m)
+{
+	struct certview	 cv;
+	char		 err[PR_MSG_MAX];
+	bool		 implicit = s->sock == SOCK_SSL;
+	long		 usessl = s->sock == SOCK_STARTTLS ? CURLUSESSL_ALL :
+			    CURLUSESSL_NONE;
+	int		 rc;
+
+	memset(m, 0, sizeof(*m));
+	m->days = -1000;
+	rc = pn_try(s, implicit, usessl, true, &cv, err, sizeof(err));
+	if (rc == CURLE_OK) {
+		m->verdict = PV_OK;
+		if (cv.have)
+			m->days = cv.days;
+		if (s->sock == SOCK_PLAIN) {
+			m->verdict = PV_WARN;
+			pr_msg(m->problem, sizeof(m->problem), "%s:%u is "
+			    "announced without TLS: passwords go in clear",
+			    s->host, s->port);
+			pr_msg(m->fix, sizeof(m->fix), "announce `%s = %s:%u "
+			    "starttls` once the server offers STARTTLS",
+			    srv_names[s->type], s->host, s->port);
+		} else if (cv.have && cv.days < 14) {
+			m->verdict = PV_WARN;
+			pr_msg(m->problem, sizeof(m->problem), "the "
+			    "certificate of %s expires in %ld days", s->host,
+			    cv.days);
+			pr_msg(m->fix, sizeof(m->fix), "renew it (certbot "
+			    "renew) and reload the server");
+		}
+		return;
+	}
+	pn_mail_fail(s, rc, err, m);
+}

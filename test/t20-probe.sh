@@ -1,0 +1,611 @@
+#!/bin/sh
+# t20-probe.sh: mailautoconf-probe against a test deployment built from
+# real parts, all on 127.0.0.1 ports 18400-18499:
+#   dnsmasq   the zones example.test and hoster.test (port 18453): the
+#             records `mailautoconf --dns` prints, plus test/probe/base.dns;
+#             once also NSD (port 18454), authoritative, from zone files
+#   nginx     contrib/nginx-fastcgi.conf twice (autoconfig.*/autodiscover.*
+#             and example.test), its TLS lines switched on with
+#             certificates from a test CA (https 18443, http 18480)
+#   mailautoconf  as FastCGI behind it (spawn-fcgi), test/probe/providers.ini
+#   Dovecot   IMAP, POP3 and submission, implicit TLS and STARTTLS
+# The probe reaches them through --resolver, --ca and --connect-to (each
+# standard port to ours).  The working deployment probes green for every
+# client; then each breakage alone gives its verdict and fix for the
+# clients it hurts and leaves the others green.  Needs root (Dovecot).
+# MAC_PROBE: the probe under test; MAC_WRAP wraps it (valgrind).
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 1
+. "$TOP/test/lib.sh"
+
+: "${MAC_PROBE:=./mailautoconf-probe}"
+W=$T_TMP
+D=$TOP/test/probe
+CT=""
+for m in 443:18443 80:18480 993:18493 143:18414 995:18495 110:18410 \
+    465:18465 587:18487; do
+	CT="$CT --connect-to :${m%%:*}::${m#*:}"
+done
+
+# ---- servers ------------------------------------------------------------
+
+stop_pidfile() {
+	[ -s "$1" ] || return 0
+	pid=$(cat "$1")
+	kill -TERM "$pid" 2>/dev/null
+	n=0
+	# a daemon's zombie counts as gone (its reaper may not be us)
+	while kill -0 "$pid" 2>/dev/null && [ $n -lt 50 ] &&
+	    ! grep -q '^State:.*zombie' "/proc/$pid/status" 2>/dev/null; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	rm -f "$1"
+}
+
+stop_all() {
+	stop_pidfile "$W/ng/nginx.pid"
+	stop_pidfile "$W/fcgi.pid"
+	stop_pidfile "$W/dnsmasq.pid"
+	[ -f "$W/dovecot.conf" ] && dovecot -c "$W/dovecot.conf" stop 2>/dev/null
+	stop_pidfile "$W/dovecot/run/master.pid"
+}
+trap 'stop_all; rm -rf "$T_TMP"' EXIT
+trap 'exit 1' INT TERM HUP
+
+# until something listens on 127.0.0.1:PORT, 5 s at most
+wait_port() {
+	n=0
+	while [ $n -lt 50 ]; do
+		socat -u OPEN:/dev/null "TCP:127.0.0.1:$1,connect-timeout=1" \
+		    2>/dev/null && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
+# wait_file FILE: until it exists, 5 s at most
+wait_file() {
+	n=0
+	while [ ! -s "$1" ] && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ -s "$1" ]
+}
+
+# ca; leaf NAME DAYS DNS...: a certificate of the test CA for these names
+ca() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	    -nodes -keyout "$W/ca.key" -out "$W/ca.crt" -days 30 \
+	    -subj "/CN=mailautoconf probe test CA" 2>/dev/null
+}
+leaf() {
+	n=$1
+	days=$2
+	shift 2
+	san=$(printf 'DNS:%s,' "$@")
+	printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+	    "${san%,}" >"$W/$n.ext"
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	    -nodes -keyout "$W/$n.key" -out "$W/$n.csr" -subj "/CN=$1" 2>/dev/null &&
+	    openssl x509 -req -in "$W/$n.csr" -CA "$W/ca.crt" -CAkey "$W/ca.key" \
+	    -CAcreateserial -days "$days" -out "$W/$n.crt" -extfile "$W/$n.ext" \
+	    2>/dev/null
+}
+
+# dns [SED]: the zones, the lines of `mailautoconf --dns` as dnsmasq options
+dns() {
+	stop_pidfile "$W/dnsmasq.pid"
+	{
+		grep -v '^#' "$D/base.dns"
+		./mailautoconf --dns example.test -c "$D/providers.ini" | awk '
+		    $4 == "CNAME" { sub(/\.$/, "", $1); sub(/\.$/, "", $5)
+			print "cname=" $1 "," $5 }
+		    $4 == "SRV" { sub(/\.$/, "", $1); sub(/\.$/, "", $8)
+			if ($8 == "") print "srv-host=" $1
+			else print "srv-host=" $1 "," $8 "," $7 "," $5 "," $6 }
+		    $4 == "TXT" { sub(/\.$/, "", $1)
+			print "txt-record=" $1 "," substr($0, index($0, "\"")) }'
+	} | sed -e "${1:-}" >"$W/dns.conf"
+	dnsmasq --conf-file="$W/dns.conf" --no-resolv --no-hosts --no-poll \
+	    --port=18453 --listen-address=127.0.0.1 --bind-interfaces \
+	    --local=/test/ --pid-file="$W/dnsmasq.pid" --user=root \
+	    --log-facility="$W/dnsmasq.log" 2>>"$W/dnsmasq.log"
+}
+
+# site CERT SERVER_NAME [TLS]: contrib/nginx-fastcgi.conf, only its host,
+# port and path lines changed (as test/web/run.sh does), TLS lines on
+site() {
+	tls='s|#listen 443 ssl;|listen 127.0.0.1:18443 ssl;|'
+	[ "${3:-tls}" = notls ] && tls='/#listen 443 ssl;/d'
+	sed -e "s|listen 80;|listen 127.0.0.1:18480;|" -e '/listen \[::\]:80;/d' \
+	    -e "$tls" -e '/#listen \[::\]:443 ssl;/d' \
+	    -e "s|#ssl_certificate /etc/letsencrypt/live/autoconfig.example.org/fullchain.pem;|ssl_certificate $W/$1.crt;|" \
+	    -e "s|#ssl_certificate_key /etc/letsencrypt/live/autoconfig.example.org/privkey.pem;|ssl_certificate_key $W/$1.key;|" \
+	    -e "s|/run/|$W/run/|g" \
+	    -e "s|server_name autoconfig.\* autodiscover.\*;|server_name $2;|" \
+	    contrib/nginx-fastcgi.conf
+}
+
+# web [CERT] [notls] [EXTRA]: nginx with both server blocks; EXTRA is
+# nginx text put at the top of each (a breakage)
+web() {
+	stop_pidfile "$W/ng/nginx.pid"
+	{
+		site "${1:-web}" 'autoconfig.* autodiscover.*' "${2:-tls}"
+		# the second copy serves DOMAIN itself: one upstream block is enough
+		site dom example.test "${2:-tls}" |
+		    sed '/^upstream mailautoconf {/,/^}/d'
+	} | awk -v extra="${3:-}" '{ print } /server_name/ && extra != "" { print extra }' \
+	    >"$W/ng/site.conf"
+	nginx -p "$W/ng" -e "$W/ng/error.log" -c "$W/ng/nginx.conf" \
+	    2>>"$W/ng/error.log" && wait_port 18480
+}
+
+# mac [CONF]: mailautoconf as FastCGI, answering from CONF
+mac() {
+	stop_pidfile "$W/fcgi.pid"
+	rm -f "$W/run/mailautoconf.sock"
+	cp "${1:-$D/providers.ini}" "$W/etc/providers.ini"
+	spawn-fcgi -s "$W/run/mailautoconf.sock" -P "$W/fcgi.pid" -M 0666 \
+	    -u nobody -g nogroup -- "$W/sbin/mailautoconf" \
+	    -c "$W/etc/providers.ini" >>"$W/fcgi.log" 2>&1
+}
+
+# mail [CERT]: Dovecot with this certificate
+mail() {
+	[ -f "$W/dovecot.conf" ] && dovecot -c "$W/dovecot.conf" stop 2>/dev/null
+	stop_pidfile "$W/dovecot/run/master.pid"
+	sed -e "s|@W@|$W|g" -e "s|@CERT@|${1:-mail}|g" "$D/dovecot.conf.in" \
+	    >"$W/dovecot.conf"
+	dovecot -c "$W/dovecot.conf" 2>>"$W/dovecot.err" && wait_port 18493 &&
+	    wait_port 18465
+}
+
+# ---- the probe ------------------------------------------------------------
+
+# probe [ARGS]: run it on jane@example.test twice (text, --json); sets rc
+# under valgrind a TLS handshake may take longer than the clients' 5 s
+TO=
+[ "${MAC_SUITE_TAG:-}" = valgrind ] && TO="--timeout 60"
+
+probe() {
+	[ -n "${VERBOSE:-}" ] && date +"%T $case"
+	conf=${PROBE_CONF:-$D/providers.ini}
+	$MAC_WRAP $MAC_PROBE -c "$conf" --resolver 127.0.0.1:18453 \
+	    --ca "$W/ca.crt" $CT $TO "$@" jane@example.test >"$W/out" 2>"$W/err"
+	rc=$?
+	$MAC_WRAP $MAC_PROBE -c "$conf" --resolver 127.0.0.1:18453 \
+	    --ca "$W/ca.crt" $CT $TO --json "$@" jane@example.test >"$W/json" \
+	    2>>"$W/err"
+	jrc=$?
+	[ "$rc" = "$jrc" ] || fail "$case: text and --json exit $rc and $jrc"
+	jq -e . "$W/json" >/dev/null 2>&1 || fail "$case: --json is not JSON"
+}
+
+# verdicts WANT: "thunderbird=ok k9=fail ..." for the five real clients
+verdicts() {
+	got=$(jq -r '[.clients[] | select(.future | not) |
+	    "\(.id)=\(.verdict)"] | join(" ")' "$W/json" 2>/dev/null)
+	check_eq "$case: verdicts" "$1" "$got"
+}
+
+# has TEXT: the human output holds TEXT
+has() {
+	if grep -qF -- "$1" "$W/out"; then
+		ok "$case: says $1"
+	else
+		fail "$case: output lacks '$1'"
+		sed -n '/^thunderbird /,$p' "$W/out"
+	fi
+}
+
+# only_in TEXT CLIENTS: exactly these clients' steps mention TEXT
+only_in() {
+	got=$(jq -r --arg t "$1" '[.clients[] | select([.steps[] |
+	    (.problem + " " + .fix) | contains($t)] | any) | .id] | join(" ")' \
+	    "$W/json" 2>/dev/null)
+	check_eq "$case: clients whose steps say $1" "$2" "$got"
+}
+
+# ascii_only FILE: printable ASCII and newlines only
+ascii_only() {
+	! LC_ALL=C tr -d '\n' <"$1" | LC_ALL=C grep -q '[^ -~]'
+}
+
+# step CLIENT N VERDICT
+step() {
+	got=$(jq -r --arg c "$1" --argjson n "$2" '.clients[] |
+	    select(.id == $c) | .steps[$n - 1].verdict' "$W/json" 2>/dev/null)
+	check_eq "$case: $1 step $2" "$3" "$got"
+}
+
+ALL_OK="thunderbird=ok k9=ok fairemail=ok outlook=ok apple=ok"
+
+# Under valgrind (MAC_SUITE_TAG=valgrind) one probe costs seconds: the
+# working deployment, bad input and these breakages only.
+QUICK="certificate for the wrong name|SSL on a STARTTLS port|a plain entry"
+want_case() {
+	[ "${MAC_SUITE_TAG:-}" != valgrind ] && return 0
+	case "|$QUICK|" in *"|$case|"*) return 0 ;; esac
+	return 1
+}
+
+# ---- set-up ---------------------------------------------------------------
+
+for t in dnsmasq nsd nginx dovecot spawn-fcgi openssl jq socat; do
+	if ! command -v "$t" >/dev/null 2>&1; then
+		fail "$t is not installed (test/deps.sh probe)"
+		finish
+		exit
+	fi
+done
+if [ ! -x "$MAC_PROBE" ] || [ ! -x ./mailautoconf ]; then
+	fail "$MAC_PROBE or ./mailautoconf missing: make all probe"
+	finish
+	exit
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	fail "t20 runs Dovecot and spawn-fcgi as root: run it as root"
+	finish
+	exit
+fi
+
+# the probe's libraries stay out of mailautoconf (a CGI start pays
+# nothing for them); its page is clean and names every option of --help
+libs=$(ldd "${MAC_BIN:-./mailautoconf}" 2>/dev/null | grep -E -o 'lib(curl|ldns|psl|crypto|ssl)[^ ]*' | tr '\n' ' ')
+check_eq "mailautoconf links none of the probe's libraries" "" "$libs"
+check "mailautoconf holds none of the probe's code" \
+    sh -c "! nm \"${MAC_BIN:-./mailautoconf}\" 2>/dev/null | grep -q ' pp_\\| pn_\\| pd_\\| pc_'"
+check_eq "mandoc -Tlint docs/mailautoconf-probe.8" "" \
+    "$(mandoc -Tlint -Wwarning docs/mailautoconf-probe.8 2>&1)"
+for o in $($MAC_PROBE --help | grep -o -- '--[a-z-]*' | sort -u); do
+	check "mailautoconf-probe.8 documents $o" \
+	    grep -q -- "Fl \\\\-${o#--}" docs/mailautoconf-probe.8
+done
+
+chmod 755 "$W"
+mkdir -p "$W/ng/tmp" "$W/run" "$W/sbin" "$W/etc" "$W/dovecot/run" \
+    "$W/dovecot/state" "$W/dovecot/home"
+chmod 755 "$W/run" "$W/sbin" "$W/etc"
+cp "${MAC_BIN:-./mailautoconf}" "$W/sbin/mailautoconf"
+cp /etc/nginx/fastcgi_params "$W/ng/"
+cat >"$W/ng/nginx.conf" <<EOF
+pid $W/ng/nginx.pid;
+error_log $W/ng/error.log;
+worker_processes 1;
+events { worker_connections 64; }
+http {
+	access_log $W/ng/access.log;
+	client_body_temp_path $W/ng/tmp/body;
+	fastcgi_temp_path $W/ng/tmp/fastcgi;
+	proxy_temp_path $W/ng/tmp/proxy;
+	uwsgi_temp_path $W/ng/tmp/uwsgi;
+	scgi_temp_path $W/ng/tmp/scgi;
+	include $W/ng/site.conf;
+}
+EOF
+ca
+# web_host and every name that points at it; example.test has its own block
+leaf web 30 autoconfig.example.test autodiscover.example.test web.hoster.test \
+    autoconfig.mail.hoster.test autoconfig.hoster.test ua-auto-config.example.test
+leaf dom 30 example.test
+leaf mail 30 imap.example.test smtp.example.test
+leaf wrong 30 web.hoster.test
+leaf expired -1 autoconfig.example.test autodiscover.example.test \
+    web.hoster.test autoconfig.mail.hoster.test autoconfig.hoster.test
+leaf mailwrong 30 mail.hoster.test
+check "test certificates made" test -s "$W/mailwrong.crt"
+
+if ! { dns && mac && web && mail; }; then
+	fail "the test deployment did not start"
+	for f in "$W/dnsmasq.log" "$W/ng/error.log" "$W/fcgi.log" \
+	    "$W/dovecot.err" "$W/dovecot/log"; do
+		[ -s "$f" ] && { echo "--- $f"; tail -n 5 "$f"; }
+	done
+	finish
+	exit
+fi
+
+# ---- the working deployment ------------------------------------------------
+
+case=working
+probe
+check_eq "$case: exit status" 0 "$rc"
+verdicts "$ALL_OK"
+has "thunderbird  ok    sets up from step 1 (GET https://autoconfig.example.test/mail/config-v1.1.xml?emailaddress=jane%40example.test)"
+has "outlook      ok    sets up from step 1 (GET https://example.test/autodiscover/autodiscover.json"
+has "fairemail    ok    sets up from step 1 (SRV _imaps._tcp"
+# the test certificates were made for 30 days a moment ago
+check "$case: IMAP server checked, days to expiry" grep -Eq \
+    'ok    server imap imap.example.test:993 SSL \(default\), certificate valid for (29|30) days' "$W/out"
+check "$case: submission server checked, days to expiry" grep -Eq \
+    'ok    server smtp smtp.example.test:587 STARTTLS, certificate valid for (29|30) days' "$W/out"
+step thunderbird 7 ok
+step thunderbird 10 ok
+step outlook 5 ok
+# Thunderbird for Android's MX-based look-up carries no address: the
+# hoster's name itself would have to be in providers.ini
+step k9 5 warn
+has "fix: no address in this request: mailautoconf answers for the Host, mail.hoster.test, which providers.ini lacks"
+# mailautoconf serves PACC, --dns gives its CNAME and TXT digest
+check_eq "$case: PACC is served, marked future" "ok true" \
+    "$(jq -r '.clients[] | select(.id == "pacc") | "\(.verdict) \(.future)"' "$W/json")"
+check_eq "$case: servers checked for Thunderbird" 5 \
+    "$(jq '[.clients[0].servers[] | select(.verdict == "ok")] | length' "$W/json")"
+
+# The same deployment through NSD, an authoritative server for both zones
+# (no recursion: the answers carry the aliases across the two zones)
+case="authoritative DNS (NSD)"
+if want_case; then
+	mkdir -p "$W/nsd"
+	sed "s|@W@|$W|g" "$D/nsd.conf.in" >"$W/nsd/nsd.conf"
+	cp "$D/hoster.test.zone" "$W/nsd/"
+	{
+		cat "$D/example.test.zone"
+		./mailautoconf --dns example.test -c "$D/providers.ini"
+	} >"$W/nsd/example.test.zone"
+	if nsd -c "$W/nsd/nsd.conf" 2>>"$W/nsd/nsd.err" &&
+	    wait_file "$W/nsd/nsd.pid"; then
+		$MAC_WRAP $MAC_PROBE -c "$D/providers.ini" --resolver 127.0.0.1:18454 \
+		    --ca "$W/ca.crt" $CT $TO --json jane@example.test >"$W/json" 2>"$W/err"
+		check_eq "$case: exit status" 0 "$?"
+		verdicts "$ALL_OK"
+		# autoconfig.example.test is an alias into hoster.test
+		step thunderbird 1 ok
+		step apple 1 ok
+	else
+		fail "$case: nsd did not start: $(tail -n 2 "$W/nsd/nsd.err" "$W/nsd/nsd.log" 2>/dev/null)"
+	fi
+	stop_pidfile "$W/nsd/nsd.pid"
+fi
+
+# ---- each breakage alone ---------------------------------------------------
+# Each case undoes its breakage at its end: a later case may run alone.
+
+case="missing CNAME"
+if want_case; then
+	dns '/^cname=autoconfig.example.test,/d'
+	probe
+	check_eq "$case: exit status" 1 "$rc"
+	verdicts "thunderbird=ok k9=ok fairemail=ok outlook=ok apple=fail"
+	has "autoconfig.example.test has no address (no such name)"
+	has "fix: publish \`autoconfig.example.test. CNAME web.hoster.test.\`"
+	has "thunderbird  ok    sets up from step 2"
+	step thunderbird 1 fail
+	dns
+fi
+
+case="certificate for the wrong name"
+if want_case; then
+	web wrong
+	probe
+	check_eq "$case: exit status" 1 "$rc"
+	verdicts "thunderbird=ok k9=ok fairemail=ok outlook=ok apple=fail"
+	has "the certificate for autoconfig.example.test covers only web.hoster.test"
+	has "fix: add autoconfig.example.test to the certificate's names"
+	has "the certificate for autodiscover.example.test covers only web.hoster.test"
+	has "outlook      ok    sets up from step 1"
+	web
+fi
+
+case="expired certificate"
+if want_case; then
+	web expired
+	probe
+	check_eq "$case: exit status" 1 "$rc"
+	verdicts "thunderbird=ok k9=ok fairemail=ok outlook=ok apple=fail"
+	has "the certificate of autoconfig.example.test expired"
+	cp "$W/out" "$W/expired.out"
+	has "fix: renew the certificate of autoconfig.example.test"
+	only_in "expired" "thunderbird k9 fairemail outlook apple pacc"
+	web
+fi
+
+case="404 on /mail/config-v1.1.xml"
+if want_case; then
+	web web tls 'location ~* "config-v1\.1\.xml$" { return 404; }'
+	probe
+	check_eq "$case: exit status" 1 "$rc"
+	verdicts "thunderbird=ok k9=fail fairemail=ok outlook=ok apple=ok"
+	has "https://autoconfig.example.test/mail/config-v1.1.xml answers HTTP 404"
+	has "fix: route this path to mailautoconf"
+	has "thunderbird  ok    sets up from step 7 (POST https://autodiscover.example.test/autodiscover/autodiscover.xml)"
+	has "k9           FAIL  no step gives an answer Thunderbird for Android (K-9) accepts"
+	web
+fi
+
+case="text/plain"
+if want_case; then
+	mkdir -p "$W/static/mail" "$W/static/.well-known/autoconfig/mail"
+	env -i GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET HTTP_HOST=autoconfig.example.test \
+	    REQUEST_URI=/mail/config-v1.1.xml ./mailautoconf -c "$D/providers.ini" |
+	    sed '1,/^\r*$/d' >"$W/static/mail/config-v1.1.xml"
+	cp "$W/static/mail/config-v1.1.xml" "$W/static/.well-known/autoconfig/mail/"
+	check "$case: static copy is well-formed" xml_ok "$W/static/mail/config-v1.1.xml"
+	chmod -R a+rX "$W/static"
+	web web tls "location ~* \"config-v1\\.1\\.xml\$\" { root $W/static; types { } default_type text/plain; }"
+	probe
+	check_eq "$case: exit status" 1 "$rc"
+	verdicts "thunderbird=ok k9=fail fairemail=ok outlook=ok apple=ok"
+	has "Content-Type is \`text/plain\`, Thunderbird 153 (desktop) reads only text/xml, application/xml or text/rdf"
+	has "fix: send \`Content-Type: text/xml\`"
+	has "thunderbird  ok    sets up from step 7"
+	web
+fi
+
+case="http only"
+if want_case; then
+	web web notls
+	probe
+	check_eq "$case: exit status" 1 "$rc"
+	verdicts "thunderbird=ok k9=ok fairemail=ok outlook=fail apple=fail"
+	has "autoconfig.example.test does not connect on port 443"
+	has "fix: serve https for autoconfig.example.test (\`listen 443 ssl;\`"
+	has "thunderbird  ok    sets up from step 3 (GET http://autoconfig.example.test/"
+	has "k9           ok    sets up from step 3"
+	web
+fi
+
+case="_autodiscover._tcp SRV to a wrong host"
+if want_case; then
+	dns 's/^srv-host=_autodiscover._tcp.example.test,web.hoster.test,/srv-host=_autodiscover._tcp.example.test,mx.mail.hoster.test,/'
+	probe
+	check_eq "$case: exit status" 0 "$rc"
+	verdicts "$ALL_OK"
+	step thunderbird 10 warn
+	step outlook 5 warn
+	has "the certificate for mx.mail.hoster.test covers only"
+	has "fix: point \`_autodiscover._tcp.example.test. SRV 0 0 443 HOST.\` at a host that serves Autodiscover with a certificate for its name (now mx.mail.hoster.test)"
+	only_in "_autodiscover._tcp" "thunderbird outlook"
+	dns
+fi
+
+case="MX-based host missing"
+if want_case; then
+	dns '/^cname=autoconfig\.\(mail\.\)*hoster\.test,/d'
+	probe
+	check_eq "$case: exit status" 0 "$rc"
+	verdicts "$ALL_OK"
+	step thunderbird 5 warn
+	step thunderbird 6 warn
+	has "autoconfig.mail.hoster.test has no address (no such name)"
+	has "fix: publish \`autoconfig.hoster.test. CNAME web.hoster.test.\`"
+	only_in "autoconfig.mail.hoster.test has no address" "thunderbird k9"
+	dns
+fi
+
+case="SSL on a STARTTLS port"
+if want_case; then
+	sed 's/^imap = imap.example.test:993 ssl/imap = imap.example.test:143 ssl/' \
+	    "$D/providers.ini" >"$W/sslport.ini"
+	mac "$W/sslport.ini"
+	PROBE_CONF=$W/sslport.ini probe
+	check_eq "$case: exit status" 1 "$rc"
+	verdicts "thunderbird=fail k9=fail fairemail=ok outlook=fail apple=fail"
+	has "imap.example.test:143 speaks STARTTLS (plain greeting), the answer says SSL"
+	has "fix: announce \`imap = imap.example.test:143 starttls\` (or SSL on port 993)"
+	mac
+fi
+
+case="STARTTLS on an implicit-TLS port"
+if want_case; then
+	# the client waits for a greeting that never comes (5 s), as the probe
+	sed 's/^imap = imap.example.test:993 ssl/imap = imap.example.test:993 starttls/' \
+	    "$D/providers.ini" >"$W/starttlsport.ini"
+	mac "$W/starttlsport.ini"
+	PROBE_CONF=$W/starttlsport.ini probe
+	check_eq "$case: exit status" 1 "$rc"
+	verdicts "thunderbird=fail k9=fail fairemail=ok outlook=fail apple=fail"
+	has "imap.example.test:993 speaks implicit TLS (SSL), the answer says STARTTLS"
+	has "fix: announce \`imap = imap.example.test:993 ssl\` (or STARTTLS on port 143)"
+	mac
+fi
+
+case="PACC digest wrong"
+if want_case; then
+	dns 's/^\(txt-record=_ua-auto-config.example.test,"v=UAAC1; a=sha256; d=\)/\1AAAA/'
+	probe
+	check_eq "$case: exit status (PACC is future)" 0 "$rc"
+	has "the TXT digest of _ua-auto-config.example.test does not match the document"
+	# the digest the probe computes is the one mailautoconf --dns prints
+	dg=$(./mailautoconf --dns example.test -c "$D/providers.ini" |
+	    sed -n 's/.* d=\([^"]*\)".*/\1/p')
+	has "fix: publish d=$dg (the SHA-256 of the exact body)"
+	check_eq "$case: pacc verdict" fail \
+	    "$(jq -r '.clients[] | select(.id == "pacc") | .verdict' "$W/json")"
+	verdicts "$ALL_OK"
+	dns '/^cname=ua-auto-config.example.test,/d'
+	probe
+	check_eq "PACC not published: pacc verdict" skip \
+	    "$(jq -r '.clients[] | select(.id == "pacc") | .verdict' "$W/json")"
+	has "not published (a draft: no shipping client reads it yet)"
+	dns
+fi
+
+case="mail server certificate for another name"
+if want_case; then
+	mail mailwrong
+	probe
+	check_eq "$case: exit status" 1 "$rc"
+	verdicts "thunderbird=fail k9=fail fairemail=fail outlook=fail apple=fail"
+	has "the certificate for imap.example.test covers only mail.hoster.test"
+	has "the certificate for smtp.example.test covers only mail.hoster.test"
+	has "fix: add imap.example.test to the certificate's names"
+	mail
+fi
+
+case="a plain entry"
+if want_case; then
+	sed 's/^imap = imap.example.test:143 starttls/imap = imap.example.test:143 plain/' \
+	    "$D/providers.ini" >"$W/plain.ini"
+	mac "$W/plain.ini"
+	PROBE_CONF=$W/plain.ini probe
+	check_eq "$case: exit status" 1 "$rc"
+	verdicts "thunderbird=ok k9=fail fairemail=ok outlook=ok apple=ok"
+	has "the answer has a \`plain\` server (imap.example.test:143): Thunderbird for Android refuses the whole document"
+	has "fix: remove \`imap = imap.example.test:143 plain\` from providers.ini, or make it starttls"
+	has "imap.example.test:143 is announced without TLS: passwords go in clear"
+	mac
+fi
+
+case="answer differs from providers.ini"
+if want_case; then
+	sed 's/^smtp = smtp.example.test:465 ssl/smtp = smtp.example.test:2465 ssl/' \
+	    "$D/providers.ini" >"$W/other.ini"
+	PROBE_CONF=$W/other.ini probe
+	check_eq "$case: exit status" 1 "$rc"
+	verdicts "thunderbird=fail k9=fail fairemail=ok outlook=fail apple=fail"
+	has "server 4 of the answer (smtp) has port 465, providers.ini says 2465"
+	has "server 3 of the answer (smtp) has port 465, providers.ini says 2465"
+	has "fix: the server answers from another config: reload mailautoconf"
+fi
+
+case="hostile answer"
+if want_case; then
+	# C1 control characters and a right-to-left override in the answer's
+	# values (well-formed XML): nothing but printable ASCII may come out
+	# (GNU sed: the first server only)
+	sed -e '0,/<hostname>imap.example.test</s||<hostname>imap.example.test\&#155;2J\&#8238;<|' \
+	    -e '0,/<username>%EMAILADDRESS%</s||<username>\&#157;0;owned\&#156;<|' \
+	    "$W/static/mail/config-v1.1.xml" >"$W/static/hostile.xml"
+	check "$case: the answer is well-formed" xml_ok "$W/static/hostile.xml"
+	cp "$W/static/hostile.xml" "$W/static/mail/config-v1.1.xml"
+	cp "$W/static/hostile.xml" "$W/static/.well-known/autoconfig/mail/config-v1.1.xml"
+	web web tls "location ~* \"config-v1\\.1\\.xml\$\" { root $W/static; types { } default_type text/xml; }"
+	probe
+	check "$case: text output is printable ASCII" ascii_only "$W/out"
+	check "$case: JSON output is printable ASCII" ascii_only "$W/json"
+	check_eq "$case: Thunderbird drops the bad server, checks the next" \
+	    "imap.example.test:143" "$(jq -r '.clients[0].servers[0] | "\(.host):\(.port)"' "$W/json")"
+	has "server 1 of the answer (imap) has host imap.example.test??2J???, providers.ini says imap.example.test"
+	web
+fi
+
+# ---- bad input: a clear message and exit 2 ---------------------------------
+
+# bad DESC MESSAGE ARGS...
+bad() {
+	d=$1
+	m=$2
+	shift 2
+	$MAC_WRAP $MAC_PROBE --resolver 127.0.0.1:18453 "$@" >"$W/out" 2>"$W/err"
+	check_eq "bad input, $d: exit status" 2 "$?"
+	check "bad input, $d: says $m" grep -qF -- "$m" "$W/err"
+	check "bad input, $d: prints no report" test ! -s "$W/out"
+}
+bad "not an address" "not an e-mail address: address has no '@'" jane.example.test
+bad "an IP literal" "not an e-mail address: IP literal as domain" 'jane@[127.0.0.1]'
+bad "a name that does not resolve" "nowhere.test: no such domain in DNS (NXDOMAIN)" jane@nowhere.test
+bad "two addresses" "usage:" a@example.test b@example.test
+bad "a bad --connect-to" "--connect-to: want HOST:PORT:IP:PORT" --connect-to 443:x jane@example.test
+bad "a CA file that is not there" "cannot read the CA file" --ca "$W/none.pem" jane@example.test
+bad "a config that does not load" "cannot load the config" -c "$W/none.ini" jane@example.test
+bad "a bad --timeout" "--timeout: want 1 to 60 seconds" --timeout 0 jane@example.test
+bad "a bad --resolver" "--resolver nowhere: not an IP address" --resolver nowhere jane@example.test
+stop_pidfile "$W/dnsmasq.pid"
+bad "no DNS server" "mailautoconf-probe: DNS:" jane@example.test
+
+finish
