@@ -118,14 +118,45 @@
 
 /*
  * FastCGI (fcgi.c).  Connections one process holds at once: nginx keeps
- * a few per worker (upstream keepalive), a slot costs ~100 KiB once used.
- * Parameters: nginx sends about 1 KiB; a query is at most 4 KiB and the
- * rest are headers.  A request begun and not finished in 30 s is dropped.
+ * a few per worker (upstream keepalive), a slot costs ~100 KiB once used
+ * (~170 KiB with an answer waiting).  When all are taken the connection
+ * that has waited longest for its peer is closed to make room; when none
+ * can be (every one has an answer waiting), the process stops accepting
+ * until a slot frees.
  */
 #define FCGI_CONNS_MAX	256
+/*
+ * Parameters: nginx sends about 1 KiB; a query is at most 4 KiB and the
+ * rest are headers.  nginx's fastcgi_params sets 17 and adds one per
+ * request header; clients send 5 to 20.  More of either is a 400, never
+ * a silent drop (a request that lost HTTP_HOST would get another answer).
+ */
 #define PARAMS_MAX	16384
-#define FCGI_ENV_MAX	64
-#define FCGI_TIMEOUT	30
+#define FCGI_ENV_MAX	128
+/*
+ * Deadlines, in seconds on CLOCK_MONOTONIC, from the moment a connection
+ * is accepted.  Idle (no request begun): longer than nginx's upstream
+ * keepalive_timeout (60 s by default), so that nginx, which knows when it
+ * is about to reuse a kept connection, is always the one to close it;
+ * were ours shorter, nginx could send a request on a connection at the
+ * instant we close it and answer that request 502.  A request, from its
+ * first byte (half a record header counts) to its last, however it
+ * trickles: nginx sends a buffered request at once.  An answer, from the
+ * first write the socket did not take to the last byte: nginx reads
+ * FastCGI output as it comes.  Stopping (SIGTERM, or an old worker after
+ * a reload): requests under way get this long to finish.
+ */
+#define FCGI_IDLE_TIMEOUT	90
+#define FCGI_REQ_TIMEOUT	30
+#define FCGI_WRITE_TIMEOUT	30
+#define FCGI_DRAIN_TIMEOUT	5
+/*
+ * Connections accepted in one wake-up: enough to empty a burst's queue in
+ * a few rounds, few enough that the requests of connections already held
+ * are not kept waiting behind a burst, and that other processes on the
+ * same socket get their share.
+ */
+#define FCGI_ACCEPT_BATCH	8
 
 /*
  * One log line: RFC 3164 relays need only take 1024 bytes, and ours are a

@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,8 +48,26 @@ enum {
 /* the largest record: header, 65535 bytes of content, 255 of padding */
 #define REC_MAX		(HDR + 65535 + 255)
 
+/*
+ * A connection is in one protocol state (where the peer is in its
+ * request) and, apart from that, may have output waiting.  While output
+ * waits the connection is watched for EPOLLOUT only and not read: a peer
+ * that pipelines and does not read leaves its records in the kernel's
+ * buffers and costs no wake-ups; reading resumes once the answer is out.
+ */
 enum cstate {
-	C_FREE, C_IDLE, C_PARAMS, C_STDIN, C_WRITE
+	C_FREE, C_IDLE, C_PARAMS, C_STDIN
+};
+
+/* Why a request is answered 400 without being read (the log line). */
+enum refusal {
+	RF_NONE, RF_SIZE, RF_COUNT, RF_NUL, RF_BROKEN
+};
+
+static const char *const refusal_line[] = {
+	[RF_SIZE] = "mailautoconf: 400: FastCGI parameters too large\n",
+	[RF_COUNT] = "mailautoconf: 400: too many FastCGI parameters\n",
+	[RF_NUL] = "mailautoconf: 400: a FastCGI parameter holds a NUL byte\n",
 };
 
 struct fconn {
@@ -56,8 +75,12 @@ struct fconn {
 	enum cstate	 state;
 	unsigned	 id;		/* request id */
 	bool		 keep;
-	bool		 params_over;	/* more params than PARAMS_MAX */
-	time_t		 since;		/* the request began */
+	bool		 busy;		/* a request has begun: its deadline runs */
+	bool		 closing;	/* close once the output is out */
+	enum refusal	 refuse;
+	int64_t		 deadline;	/* ms, CLOCK_MONOTONIC */
+	int64_t		 since;		/* the request's first byte came */
+	int64_t		 last;		/* the last byte in or out: eviction */
 	unsigned char	*in;		/* REC_MAX, records not yet parsed */
 	size_t		 inlen;
 	char		*params;	/* PARAMS_MAX, the raw pairs */
@@ -69,7 +92,7 @@ struct fconn {
 	size_t		 blen;
 	size_t		 bcap;
 	size_t		 bread;		/* how much fcgi_read gave out */
-	char		*pend;		/* an answer the socket did not take */
+	char		*pend;		/* output the socket did not take */
 	size_t		 pendlen;
 	size_t		 pendoff;
 	size_t		 pendcap;
@@ -78,9 +101,29 @@ struct fconn {
 };
 
 static struct fconn	 conns[FCGI_CONNS_MAX];
+static size_t		 nconns;	/* slots in use */
 static int		 ep = -1;
+static int		 lsock = -1;	/* the listening socket */
+static bool		 listening;	/* lsock is in the epoll set */
+static bool		 draining;	/* stopping: no new requests */
+static int64_t		 now;		/* ms, the current wake-up */
 /* one answer, framed: up to two STDOUT records, STDERR, the ends */
 static unsigned char	 frame[HEAD_MAX + OUT_MAX + 1024 + 8 * HDR];
+
+static int64_t
+clock_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool
+out_waits(const struct fconn *c)
+{
+	return c->pendoff < c->pendlen;
+}
 
 static void
 put_hdr(unsigned char *p, int type, unsigned id, size_t len)
@@ -95,6 +138,41 @@ put_hdr(unsigned char *p, int type, unsigned id, size_t len)
 	p[7] = 0;
 }
 
+/*
+ * The listener in or out of the epoll set.  Out while every slot holds a
+ * connection that cannot be closed to make room, or accept4() ran out of
+ * descriptors (slowcgi's answer to EMFILE): the connections wait in the
+ * kernel's queue, or go to another process on the same socket.
+ */
+static void
+listener(bool on)
+{
+	struct epoll_event	ev;
+
+	if (on == listening || lsock < 0 || (on && draining))
+		return;
+	if (on) {
+		/* --workers, spawn-fcgi -F: wake one process, not all */
+		ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+		ev.data.ptr = NULL;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, lsock, &ev) != 0)
+			return;
+	} else
+		epoll_ctl(ep, EPOLL_CTL_DEL, lsock, NULL);
+	listening = on;
+}
+
+/* Watch for input, or for room to write while output waits. */
+static void
+conn_watch(struct fconn *c)
+{
+	struct epoll_event	ev;
+
+	ev.events = out_waits(c) ? EPOLLOUT : EPOLLIN;
+	ev.data.ptr = c;
+	epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
 static void
 conn_close(struct fconn *c)
 {
@@ -102,74 +180,103 @@ conn_close(struct fconn *c)
 	close(c->fd);
 	c->fd = -1;
 	c->state = C_FREE;
+	c->pendlen = c->pendoff = 0;
+	nconns--;
+	listener(true);
 }
 
+/* The request is over; the connection waits for the next one. */
 static void
 conn_reset(struct fconn *c)
 {
 	c->state = C_IDLE;
 	c->plen = c->blen = c->bread = c->nenv = c->errlen = 0;
-	c->params_over = false;
-	c->pendlen = c->pendoff = 0;
+	c->refuse = RF_NONE;
+	c->busy = false;
 }
 
-/* Write what is pending; true when all of it went out. */
-static bool
-conn_flush(struct fconn *c)
+static void
+conn_open(struct fconn *c, int fd)
 {
-	while (c->pendoff < c->pendlen) {
-		ssize_t w = write(c->fd, c->pend + c->pendoff,
-		    c->pendlen - c->pendoff);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN)
-			return false;
-		if (w <= 0) {
-			conn_close(c);
-			return false;
-		}
-		c->pendoff += (size_t)w;
-	}
-	return true;
+	c->fd = fd;
+	c->inlen = 0;
+	c->pendlen = c->pendoff = 0;
+	c->closing = false;
+	conn_reset(c);
+	c->last = now;
+	c->deadline = now + FCGI_IDLE_TIMEOUT * 1000;
+	nconns++;
 }
 
-/* Send n bytes of frame; keep what the socket does not take. */
+/*
+ * The deadline after input was taken: an empty connection may idle for
+ * FCGI_IDLE_TIMEOUT; from the first byte of a request (even half a record
+ * header) the whole request must arrive within FCGI_REQ_TIMEOUT, however
+ * it trickles.  A connection that goes idle while stopping is closed.
+ */
+static void
+conn_arm(struct fconn *c)
+{
+	if (c->state == C_IDLE && c->inlen == 0) {
+		c->busy = false;
+		c->deadline = now + FCGI_IDLE_TIMEOUT * 1000;
+		if (draining)
+			conn_close(c);
+		return;
+	}
+	if (!c->busy) {
+		c->busy = true;
+		c->since = now;
+	}
+	c->deadline = c->since + FCGI_REQ_TIMEOUT * 1000;
+}
+
+/*
+ * Send n bytes; what the socket does not take waits in c->pend, and the
+ * answer then has FCGI_WRITE_TIMEOUT to go out.  False when the
+ * connection is gone.
+ */
 static bool
 conn_send(struct fconn *c, const unsigned char *p, size_t n)
 {
-	ssize_t			w;
-	struct epoll_event	ev;
+	ssize_t	w = 0;
+	bool	waiting = out_waits(c);
 
-	do
-		w = write(c->fd, p, n);
-	while (w < 0 && errno == EINTR);
-	if (w < 0 && errno != EAGAIN) {
-		conn_close(c);
-		return false;
-	}
-	if (w < 0)
-		w = 0;
-	if ((size_t)w == n)
-		return true;
-	if (c->pendcap < n - (size_t)w) {
-		char *np = mac_realloc(c->pend, sizeof(frame));
-
-		if (np == NULL) {
+	if (!waiting) {
+		do
+			w = write(c->fd, p, n);
+		while (w < 0 && errno == EINTR);
+		if (w < 0 && errno != EAGAIN) {
 			conn_close(c);
 			return false;
 		}
-		c->pend = np;
-		c->pendcap = sizeof(frame);
+		if (w < 0)
+			w = 0;
+		c->last = now;
+		if ((size_t)w == n)
+			return true;
+		c->pendlen = c->pendoff = 0;
 	}
-	memcpy(c->pend, p + w, n - (size_t)w);
-	c->pendlen = n - (size_t)w;
-	c->pendoff = 0;
-	c->state = C_WRITE;
-	ev.events = EPOLLIN | EPOLLOUT;
-	ev.data.ptr = c;
-	epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
-	return false;
+	p += w;
+	n -= (size_t)w;
+	if (c->pendoff > 0) {
+		memmove(c->pend, c->pend + c->pendoff, c->pendlen - c->pendoff);
+		c->pendlen -= c->pendoff;
+		c->pendoff = 0;
+	}
+	if (c->pend == NULL && (c->pend = mac_alloc(sizeof(frame))) != NULL)
+		c->pendcap = sizeof(frame);
+	if (c->pend == NULL || n > c->pendcap - c->pendlen) {
+		conn_close(c);
+		return false;
+	}
+	memcpy(c->pend + c->pendlen, p, n);
+	c->pendlen += n;
+	if (!waiting) {
+		c->deadline = now + FCGI_WRITE_TIMEOUT * 1000;
+		conn_watch(c);
+	}
+	return true;
 }
 
 /* FCGI_END_REQUEST for request id with a protocol status. */
@@ -241,8 +348,12 @@ nv_len(const unsigned char **p, const unsigned char *end, size_t *len)
 	return true;
 }
 
-/* The raw pairs into name\0value\0 strings; false for a broken stream. */
-static bool
+/*
+ * The raw pairs into name\0value\0 strings.  A pair past FCGI_ENV_MAX, or
+ * one holding a NUL (a name that would hide behind a shorter one), makes
+ * the request a 400: dropping it would answer a different request.
+ */
+static enum refusal
 decode_params(struct fconn *c)
 {
 	const unsigned char	*p = (const unsigned char *)c->params;
@@ -254,13 +365,11 @@ decode_params(struct fconn *c)
 		if (!nv_len(&p, end, &nl) || !nv_len(&p, end, &vl) ||
 		    nl > (size_t)(end - p) || vl > (size_t)(end - p) - nl ||
 		    o + nl + vl + 2 > PARAMS_MAX)
-			return false;
-		/* a name with a NUL would hide behind a shorter one */
-		if (c->nenv == FCGI_ENV_MAX || memchr(p, '\0', nl) != NULL ||
-		    memchr(p + nl, '\0', vl) != NULL) {
-			p += nl + vl;
-			continue;
-		}
+			return RF_BROKEN;
+		if (c->nenv == FCGI_ENV_MAX)
+			return RF_COUNT;
+		if (memchr(p, '\0', nl + vl) != NULL)
+			return RF_NUL;
 		c->envp[c->nenv][0] = c->env + o;
 		memcpy(c->env + o, p, nl);
 		o += nl;
@@ -271,30 +380,18 @@ decode_params(struct fconn *c)
 		c->env[o++] = '\0';
 		p += nl + vl;
 	}
-	return true;
+	return RF_NONE;
 }
 
-/* Answer a complete request: the handler, then one framed write. */
-static void
-respond(struct fconn *c, const struct fcgi_hooks *h)
+/* The answer into frame: STDOUT records of at most 65535 bytes, STDERR,
+ * the empty STDOUT, END_REQUEST.  Returns its length. */
+static size_t
+frame_answer(const struct fconn *c, const char *head, size_t hl,
+    const char *body, size_t bl)
 {
-	const char	*head, *body;
-	size_t		 hl, bl, n = 0, chunk, off = 0, total;
-	char		 over[] = "mailautoconf: 400: FastCGI parameters too large\n";
+	size_t	n = 0, chunk, off = 0, total = hl + bl;
 
-	/* too many params: no environment, the handler answers 400 */
-	if (!c->params_over && !decode_params(c)) {
-		conn_close(c);
-		return;
-	}
-	c->bread = 0;
-	if (c->params_over) {
-		c->nenv = 0;
-		fcgi_log(c, over);
-	}
-	h->handle(h->arg, c, c->params_over, &head, &hl, &body, &bl);
-	total = hl + bl;
-	/* STDOUT records of at most 65535 bytes: head and body run on */
+	/* head and body run on from one record into the next */
 	while (off < total) {
 		chunk = total - off > 65535 ? 65535 : total - off;
 		put_hdr(frame + n, T_STDOUT, c->id, chunk);
@@ -316,13 +413,34 @@ respond(struct fconn *c, const struct fcgi_hooks *h)
 	}
 	put_hdr(frame + n, T_STDOUT, c->id, 0);
 	n += HDR;
-	n += put_end(frame + n, c->id, ST_COMPLETE);
-	if (!conn_send(c, frame, n))
-		return;
-	if (!c->keep)
+	return n + put_end(frame + n, c->id, ST_COMPLETE);
+}
+
+/* Answer a complete request: the handler, then one framed write. */
+static void
+respond(struct fconn *c, const struct fcgi_hooks *h)
+{
+	const char	*head, *body;
+	size_t		 hl, bl, n;
+
+	if (c->refuse == RF_NONE)
+		c->refuse = decode_params(c);
+	if (c->refuse == RF_BROKEN) {
 		conn_close(c);
-	else
-		conn_reset(c);
+		return;
+	}
+	c->bread = 0;
+	if (c->refuse != RF_NONE) {
+		/* the handler answers 400 from no parameters at all */
+		c->nenv = 0;
+		fcgi_log(c, refusal_line[c->refuse]);
+	}
+	h->handle(h->arg, c, c->refuse != RF_NONE, &head, &hl, &body, &bl);
+	n = frame_answer(c, head, hl, body, bl);
+	c->closing = !c->keep || draining;
+	conn_reset(c);
+	if (conn_send(c, frame, n) && c->closing && !out_waits(c))
+		conn_close(c);
 }
 
 /* ---- records ---------------------------------------------------------- */
@@ -345,7 +463,26 @@ rec_begin(struct fconn *c, unsigned id, const unsigned char *p, size_t len)
 	c->id = id;
 	c->keep = (p[2] & FLAG_KEEP) != 0;
 	c->state = C_PARAMS;
-	c->since = time(NULL);
+	return true;
+}
+
+static bool
+rec_params(struct fconn *c, unsigned id, const unsigned char *p, size_t len)
+{
+	if (c->state != C_PARAMS || id != c->id)
+		return false;
+	if (len == 0) {
+		c->state = C_STDIN;
+		return true;
+	}
+	/* once over, drop the rest: a later small record would land after
+	 * the gap and garble the pairs; the request is a 400 */
+	if (c->refuse != RF_NONE || len > PARAMS_MAX - c->plen) {
+		c->refuse = RF_SIZE;
+		return true;
+	}
+	memcpy(c->params + c->plen, p, len);
+	c->plen += len;
 	return true;
 }
 
@@ -392,7 +529,11 @@ rec_get_values(struct fconn *c)
 	return conn_send(c, out, HDR + sizeof(vals) - 1);
 }
 
-/* One whole record; false when the connection is gone or must go. */
+/*
+ * One whole record.  False when the connection must go (the caller closes
+ * it if it is not closed already).  A reply that must wait leaves the
+ * request's state as it is: the request goes on once the reply is out.
+ */
 static bool
 record(struct fconn *c, const struct fcgi_hooks *h, int type, unsigned id,
     const unsigned char *p, size_t len)
@@ -408,30 +549,20 @@ record(struct fconn *c, const struct fcgi_hooks *h, int type, unsigned id,
 		if (c->state == C_IDLE || id != c->id)
 			return true;
 		put_end(out, id, ST_COMPLETE);
+		c->closing = !c->keep || draining;
 		conn_reset(c);
-		return conn_send(c, out, sizeof(out));
-	case T_PARAMS:
-		if (c->state != C_PARAMS || id != c->id)
-			return false;
-		if (len == 0) {
-			c->state = C_STDIN;
-			return true;
-		}
-		/* once over, drop the rest: a later small record would
-		 * land after the gap and garble the pairs */
-		if (c->params_over || len > PARAMS_MAX - c->plen) {
-			c->params_over = true;
-			return true;
-		}
-		memcpy(c->params + c->plen, p, len);
-		c->plen += len;
+		if (conn_send(c, out, sizeof(out)) && c->closing &&
+		    !out_waits(c))
+			conn_close(c);
 		return true;
+	case T_PARAMS:
+		return rec_params(c, id, p, len);
 	case T_STDIN:
 		if (c->state != C_STDIN || id != c->id)
 			return false;
 		if (len == 0) {
 			respond(c, h);
-			return c->state == C_IDLE;
+			return true;
 		}
 		return rec_stdin(c, p, len);
 	default:
@@ -442,13 +573,13 @@ record(struct fconn *c, const struct fcgi_hooks *h, int type, unsigned id,
 	}
 }
 
-/* Parse every whole record in the input buffer. */
+/* Parse the whole records in the input buffer, until output waits. */
 static void
 conn_records(struct fconn *c, const struct fcgi_hooks *h)
 {
 	size_t	off = 0;
 
-	while (c->state != C_FREE && c->state != C_WRITE &&
+	while (c->state != C_FREE && !out_waits(c) && !c->closing &&
 	    c->inlen - off >= HDR) {
 		const unsigned char	*r = c->in + off;
 		size_t			 len = ((size_t)r[4] << 8) | r[5];
@@ -463,10 +594,9 @@ conn_records(struct fconn *c, const struct fcgi_hooks *h)
 		off += all;
 		if (!record(c, h, r[1], ((unsigned)r[2] << 8) | r[3],
 		    r + HDR, len)) {
-			if (c->state != C_FREE && c->state != C_WRITE)
+			if (c->state != C_FREE)
 				conn_close(c);
-			if (c->state == C_FREE)
-				return;
+			return;
 		}
 	}
 	if (c->state == C_FREE)
@@ -475,49 +605,93 @@ conn_records(struct fconn *c, const struct fcgi_hooks *h)
 	c->inlen -= off;
 }
 
+/*
+ * Read and parse.  A read that does not fill the buffer took all there
+ * was: no second read only to hear EAGAIN (epoll is level-triggered and
+ * says when more comes).  A full buffer is parsed and read again, a few
+ * times at most, so that one busy peer does not hold the loop.
+ */
 static void
 conn_readable(struct fconn *c, const struct fcgi_hooks *h)
 {
 	ssize_t	r;
+	size_t	room;
+	int	rounds = 0;
 
-	for (;;) {
-		if (c->state == C_WRITE)
-			return;
-		r = read(c->fd, c->in + c->inlen, REC_MAX - c->inlen);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && errno == EAGAIN)
-			return;
+	do {
+		room = REC_MAX - c->inlen;
+		r = read(c->fd, c->in + c->inlen, room);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+			break;
 		if (r <= 0) {
 			conn_close(c);
 			return;
 		}
 		c->inlen += (size_t)r;
+		c->last = now;
 		conn_records(c, h);
-		if (c->state == C_FREE)
+		if (c->state == C_FREE || out_waits(c))
 			return;
-	}
+	} while ((size_t)r == room && ++rounds < 4);
+	conn_arm(c);
 }
 
+/* Room to write: the rest of the output, then the records that waited. */
 static void
 conn_writable(struct fconn *c, const struct fcgi_hooks *h)
 {
-	struct epoll_event	ev;
+	ssize_t	w;
 
-	if (!conn_flush(c))
-		return;
-	if (!c->keep) {
+	while (out_waits(c)) {
+		w = write(c->fd, c->pend + c->pendoff, c->pendlen - c->pendoff);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN)
+			return;
+		if (w <= 0) {
+			conn_close(c);
+			return;
+		}
+		c->pendoff += (size_t)w;
+		c->last = now;
+	}
+	c->pendlen = c->pendoff = 0;
+	if (c->closing) {
 		conn_close(c);
 		return;
 	}
-	conn_reset(c);
-	ev.events = EPOLLIN;
-	ev.data.ptr = c;
-	epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+	conn_watch(c);
+	/* a slot that could make room again: accept if the listener was out */
+	listener(true);
 	conn_records(c, h);
+	if (c->state != C_FREE && !out_waits(c))
+		conn_arm(c);
 }
 
 /* ---- the loop --------------------------------------------------------- */
+
+/*
+ * When every slot is taken, the connection that has waited longest for
+ * its peer (idle between requests, or stalled inside one) makes room:
+ * nginx's keep-alive pool connects again.  A connection with output
+ * waiting is not taken; when every one has, there is no victim.
+ */
+static struct fconn *
+victim(void)
+{
+	struct fconn	*v = NULL;
+	size_t		 i;
+
+	for (i = 0; i < FCGI_CONNS_MAX; i++) {
+		struct fconn *c = &conns[i];
+
+		if (c->state == C_FREE || out_waits(c))
+			continue;
+		if (v == NULL || c->last < v->last)
+			v = c;
+	}
+	return v;
+}
 
 static struct fconn *
 slot(void)
@@ -548,88 +722,154 @@ slot(void)
 	return NULL;
 }
 
+/*
+ * Accept a few connections (FCGI_ACCEPT_BATCH), and read each at once:
+ * the request is usually there already.  With every slot taken, a victim
+ * makes room once a connection is in hand; with no victim the listener
+ * leaves the epoll set until a slot frees, and the connection waits in
+ * the queue (or another worker takes it) instead of being dropped.
+ */
 static void
-accept_all(int lfd)
+conn_accept(const struct fcgi_hooks *h)
 {
 	struct epoll_event	 ev;
-	struct fconn		*c;
-	int			 fd;
+	struct fconn		*c, *v = NULL;
+	int			 fd, i;
 
-	while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC))
-	    >= 0) {
-		if ((c = slot()) == NULL) {
-			/* every slot busy: the web server sees a reset */
-			close(fd);
-			continue;
+	for (i = 0; i < FCGI_ACCEPT_BATCH && listening; i++) {
+		if (nconns == FCGI_CONNS_MAX && (v = victim()) == NULL) {
+			listener(false);
+			return;
 		}
-		c->fd = fd;
-		c->inlen = 0;
-		conn_reset(c);
+		fd = accept4(lsock, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				listener(false);
+			return;
+		}
+		if (nconns == FCGI_CONNS_MAX)
+			conn_close(v);
+		if ((c = slot()) == NULL) {
+			close(fd);
+			listener(false);
+			return;
+		}
+		conn_open(c, fd);
 		ev.events = EPOLLIN;
 		ev.data.ptr = c;
 		if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
-			close(fd);
-			c->state = C_FREE;
+			conn_close(c);
+			continue;
 		}
+		conn_readable(c, h);
 	}
 }
 
-/* A request begun and not finished within FCGI_TIMEOUT is dropped. */
-static void
-sweep(time_t now)
+/*
+ * Close what has passed its deadline; take the listener back if it was
+ * out for want of descriptors.  Returns when to look again: the nearest
+ * deadline, a second from now at the latest (every timeout is longer,
+ * so one set after this look is never missed by more than that).
+ */
+static int64_t
+sweep(void)
 {
+	int64_t	next = now + 1000;
 	size_t	i;
 
-	for (i = 0; i < FCGI_CONNS_MAX; i++)
-		if ((conns[i].state == C_PARAMS || conns[i].state == C_STDIN ||
-		    conns[i].state == C_WRITE) &&
-		    now - conns[i].since > FCGI_TIMEOUT)
-			conn_close(&conns[i]);
+	for (i = 0; i < FCGI_CONNS_MAX; i++) {
+		struct fconn *c = &conns[i];
+
+		if (c->state == C_FREE)
+			continue;
+		if (c->deadline <= now)
+			conn_close(c);
+		else if (c->deadline < next)
+			next = c->deadline;
+	}
+	if (nconns < FCGI_CONNS_MAX)
+		listener(true);
+	return next;
 }
 
 /*
- * Serve FastCGI on the listening socket lfd until *stop is set.  h->tick
- * runs after every wake-up (signals are looked at there).  Returns 0, or
- * -1 when the socket or epoll fails.
+ * Stop: no new connections or requests.  Idle connections close now;
+ * a request under way is answered if it completes within
+ * FCGI_DRAIN_TIMEOUT.
+ */
+static void
+drain(void)
+{
+	size_t	i;
+
+	listener(false);
+	draining = true;
+	for (i = 0; i < FCGI_CONNS_MAX; i++) {
+		struct fconn *c = &conns[i];
+
+		if (c->state == C_FREE)
+			continue;
+		if (c->state == C_IDLE && c->inlen == 0 && !out_waits(c))
+			conn_close(c);
+		else if (c->deadline > now + FCGI_DRAIN_TIMEOUT * 1000)
+			c->deadline = now + FCGI_DRAIN_TIMEOUT * 1000;
+	}
+}
+
+static void
+dispatch(struct epoll_event *e, const struct fcgi_hooks *h)
+{
+	struct fconn *c = e->data.ptr;
+
+	if (c == NULL)
+		conn_accept(h);
+	else if (c->state == C_FREE)
+		return;		/* closed earlier in this round */
+	else if (out_waits(c))
+		conn_writable(c, h);
+	else
+		conn_readable(c, h);
+}
+
+/*
+ * Serve FastCGI on the listening socket lfd until *stop is set, then
+ * finish the requests under way (drain()).  h->tick runs after every
+ * wake-up (signals are looked at there).  Returns 0, or -1 when the
+ * socket or epoll fails.
  */
 int
 fcgi_serve(int lfd, const struct fcgi_hooks *h, volatile sig_atomic_t *stop)
 {
-	struct epoll_event	 ev, evs[64];
+	struct epoll_event	 evs[64];
 	int			 n, i, fl;
-	time_t			 last = time(NULL), now;
+	int64_t			 next, wait;
 
 	if ((fl = fcntl(lfd, F_GETFL)) == -1 ||
 	    fcntl(lfd, F_SETFL, fl | O_NONBLOCK) == -1 ||
 	    (ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		return -1;
-	/*
-	 * Processes sharing the socket (--workers, spawn-fcgi -F): wake one
-	 * of them, not all.  Harmless for a process alone.
-	 */
-	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
-	ev.data.ptr = NULL;
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev) != 0)
+	lsock = lfd;
+	listener(true);
+	if (!listening)
 		return -1;
-	while (!*stop) {
-		n = epoll_wait(ep, evs, 64, 1000);
+	now = clock_ms();
+	next = now + 1000;
+	while (!draining || nconns > 0) {
+		if (*stop && !draining)
+			drain();
+		wait = next - clock_ms();
+		n = epoll_wait(ep, evs, 64, wait < 0 ? 0 : (int)wait);
 		if (n < 0 && errno != EINTR)
 			return -1;
-		for (i = 0; i < n; i++) {
-			struct fconn *c = evs[i].data.ptr;
-
-			if (c == NULL)
-				accept_all(lfd);
-			else if (c->state == C_WRITE)
-				conn_writable(c, h);
-			else if (c->state != C_FREE)
-				conn_readable(c, h);
-		}
+		now = clock_ms();
+		for (i = 0; i < n; i++)
+			dispatch(&evs[i], h);
 		h->tick(h->arg);
-		if ((now = time(NULL)) != last) {
-			sweep(now);
-			last = now;
-		}
+		if (now >= next)
+			next = sweep();
 	}
 	return 0;
 }
@@ -651,10 +891,8 @@ fcgi_feed(const unsigned char *p, size_t n, size_t step, int out,
 
 	if ((c = slot()) == NULL)
 		return;
-	c->fd = out;
-	c->inlen = 0;
-	conn_reset(c);
-	while (n > 0 && c->state != C_FREE && c->state != C_WRITE) {
+	conn_open(c, out);
+	while (n > 0 && c->state != C_FREE && !out_waits(c) && !c->closing) {
 		k = REC_MAX - c->inlen;
 		if (k > step)
 			k = step;
