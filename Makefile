@@ -195,7 +195,7 @@ SUITES += 'plain asan|sh test/t10-json.sh'
 SUITES += 'plain asan|sh test/t11-mobileconfig.sh'
 SUITES += 'plain asan|sh test/t12-idn.sh'
 SUITES += 'plain asan|sh test/t13-import.sh'
-SUITES += 'plain asan|sh test/t14-fcgi-proto.sh'
+SUITES += 'plain asan vg|sh test/t14-fcgi-proto.sh'
 SUITES += 'plain asan vg|sh test/t15-dav.sh'
 # the compiled config; it reruns t01, t02, t07 and t11 from images
 SUITES += 'plain asan|sh test/t16-image.sh'

@@ -522,7 +522,8 @@ int	 sb_enter(enum sb_mode, const char *);
 
 typedef struct config *(*pf_reload)(struct config *, const char *);
 
-int	 pf_supervise(int, struct config **, const char *, pf_reload);
+int	 pf_supervise(int, struct config **, const char *, pf_reload,
+	    void (*)(void));
 
 /* ---- fcgi.c: the FastCGI responder ----------------------------------- */
 

@@ -299,6 +299,19 @@ signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/* A worker under --workers: SIGHUP is the supervisor's (prefork.c). */
+static void
+worker_signals(void)
+{
+	struct sigaction	sa;
+
+	signals();
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 static struct config *
 reload(struct config *cf, const char *file)
 {
@@ -380,7 +393,8 @@ run_fcgi(int fd, const char *file)
 	/* from here a reload cannot load libcrypto: mcsign.c says so */
 	mc_sign_seal();
 	if (opt_workers > 1) {
-		int w = pf_supervise((int)opt_workers, &fs.cf, file, reload);
+		int w = pf_supervise((int)opt_workers, &fs.cf, file, reload,
+		    worker_signals);
 
 		if (w != 0) {
 			log_msg(LOG_INFO, "stopped");	/* it served nothing */
@@ -388,8 +402,8 @@ run_fcgi(int fd, const char *file)
 			return w < 0;
 		}
 		is_worker = true;
-	}
-	signals();
+	} else
+		signals();
 	if (sb_enter(SB_FASTCGI, file) != 0) {
 		prov_free(fs.cf);
 		return 1;

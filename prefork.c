@@ -4,12 +4,16 @@
  *
  * Why not spawn-fcgi -F N: it forks N independent children and exits, so
  * a child that dies (a bug, the OOM killer, kill -9 by a person) is gone
- * for good, and SIGHUP must reach every child by hand.  Here the
- * supervisor holds the config it loaded: SIGHUP reloads it there first
- * (a broken file keeps the old one, SPEC §1) and then in each worker, so
- * a worker started later inherits the newest config that loaded; SIGTERM
- * goes to every worker, each finishes its request, and the supervisor
- * leaves when they have.
+ * for good, and SIGHUP must reach every child by hand, each reading the
+ * file at its own moment.  Here the supervisor loads the config once and
+ * the workers inherit it.  SIGHUP loads the new file in the supervisor
+ * alone: if it fails, nothing changes anywhere (SPEC §1: the old config
+ * serves on); if it loads, a new set of workers starts with it and the
+ * old set is told to stop, each old worker finishing the requests it
+ * holds (fcgi.c's drain), so that every worker taking requests serves the
+ * same config.  Workers ignore SIGHUP: a signal sent to every process
+ * (pkill -HUP) reloads once, in the supervisor.  SIGTERM goes to every
+ * worker, and the supervisor leaves when all of them have.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -32,6 +36,9 @@ struct worker {
 };
 
 static struct worker	workers[PF_WORKERS_MAX];
+/* the set a reload replaced: stopped once the new set is running */
+static pid_t		retiring[PF_WORKERS_MAX];
+static int		nretiring;
 
 static void
 pf_signal(int sig)
@@ -68,12 +75,12 @@ pf_kill_all(int sig, int n)
 			kill(workers[i].pid, sig);
 }
 
-/* Reap what died; each slot is then started again. */
-static int
+/* Reap what died; each slot is then started again (not an old worker's). */
+static void
 pf_reap(int n)
 {
 	pid_t	pid;
-	int	st, i, alive = 0;
+	int	st, i;
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
 		for (i = 0; i < n; i++) {
@@ -91,9 +98,6 @@ pf_reap(int n)
 				    "starting another", (long)pid,
 				    WEXITSTATUS(st));
 		}
-	for (i = 0; i < n; i++)
-		alive += workers[i].pid > 0;
-	return alive;
 }
 
 /*
@@ -102,7 +106,7 @@ pf_reap(int n)
  * again a second later, not in a tight loop.
  */
 static int
-pf_spawn(int n, const sigset_t *old)
+pf_spawn(int n, const sigset_t *old, void (*worker_signals)(void))
 {
 	struct timespec	 one = { 1, 0 };
 	time_t		 now;
@@ -121,7 +125,9 @@ pf_spawn(int n, const sigset_t *old)
 			continue;
 		}
 		if (pid == 0) {
+			/* the worker's own handlers, then signals may come */
 			pf_handlers(SIG_DFL);
+			worker_signals();
 			sigprocmask(SIG_SETMASK, old, NULL);
 			return 0;
 		}
@@ -130,8 +136,55 @@ pf_spawn(int n, const sigset_t *old)
 	return 1;
 }
 
+/*
+ * SIGHUP: load the new file; only if it loads, the workers are replaced
+ * (the slots emptied for pf_spawn, the old set stopped by pf_retire once
+ * the new one runs).
+ */
+static void
+pf_reload_all(int n, struct config **cfp, const char *file, pf_reload reload)
+{
+	struct config	*was = *cfp;
+	int		 i;
+
+	if ((*cfp = reload(was, file)) == was)
+		return;
+	for (i = 0; i < n; i++) {
+		if (workers[i].pid > 0)
+			retiring[nretiring++] = workers[i].pid;
+		workers[i].pid = 0;
+		workers[i].started = 0;
+	}
+}
+
+static void
+pf_retire(void)
+{
+	int	i;
+
+	for (i = 0; i < nretiring; i++)
+		kill(retiring[i], SIGTERM);
+	nretiring = 0;
+}
+
+/* Every worker, old or new, stopped; wait for all children. */
+static void
+pf_stop(int n)
+{
+	pf_kill_all(SIGTERM, n);
+	pf_retire();
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+}
+
+/*
+ * Run n workers; returns 0 in a worker (its signal handlers set by
+ * worker_signals before signals are unblocked), 1 in the supervisor when
+ * it is told to stop, -1 when it cannot start.
+ */
 int
-pf_supervise(int n, struct config **cfp, const char *file, pf_reload reload)
+pf_supervise(int n, struct config **cfp, const char *file, pf_reload reload,
+    void (*worker_signals)(void))
 {
 	sigset_t	block, old;
 
@@ -150,20 +203,18 @@ pf_supervise(int n, struct config **cfp, const char *file, pf_reload reload)
 	if (sb_enter(SB_SUPERVISOR, file) != 0)
 		return -1;
 	for (;;) {
-		if (pf_spawn(n, &old) == 0)
+		if (pf_spawn(n, &old, worker_signals) == 0)
 			return 0;
+		pf_retire();
 		/* signals are taken here only, never inside a step */
 		sigsuspend(&old);
 		if (pf_term) {
-			pf_kill_all(SIGTERM, n);
-			while (pf_reap(n) > 0)
-				sigsuspend(&old);
+			pf_stop(n);
 			return 1;
 		}
 		if (pf_hup) {
 			pf_hup = 0;
-			*cfp = reload(*cfp, file);
-			pf_kill_all(SIGHUP, n);
+			pf_reload_all(n, cfp, file, reload);
 		}
 		if (pf_chld) {
 			pf_chld = 0;

@@ -3,13 +3,30 @@
  * (fcgi.c), for what web servers seldom send: records split anywhere,
  * padding, several requests on a kept connection, a second request while
  * one is open, other roles, FCGI_GET_VALUES, unknown record types, an
- * abort, parameters past the limit, a body in many records, garbage.
+ * abort, parameters past the limit, a body in many records, garbage;
+ * and hostile peers: pipelining without reading, reading one byte at a
+ * time, closing mid-answer, a management record inside a request.
  *
- * usage: fcgi-proto SOCKET-PATH; ends with "N passed, N failed".
+ * usage: fcgi-proto SOCKET-PATH
+ *        fcgi-proto -f SOCKET-PATH PID N      N idle and N stalled
+ *            connections, then fresh requests
+ *        fcgi-proto -n SOCKET-PATH PID SECONDS   a pipelining non-reader
+ *            and the server's CPU time meanwhile
+ *        fcgi-proto -p SOCKET-PATH PID SLOTS  every slot with an answer
+ *            waiting, then one more connection
+ *        fcgi-proto -c SOCKET-PATH N TEXT     N requests, each on a
+ *            connection of its own: print how many answers hold TEXT
+ * Each mode but -c ends with "N passed, N failed".
  */
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <time.h>
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -382,11 +399,440 @@ test_limits(void)
 	close(fd);
 }
 
+
+/* ---- hostile peers ---------------------------------------------------- */
+
+/* n GET requests with KEEP_CONN, ids 1..n, in m */
+static void
+pipeline(struct msg *mm, int n)
+{
+	int	i;
+
+	mm->n = 0;
+	for (i = 1; i <= n && mm->n + 512 < sizeof(mm->b); i++)
+		get(mm, i, 1, "emailaddress=a%40mailbox.org");
+}
+
+/*
+ * What a stream of records holds, parsed as it comes: answers ended,
+ * answers that began "Status: 200", GET_VALUES results.
+ */
+struct sink {
+	unsigned char	b[70000];
+	size_t		n;
+	int		ends, ok, values, other;
+	bool		fresh;		/* the next STDOUT begins an answer */
+};
+
+static void
+sink_feed(struct sink *k, const unsigned char *p, size_t len)
+{
+	size_t	rl;
+
+	memcpy(k->b + k->n, p, len);
+	k->n += len;
+	while (k->n >= 8 && k->n >= 8 + (rl = ((size_t)k->b[4] << 8 |
+	    k->b[5]) + k->b[6])) {
+		size_t cl = rl - k->b[6];
+
+		if (k->b[1] == 6 && cl > 0 && k->fresh) {
+			k->ok += cl >= 11 && memcmp(k->b + 8, "Status: 200",
+			    11) == 0;
+			k->fresh = false;
+		} else if (k->b[1] == 3) {
+			k->ends++;
+			k->fresh = true;
+		} else if (k->b[1] == 10)
+			k->values++;
+		else if (k->b[1] != 6 && k->b[1] != 7)
+			k->other++;
+		memmove(k->b, k->b + 8 + rl, k->n - 8 - rl);
+		k->n -= 8 + rl;
+	}
+}
+
+/*
+ * Write out[] and read what comes, step bytes a read, until `ends'
+ * answers have ended; false when nothing moves for 20 s.
+ */
+static bool
+pump(int fd, const unsigned char *out, size_t outlen, int ends, size_t step,
+    struct sink *k)
+{
+	struct pollfd	pfd = { fd, 0, 0 };
+	unsigned char	buf[4096];
+	size_t		off = 0;
+	ssize_t		got;
+
+	memset(k, 0, sizeof(*k));
+	k->fresh = true;
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	while (k->ends < ends) {
+		pfd.events = POLLIN | (off < outlen ? POLLOUT : 0);
+		if (poll(&pfd, 1, 20000) <= 0)
+			return false;
+		if ((pfd.revents & POLLOUT) && off < outlen &&
+		    (got = write(fd, out + off, outlen - off)) > 0)
+			off += (size_t)got;
+		if (pfd.revents & (POLLIN | POLLHUP)) {
+			got = read(fd, buf, step < sizeof(buf) ? step : sizeof(buf));
+			if (got == 0)
+				return false;
+			if (got > 0)
+				sink_feed(k, buf, (size_t)got);
+		}
+	}
+	return true;
+}
+
+static struct msg	m2;
+static struct sink	sk;
+
+/* Pipelined requests read one byte a read; the answers all whole. */
+static void
+test_slow_reader(void)
+{
+	int	fd = dial();
+	bool	done;
+
+	pipeline(&m2, 150);
+	done = pump(fd, m2.b, m2.n, 150, 1, &sk);
+	expect(done && sk.ends == 150 && sk.ok == 150 && sk.other == 0,
+	    "150 pipelined answers read a byte at a time (%d ended, %d 200)",
+	    sk.ends, sk.ok);
+	close(fd);
+}
+
+/* A management record between a request's records keeps the request,
+ * also while answers wait to be read. */
+static void
+test_management(void)
+{
+	unsigned char	p[512], gv[64];
+	size_t		n, g, half;
+	int		fd = dial();
+	bool		done;
+
+	pipeline(&m2, 300);
+	begin(&m2, 999, 1, 1);
+	n = nv(p, "REQUEST_METHOD", "GET");
+	n += nv(p + n, "REQUEST_URI", "/mail/config-v1.1.xml");
+	n += nv(p + n, "QUERY_STRING", "emailaddress=b%40mailbox.org");
+	half = n / 2;
+	rec(&m2, 4, 999, p, half, 0);
+	g = nv(gv, "FCGI_MAX_REQS", "");
+	rec(&m2, 9, 0, gv, g, 0);
+	rec(&m2, 4, 999, p + half, n - half, 0);
+	rec(&m2, 4, 999, "", 0, 0);
+	rec(&m2, 5, 999, "", 0, 0);
+	/* read nothing until all is sent: the server's output waits */
+	send_all(fd, m2.b, m2.n, m2.n);
+	done = pump(fd, NULL, 0, 301, sizeof(m2.b), &sk);
+	expect(done && sk.ends == 301 && sk.ok == 301 && sk.values == 1,
+	    "GET_VALUES inside a request, answers waiting: the request kept "
+	    "(%d ended, %d 200, %d values)", sk.ends, sk.ok, sk.values);
+	close(fd);
+}
+
+/* A peer that closes with answers unread; the server serves on. */
+static void
+test_close_mid_answer(void)
+{
+	char	buf[1000];
+	int	fd = dial();
+
+	pipeline(&m2, 300);
+	send_all(fd, m2.b, m2.n, m2.n);
+	expect(recv(fd, buf, sizeof(buf), MSG_WAITALL) == sizeof(buf),
+	    "the first answers come");
+	close(fd);
+	fd = dial();
+	m.n = 0;
+	get(&m, 1, 0, "emailaddress=a%40mailbox.org");
+	send_all(fd, m.b, m.n, m.n);
+	read_reply(fd, &r, 1);
+	expect(r.end_status == 0 && status_is(&r, "Status: 200"),
+	    "served on after a peer closed mid-answer");
+	close(fd);
+}
+
+/* More parameters than the server keeps, or a NUL in one: 400. */
+static void
+test_param_refusals(void)
+{
+	static unsigned char	p[8192];
+	char			name[32];
+	size_t			n = 0;
+	int			fd = dial(), i;
+
+	m.n = 0;
+	begin(&m, 1, 1, 1);
+	n += nv(p + n, "REQUEST_METHOD", "GET");
+	n += nv(p + n, "REQUEST_URI", "/mail/config-v1.1.xml");
+	n += nv(p + n, "QUERY_STRING", "emailaddress=a%40mailbox.org");
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "HTTP_X_%d", i);
+		n += nv(p + n, name, "y");
+	}
+	n += nv(p + n, "HTTP_HOST", "autoconfig.mailbox.org");
+	rec(&m, 4, 1, p, n, 0);
+	rec(&m, 4, 1, "", 0, 0);
+	rec(&m, 5, 1, "", 0, 0);
+	send_all(fd, m.b, m.n, m.n);
+	read_reply(fd, &r, 1);
+	expect(r.end_status == 0 && status_is(&r, "Status: 400") &&
+	    strstr(r.err, "too many FastCGI parameters") != NULL,
+	    "300 parameters: a 400 and its log line, not a silent drop");
+	m.n = 0;
+	begin(&m, 2, 1, 1);
+	n = nv(p, "REQUEST_METHOD", "GET");
+	n += nv(p + n, "REQUEST_URI", "/mail/config-v1.1.xml");
+	n += nv(p + n, "QUERY_STRING", "emailaddress=a%40mailbox.org");
+	memcpy(p + n, "\010\001HTTP_HOS\0T", 11);	/* a NUL in a name */
+	n += 11;
+	rec(&m, 4, 2, p, n, 0);
+	rec(&m, 4, 2, "", 0, 0);
+	rec(&m, 5, 2, "", 0, 0);
+	send_all(fd, m.b, m.n, m.n);
+	read_reply(fd, &r, 2);
+	expect(r.end_status == 0 && status_is(&r, "Status: 400") &&
+	    strstr(r.err, "NUL") != NULL, "a NUL in a parameter name: 400");
+	m.n = 0;
+	get(&m, 3, 1, "emailaddress=a%40mailbox.org");
+	send_all(fd, m.b, m.n, m.n);
+	read_reply(fd, &r, 3);
+	expect(r.end_status == 0 && status_is(&r, "Status: 200"),
+	    "and the connection serves on");
+	close(fd);
+}
+
+/* one request on a connection of its own: its answer began 200? */
+static bool
+fresh_request(const char *text)
+{
+	int	fd = dial();
+	bool	good;
+
+	m.n = 0;
+	get(&m, 1, 0, "emailaddress=a%40mailbox.org");
+	send_all(fd, m.b, m.n, m.n);
+	read_reply(fd, &r, 1);
+	good = r.end_status == 0 && status_is(&r, "Status: 200") &&
+	    (text == NULL || memmem(r.out, r.outlen, text, strlen(text)) !=
+	    NULL);
+	close(fd);
+	return good;
+}
+
+/* The descriptors the server holds, or -1 when /proc does not say. */
+static int
+server_fds(long pid)
+{
+	char		 d[64];
+	DIR		*dir;
+	struct dirent	*e;
+	int		 n = 0;
+
+	snprintf(d, sizeof(d), "/proc/%ld/fd", pid);
+	if ((dir = opendir(d)) == NULL)
+		return -1;
+	while ((e = readdir(dir)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(dir);
+	return n;
+}
+
+/* The server's CPU time (user + system), in clock ticks. */
+static long
+server_ticks(long pid)
+{
+	char	f[64], buf[1024], *p;
+	long	ut = 0, st = 0;
+	int	i;
+	FILE	*fp;
+
+	snprintf(f, sizeof(f), "/proc/%ld/stat", pid);
+	if ((fp = fopen(f, "r")) == NULL)
+		return -1;
+	p = fgets(buf, sizeof(buf), fp);
+	fclose(fp);
+	/* after the ")" of the name: state is field 3, utime 14, stime 15 */
+	if (p == NULL || (p = strrchr(buf, ')')) == NULL)
+		return -1;
+	for (i = 2; i < 14 && p != NULL; i++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p, " %ld %ld", &ut, &st) != 2)
+		return -1;
+	return ut + st;
+}
+
+static int
+dial_nb(void)
+{
+	struct sockaddr_un	sun;
+	int			fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* -f: n idle and n stalled connections, then fresh requests. */
+static int
+mode_flood(long pid, int n)
+{
+	static int	fds[20000];
+	unsigned char	half[5] = { 1, 1, 0, 1, 0 };
+	int		i, got = 0, gone = 0, nf = 0, fds_now;
+	char		c;
+
+	for (i = 0; i < 2 * n && i < 20000; i++) {
+		if ((fds[i] = dial_nb()) < 0)
+			break;
+		/* every other one stops inside a record header */
+		if (i % 2 && write(fds[i], half, sizeof(half)) < 0)
+			break;
+		nf++;
+	}
+	expect(nf == 2 * n, "%d of %d hostile connections made", nf, 2 * n);
+	for (i = 0; i < 50; i++)
+		got += fresh_request(NULL);
+	expect(got == 50, "50 fresh requests among them: %d answered", got);
+	fds_now = server_fds(pid);
+	expect(fds_now < 0 || fds_now < 300,
+	    "the server holds %d descriptors, not one per connection", fds_now);
+	for (i = 0; i < nf; i++) {
+		fcntl(fds[i], F_SETFL, O_NONBLOCK);
+		gone += recv(fds[i], &c, 1, 0) == 0;
+		close(fds[i]);
+	}
+	expect(gone >= nf - 256, "%d of the %d closed to make room", gone, nf);
+	return expect_done();
+}
+
+/*
+ * Pipeline keep-conn requests without reading until the socket takes no
+ * more.  Returns the connection, its output side blocked.
+ */
+static int
+stuff(int nreq)
+{
+	int	fd = dial(), i;
+	size_t	off;
+	ssize_t	w;
+
+	pipeline(&m2, 200);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	for (i = 0; i < nreq; i += 200)
+		for (off = 0; off < m2.n; off += (size_t)w)
+			if ((w = write(fd, m2.b + off, m2.n - off)) < 0)
+				return fd;
+	return fd;
+}
+
+/* -n: a non-reader; the server's CPU over secs while others are served */
+static int
+mode_nonreader(long pid, int secs)
+{
+	struct timespec	 gap = { 0, 300 * 1000 * 1000 }, settle = { 1, 0 };
+	long		 hz = sysconf(_SC_CLK_TCK), t0, t1, base, cost;
+	int		 fd, i, got = 0, rounds = secs * 1000 / 300;
+
+	/* what the side requests cost alone, to leave room for them */
+	t0 = server_ticks(pid);
+	for (i = 0; i < rounds; i++)
+		fresh_request(NULL);
+	cost = server_ticks(pid) - t0;
+	fd = stuff(100000);
+	nanosleep(&settle, NULL);
+	base = server_ticks(pid);
+	for (i = 0; i < rounds; i++) {
+		got += fresh_request(NULL);
+		nanosleep(&gap, NULL);
+	}
+	t1 = server_ticks(pid);
+	expect(base >= 0, "the server's CPU time is readable");
+	expect(got == rounds, "others served meanwhile: %d of %d", got,
+	    rounds);
+	/* spinning takes whatever share of a core the machine leaves */
+	printf("server CPU: %ld ticks over %d s (side requests alone: %ld; %ld a second)\n",
+	    t1 - base, secs, cost, hz);
+	expect(t1 - base <= hz * secs / 10 + 2 * cost,
+	    "a non-reader costs no CPU: %ld ticks over %d s (%ld allowed)",
+	    t1 - base, secs, hz * secs / 10 + 2 * cost);
+	close(fd);
+	expect(fresh_request(NULL), "served after the non-reader left");
+	return expect_done();
+}
+
+/*
+ * -p: every slot holds a connection whose answer waits (not a victim);
+ * one more connection waits in the queue, is not dropped, and is served
+ * once a slot frees.
+ */
+static int
+mode_pause(long pid, int slots)
+{
+	static int	fds[1024];
+	struct pollfd	pfd;
+	int		i, fd, n = slots < 1024 ? slots : 1024;
+	bool		good;
+
+	(void)pid;
+	for (i = 0; i < n; i++)
+		fds[i] = stuff(400);
+	fd = dial();
+	m.n = 0;
+	get(&m, 1, 0, "emailaddress=a%40mailbox.org");
+	send_all(fd, m.b, m.n, m.n);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	expect(poll(&pfd, 1, 1000) == 0,
+	    "every slot busy: the next connection waits, not dropped");
+	close(fds[0]);
+	read_reply(fd, &r, 1);
+	good = r.end_status == 0 && status_is(&r, "Status: 200");
+	expect(good, "and is served once a slot frees");
+	close(fd);
+	for (i = 1; i < n; i++)
+		close(fds[i]);
+	expect(fresh_request(NULL), "all served after");
+	return expect_done();
+}
+
 int
 main(int argc, char *argv[])
 {
+	if (argc == 5 && strcmp(argv[1], "-f") == 0) {
+		path = argv[2];
+		return mode_flood(atol(argv[3]), atoi(argv[4]));
+	}
+	if (argc == 5 && strcmp(argv[1], "-n") == 0) {
+		path = argv[2];
+		return mode_nonreader(atol(argv[3]), atoi(argv[4]));
+	}
+	if (argc == 5 && strcmp(argv[1], "-p") == 0) {
+		path = argv[2];
+		return mode_pause(atol(argv[3]), atoi(argv[4]));
+	}
+	if (argc == 5 && strcmp(argv[1], "-c") == 0) {
+		int	i, n = atoi(argv[3]), hit = 0;
+
+		path = argv[2];
+		for (i = 0; i < n; i++)
+			hit += fresh_request(argv[4]);
+		printf("%d\n", hit);
+		return 0;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: fcgi-proto socket\n");
+		fprintf(stderr, "usage: fcgi-proto [-f|-n|-p|-c] socket ...\n");
 		return 2;
 	}
 	path = argv[1];
@@ -394,5 +840,9 @@ main(int argc, char *argv[])
 	test_keep();
 	test_refusals();
 	test_limits();
+	test_param_refusals();
+	test_slow_reader();
+	test_management();
+	test_close_mid_answer();
 	return expect_done();
 }

@@ -1,31 +1,122 @@
 #!/bin/sh
 # t14-fcgi-proto.sh: fcgi.c at the byte level (test/fcgi-proto.c) against
-# the real binary on a unix socket of its own.
+# the real binary on unix sockets of its own: the protocol; thousands of
+# idle and stalled connections; a pipelining non-reader and the server's
+# CPU time; every slot with an answer waiting; SIGHUP under --workers
+# with a good and with a broken file.
 . "$(dirname "$0")/lib.sh"
 
 PROTO=${FCGI_PROTO:-$TOP/build/fcgi-proto}
-SOCK=$T_TMP/p.sock
 USER_OPT=
 if [ "$(id -u)" = 0 ]; then
 	USER_OPT="--user nobody"
 	chmod 755 "$T_TMP"
 fi
-env -i PATH="$PATH" ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
-    ${UBSAN_OPTIONS:+UBSAN_OPTIONS="$UBSAN_OPTIONS"} \
-    $MAC_BIN -c "$TOP/providers.ini" $USER_OPT --listen "$SOCK" 2>"$T_TMP/err" &
-PID=$!
-i=0
-while [ ! -S "$SOCK" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-timeout 120 "$PROTO" "$SOCK" >"$T_TMP/out"
-grep '^FAIL' "$T_TMP/out"
-# fold the client's own count into ours
-set -- $(tail -n 1 "$T_TMP/out")
-T_PASS=$((T_PASS + ${1:-0}))
-T_FAIL=$((T_FAIL + ${3:-0}))
-[ -n "${1:-}" ] || fail "fcgi-proto printed no count"
-check "the server is still up" kill -0 "$PID"
-kill -TERM "$PID"
-wait "$PID"
-check_eq "SIGTERM: exit 0" 0 "$?"
-check "no crash report" sh -c "! grep -q -e Sanitizer -e 'runtime error' '$T_TMP/err'"
+# the flood holds thousands of connections on our side (the server keeps
+# FCGI_CONNS_MAX of them)
+ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null
+NFLOOD=1500
+[ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 3200 ] &&
+	NFLOOD=$((($(ulimit -n) - 100) / 2))
+
+PIDS=
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	rm -rf "$T_TMP"
+}
+trap cleanup EXIT
+
+# start NAME ARGS...: the server on $T_TMP/NAME.sock; sets PID
+start() {
+	name=$1
+	shift
+	env -i PATH="$PATH" ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
+	    ${UBSAN_OPTIONS:+UBSAN_OPTIONS="$UBSAN_OPTIONS"} \
+	    $MAC_WRAP $MAC_BIN $USER_OPT --listen "$T_TMP/$name.sock" "$@" \
+	    2>"$T_TMP/$name.err" &
+	PID=$!
+	PIDS="$PIDS $PID"
+	i=0
+	while [ ! -S "$T_TMP/$name.sock" ] && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+}
+
+# run DESC CMD...: a fcgi-proto run; its lines and count become ours
+run() {
+	desc=$1
+	shift
+	timeout 300 "$@" >"$T_TMP/out" 2>&1
+	grep '^FAIL' "$T_TMP/out" | sed "s/^FAIL /FAIL $desc: /"
+	last=$(tail -n 1 "$T_TMP/out")
+	case $last in
+	[0-9]*" passed, "[0-9]*" failed")
+		set -- $last
+		T_PASS=$((T_PASS + $1))
+		T_FAIL=$((T_FAIL + $3))
+		;;
+	*)	fail "$desc: fcgi-proto printed no count ($last)" ;;
+	esac
+}
+
+# stopped NAME: SIGTERM ends it with 0 and no sanitizer report
+stopped() {
+	check "$1: still up" kill -0 "$PID"
+	kill -TERM "$PID"
+	wait "$PID"
+	check_eq "$1: SIGTERM, exit 0" 0 "$?"
+	check "$1: no crash report" sh -c "! grep -q -e Sanitizer \
+	    -e 'runtime error' -e 'ERROR SUMMARY: [1-9]' '$T_TMP/$1.err'"
+}
+
+start p -c "$TOP/providers.ini"
+run protocol "$PROTO" "$T_TMP/p.sock"
+run flood "$PROTO" -f "$T_TMP/p.sock" "$PID" "$NFLOOD"
+run non-reader "$PROTO" -n "$T_TMP/p.sock" "$PID" 4
+run pause "$PROTO" -p "$T_TMP/p.sock" "$PID" 256
+stopped p
+
+# ---- --workers and SIGHUP ---------------------------------------------
+CONF=$T_TMP/providers.ini
+cp "$TOP/providers.ini" "$CONF"
+chmod 644 "$CONF"
+start w -c "$CONF" --workers 3
+children() {	# the supervisor's children, sorted, on one line
+	tr ' ' '\n' <"/proc/$PID/task/$PID/children" | sed '/^$/d' | sort |
+	    tr '\n' ' '
+}
+# until: wait for CMD to succeed, 20 s at most
+until_ok() {
+	i=0
+	while ! "$@" && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+	"$@"
+}
+n_children() { [ "$(children | wc -w)" -eq "$1" ]; }
+until_ok n_children 3
+OLD=$(children)
+check_eq "--workers 3: 30 answers from the file" 30 \
+    "$("$PROTO" -c "$T_TMP/w.sock" 30 'damit Privates privat bleibt')"
+sed 's/damit Privates privat bleibt/reloaded name/' "$TOP/providers.ini" \
+    >"$CONF.new"
+mv "$CONF.new" "$CONF"
+kill -HUP "$PID"
+replaced() { [ "$(children)" != "$OLD" ] && n_children 3 &&
+    [ -z "$(for p in $OLD; do kill -0 "$p" 2>/dev/null && echo "$p"; done)" ]; }
+check "SIGHUP, good file: three new workers, the old ones gone" \
+    until_ok replaced
+check_eq "every answer from the new file" 30 \
+    "$("$PROTO" -c "$T_TMP/w.sock" 30 'reloaded name')"
+check "the reload logged" grep -q 'reloaded' "$T_TMP/w.err"
+NEW=$(children)
+printf '[broken\nnot a line\n' >>"$CONF"
+kill -HUP "$PID"
+failed_logged() { grep -q 'reload failed' "$T_TMP/w.err"; }
+check "SIGHUP, broken file: the failure logged" until_ok failed_logged
+sleep 1
+check_eq "the same workers" "$NEW" "$(children)"
+check_eq "every answer still from the last good file" 30 \
+    "$("$PROTO" -c "$T_TMP/w.sock" 30 'reloaded name')"
+stopped w
+gone() { for p in $NEW; do ! kill -0 "$p" 2>/dev/null || return 1; done; }
+check "the workers left with the supervisor" gone
 finish
