@@ -922,12 +922,22 @@ fcgi_is_listener(int fd)
 	    on != 0;
 }
 
+/*
+ * A unix socket at path, made with mode and (gid != -1) that group.  Root
+ * creates it before --user drops, and the web server runs as a user of its
+ * own (www-data): connecting needs write permission on the socket, which
+ * --socket-group gives to the web server's group alone.  The socket gives
+ * nothing the public HTTP endpoint does not, but a local user should not
+ * fill its slots.  It is created 0600 (umask) and then opened up, so it is
+ * never wider than asked, not even for an instant.
+ */
 static int
-listen_unix(const char *path)
+listen_unix(const char *path, mode_t mode, gid_t gid)
 {
 	struct sockaddr_un	sun;
 	struct stat		st;
-	int			fd;
+	mode_t			old;
+	int			fd, r;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
@@ -941,24 +951,25 @@ listen_unix(const char *path)
 		unlink(path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
-	/*
-	 * Readable and writable by all: the web server runs as a user of its
-	 * own (www-data) and connecting needs write permission on the socket,
-	 * which root creates before --user drops.  The socket gives nothing
-	 * that the public HTTP endpoint does not; restrict the directory it
-	 * lives in to hide it.
-	 */
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
-	    chmod(path, 0666) != 0 || listen(fd, SOMAXCONN) != 0) {
+	old = umask(0177);
+	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (r != 0 || (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) != 0) ||
+	    chmod(path, mode) != 0 || listen(fd, SOMAXCONN) != 0) {
+		r = errno;
 		close(fd);
+		errno = r;
 		return -1;
 	}
 	return fd;
 }
 
-/* "127.0.0.1:9000", "[::1]:9000", ":9000" (every address) or a path. */
+/*
+ * "127.0.0.1:9000", "[::1]:9000", ":9000" (every address) or a path; a
+ * path's socket gets mode and group gid (-1: the creator's).
+ */
 int
-fcgi_listen(const char *addr)
+fcgi_listen(const char *addr, mode_t mode, gid_t gid)
 {
 	struct addrinfo	 hints, *res, *ai;
 	char		 host[256];
@@ -967,7 +978,7 @@ fcgi_listen(const char *addr)
 	int		 fd = -1, on = 1;
 
 	if (addr[0] == '/')
-		return listen_unix(addr);
+		return listen_unix(addr, mode, gid);
 	if ((colon = strrchr(addr, ':')) == NULL ||
 	    (hl = (size_t)(colon - addr)) >= sizeof(host)) {
 		errno = EINVAL;

@@ -667,7 +667,7 @@ run_serve(const struct opts *o, const char *file)
 		ld = LOG_TO_AUTO;	/* a bad $MAILAUTOCONF_LOG: the default */
 	log_setup(ld, o->verbose);
 	if (o->listen != NULL) {
-		if ((fd = fcgi_listen(o->listen)) < 0) {
+		if ((fd = fcgi_listen(o->listen, 0666, (gid_t)-1)) < 0) {
 			log_msg(LOG_ERR, "cannot listen on %s: %s", o->listen,
 			    strerror(errno));
 			return 1;

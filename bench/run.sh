@@ -217,7 +217,7 @@ body_of "$T/get.cgi" >"$T/get.body"
 body_of "$T/post.cgi" >"$T/post.body"
 
 sh bench/mkanswers.sh "$T/get.cgi" "$T/post.cgi" >"$T/answers.h"
-for prog in noop-fcgi min-cgi cgiloop; do
+for prog in noop-fcgi min-cgi cgiloop fcgi-load; do
 	lib=
 	[ $prog = noop-fcgi ] && lib="$FCGI_CFLAGS $FCGI_LIBS"
 	# shellcheck disable=SC2086
@@ -521,8 +521,21 @@ fcgi_row() {
 	esac
 	if ready $rp autoconfig.mailbox.org "$AC_PATH?$QS"; then
 		settle $w
+		LOAD_PID=
+		if [ -n "${ROW_LOAD:-}" ]; then
+			# the second load, for as long as both measurements
+			"$T/fcgi-load" "$T/mac.sock" "$ROW_LOAD" \
+			    $((2 * (WARM + SECS) + 10)) >"$T/load.out" 2>&1 &
+			LOAD_PID=$!
+			sleep 1
+		fi
 		measure "$1" "$5" "$6"
 		echo "$1 mem $(vmhwm $w)" >>"$RES"
+		if [ -n "$LOAD_PID" ]; then
+			kill "$LOAD_PID" 2>/dev/null
+			wait "$LOAD_PID" 2>/dev/null
+			echo "$1 load $(cat "$T/load.out")" >>"$RES"
+		fi
 	else
 		echo "$1 get 0 0 0 0 no-answer" >>"$RES"
 		echo "$1 post 0 0 0 0 no-answer" >>"$RES"
@@ -580,6 +593,12 @@ while [ "$round" -le "$ROUNDS" ]; do
 		fcgi_row m6 macw "unix:$T/mac.sock" "$NPROC" "$(port_of mac $KEEP)" \
 		    "mailautoconf FastCGI, $REC by --workers $NPROC, wrk -c$CONNS"
 		CONNS=$CONNS0
+		# and while a second load on the same socket holds 1000 idle
+		# connections and a slow reader (bench/fcgi-load.c)
+		ROW_LOAD=1000
+		fcgi_row m7 macw "unix:$T/mac.sock" "$NPROC" "$(port_of mac $KEEP)" \
+		    "mailautoconf FastCGI, $REC by --workers $NPROC, 1000 idle connections and a slow reader on its socket"
+		ROW_LOAD=
 	fi
 
 	# fcgiwrap under spawn-fcgi, so that every process is in the pid file
@@ -745,7 +764,7 @@ report() {
 	echo
 	echo "| # | set-up | GET req/s | p50 ms | p99 ms | POST req/s | p50 ms | p99 ms | MiB |"
 	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
-	for id in s1 n1 n2 n3 n4 m1 m2 m3 m4 m5 m6 c1 c2; do
+	for id in s1 n1 n2 n3 n4 m1 m2 m3 m4 m5 m6 m7 c1 c2; do
 		label=$(awk -v id=$id '$1 == id && $2 == "label" \
 		    { $1 = $2 = ""; sub(/^ +/, ""); print; exit }' "$RES")
 		[ -n "$label" ] || continue
@@ -774,11 +793,16 @@ report() {
 			eval "r32a_$k=$(ratio "$(get m1 $k 1)" "$(get n1 $k 1)")"
 			eval "r32b_$k=$(ratio "$(get $MAC_REC $k 1)" "$(get $NOOP_REC $k 1)")"
 			eval "r54_$k=$(ratio "$(get c2 $k 1)" "$(get c1 $k 1)")"
+			eval "r75_$k=$(ratio "$(get m7 $k 1)" "$(get m5 $k 1)")"
+			eval "p7_$k=$(get m7 $k 3)"
 		done
 		echo "| 3/1 recommended / static ceiling | $r31_get | $r31_post | >= 0.40 |"
 		echo "| 3/2 spawn-fcgi default / no-op, same set-up | $r32a_get | $r32a_post | >= 1.00 |"
 		echo "| 3/2 recommended / no-op, same set-up ($REC) | $r32b_get | $r32b_post | >= 1.00 |"
 		echo "| 5/4 mailautoconf CGI / minimal CGI | $r54_get | $r54_post | (time/request <= 1.3x: see below) |"
+		echo "| 3 loaded / unloaded (--workers $NPROC, 1000 idle and a slow reader) | $r75_get | $r75_post | >= 0.90 |"
+		awk '$1 == "m7" && $2 == "load" { $1 = $2 = ""; sub(/^ +/, "")
+		    print ""; print "The second load of the loaded row, each round: " $0 }' "$RES"
 	fi
 	if grep -q '^sw' "$RES"; then
 		echo
@@ -884,6 +908,19 @@ report() {
 	target "$t (spawn-fcgi default)" "$r32a_get $r32a_post" ">=" 1.0
 	target "$t (recommended)" "$r32b_get $r32b_post" ">=" 1.0
 	target "recommended set-up >= 0.4x static ceiling" "$r31_get $r31_post" ">=" 0.4
+	# tail latency against the no-op responder, in the set-ups both run
+	q=
+	for pr in m1:n1 m2:n2 $MAC_REC:$NOOP_REC; do
+		for k in get post; do
+			q="$q $(ratio "$(get ${pr%:*} $k 3)" "$(get ${pr#*:} $k 3)")"
+		done
+	done
+	target "p99 <= 2x the no-op responder's (TCP, unix, recommended; GET and POST each)" \
+	    "${q# }" "<=" 2.0
+	target "under 1000 idle connections and a slow reader: >= 0.9x unloaded req/s" \
+	    "$r75_get $r75_post" ">=" 0.9
+	target "under 1000 idle connections and a slow reader: p99 < 10 ms" \
+	    "$p7_get $p7_post" "<" 10
 	for nd in $SCALE; do
 		c=$(ratio "$(cgi_ms $nd)" "$(cgi_ms min)")
 		target "CGI <= 1.3x minimal C CGI's time/request, $nd domains" \
