@@ -802,7 +802,9 @@ report() {
 		echo "| 5/4 mailautoconf CGI / minimal CGI | $r54_get | $r54_post | (time/request <= 1.3x: see below) |"
 		echo "| 3 loaded / unloaded (--workers $NPROC, 1000 idle and a slow reader) | $r75_get | $r75_post | >= 0.90 |"
 		awk '$1 == "m7" && $2 == "load" { $1 = $2 = ""; sub(/^ +/, "")
-		    print ""; print "The second load of the loaded row, each round: " $0 }' "$RES"
+		    sub(/^fcgi-load: /, ""); l = l (l == "" ? "" : "; ") $0 }
+		    END { if (l != "") print "\nThe second load of the loaded" \
+		    " row (bench/fcgi-load.c), each round: " l }' "$RES"
 	fi
 	if grep -q '^sw' "$RES"; then
 		echo
