@@ -16,6 +16,11 @@
  *            waiting, then one more connection
  *        fcgi-proto -c SOCKET-PATH N TEXT     N requests, each on a
  *            connection of its own: print how many answers hold TEXT
+ *        fcgi-proto -d SOCKET-PATH SECONDS    connections that stop
+ *            inside a record header, inside the parameters, and that do
+ *            not read their answers, are closed by the server after
+ *            SECONDS (past its request and write deadlines); an idle one
+ *            is not
  * Each mode but -c ends with "N passed, N failed".
  */
 #include <sys/socket.h>
@@ -807,9 +812,54 @@ mode_pause(long pid, int slots)
 	return expect_done();
 }
 
+/* true when the server has closed fd: all it sent read, then EOF */
+static bool
+server_closed(int fd)
+{
+	char	buf[65536];
+	ssize_t	n;
+
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		continue;
+	return n == 0 || (n < 0 && errno == ECONNRESET);
+}
+
+/* -d: the deadlines of connections that stall, and of one that idles */
+static int
+mode_deadlines(int secs)
+{
+	unsigned char	 half[5] = { 1, 1, 0, 1, 0 };
+	struct timespec	 wait = { secs, 0 };
+	int		 idle = dial(), head = dial(), params = dial(), nr;
+
+	expect(write(head, half, sizeof(half)) == sizeof(half),
+	    "half a record header sent");
+	m.n = 0;
+	begin(&m, 1, 1, 1);
+	rec(&m, 4, 1, "\016\003REQUEST_METHODGET", 19, 0);
+	send_all(params, m.b, m.n, m.n);
+	nr = stuff(100000);
+	nanosleep(&wait, NULL);
+	expect(server_closed(head), "stopped inside a record header: closed");
+	expect(server_closed(params), "stopped inside the parameters: closed");
+	expect(server_closed(nr), "answers not read: closed");
+	expect(!server_closed(idle), "an idle connection is still open");
+	close(idle);
+	close(head);
+	close(params);
+	close(nr);
+	expect(fresh_request(NULL), "and the server serves on");
+	return expect_done();
+}
+
 int
 main(int argc, char *argv[])
 {
+	if (argc == 4 && strcmp(argv[1], "-d") == 0) {
+		path = argv[2];
+		return mode_deadlines(atoi(argv[3]));
+	}
 	if (argc == 5 && strcmp(argv[1], "-f") == 0) {
 		path = argv[2];
 		return mode_flood(atol(argv[3]), atoi(argv[4]));

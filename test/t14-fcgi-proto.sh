@@ -69,6 +69,13 @@ stopped() {
 	    -e 'runtime error' -e 'ERROR SUMMARY: [1-9]' '$T_TMP/$1.err'"
 }
 
+# the deadlines: FCGI_REQ_TIMEOUT and FCGI_WRITE_TIMEOUT are 30 s,
+# FCGI_IDLE_TIMEOUT 90 s (bounds.h)
+start d -c "$TOP/providers.ini"
+DPID=$PID
+timeout 120 "$PROTO" -d "$T_TMP/d.sock" 36 >"$T_TMP/d.out" 2>&1 &
+DCLIENT=$!
+
 start p -c "$TOP/providers.ini"
 run protocol "$PROTO" "$T_TMP/p.sock"
 run flood "$PROTO" -f "$T_TMP/p.sock" "$PID" "$NFLOOD"
@@ -117,6 +124,11 @@ check_eq "the same workers" "$NEW" "$(children)"
 check_eq "every answer still from the last good file" 30 \
     "$("$PROTO" -c "$T_TMP/w.sock" 30 'reloaded name')"
 stopped w
+
+wait "$DCLIENT"
+run deadlines cat "$T_TMP/d.out"
+PID=$DPID
+stopped d
 gone() { for p in $NEW; do ! kill -0 "$p" 2>/dev/null || return 1; done; }
 check "the workers left with the supervisor" gone
 finish
