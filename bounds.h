@@ -141,9 +141,10 @@
  * were ours shorter, nginx could send a request on a connection at the
  * instant we close it and answer that request 502.  A request, from its
  * first byte (half a record header counts) to its last, however it
- * trickles: nginx sends a buffered request at once.  An answer, from the
- * first write the socket did not take to the last byte: nginx reads
- * FastCGI output as it comes.  Stopping (SIGTERM, or an old worker after
+ * trickles: nginx sends a buffered request at once.  Output, from the
+ * first write the socket did not take until the connection is idle again
+ * (a pipelining peer that reads slowly gets 30 s in all, not 30 s an
+ * answer): nginx reads FastCGI output as it comes.  Stopping (SIGTERM, or an old worker after
  * a reload): requests under way get this long to finish.
  */
 #define FCGI_IDLE_TIMEOUT	90

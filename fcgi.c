@@ -80,6 +80,7 @@ struct fconn {
 	enum refusal	 refuse;
 	int64_t		 deadline;	/* ms, CLOCK_MONOTONIC */
 	int64_t		 since;		/* the request's first byte came */
+	int64_t		 wsince;	/* output began to wait (0: never) */
 	int64_t		 last;		/* the last byte in or out: eviction */
 	unsigned char	*in;		/* REC_MAX, records not yet parsed */
 	size_t		 inlen;
@@ -201,6 +202,7 @@ conn_open(struct fconn *c, int fd)
 	c->fd = fd;
 	c->inlen = 0;
 	c->pendlen = c->pendoff = 0;
+	c->wsince = 0;
 	c->closing = false;
 	conn_reset(c);
 	c->last = now;
@@ -219,6 +221,7 @@ conn_arm(struct fconn *c)
 {
 	if (c->state == C_IDLE && c->inlen == 0) {
 		c->busy = false;
+		c->wsince = 0;
 		c->deadline = now + FCGI_IDLE_TIMEOUT * 1000;
 		if (draining)
 			conn_close(c);
@@ -233,7 +236,9 @@ conn_arm(struct fconn *c)
 
 /*
  * Send n bytes; what the socket does not take waits in c->pend, and the
- * answer then has FCGI_WRITE_TIMEOUT to go out.  False when the
+ * output then has FCGI_WRITE_TIMEOUT to go out.  The clock runs on until
+ * the connection is idle again: a peer that pipelines and reads a little
+ * now and then does not get a new 30 s for every answer.  False when the
  * connection is gone.
  */
 static bool
@@ -273,7 +278,9 @@ conn_send(struct fconn *c, const unsigned char *p, size_t n)
 	memcpy(c->pend + c->pendlen, p, n);
 	c->pendlen += n;
 	if (!waiting) {
-		c->deadline = now + FCGI_WRITE_TIMEOUT * 1000;
+		if (c->wsince == 0)
+			c->wsince = now;
+		c->deadline = c->wsince + FCGI_WRITE_TIMEOUT * 1000;
 		conn_watch(c);
 	}
 	return true;

@@ -17,10 +17,10 @@
  *        fcgi-proto -c SOCKET-PATH N TEXT     N requests, each on a
  *            connection of its own: print how many answers hold TEXT
  *        fcgi-proto -d SOCKET-PATH SECONDS    connections that stop
- *            inside a record header, inside the parameters, and that do
- *            not read their answers, are closed by the server after
- *            SECONDS (past its request and write deadlines); an idle one
- *            is not
+ *            inside a record header, inside the parameters, that do not
+ *            read their answers or read them a little at a time, are
+ *            closed by the server after SECONDS (past its request and
+ *            write deadlines); an idle one is not
  * Each mode but -c ends with "N passed, N failed".
  */
 #include <sys/socket.h>
@@ -829,9 +829,12 @@ server_closed(int fd)
 static int
 mode_deadlines(int secs)
 {
+	static char	 sip[65536];
 	unsigned char	 half[5] = { 1, 1, 0, 1, 0 };
-	struct timespec	 wait = { secs, 0 };
-	int		 idle = dial(), head = dial(), params = dial(), nr;
+	struct timespec	 second = { 1, 0 };
+	int		 idle = dial(), head = dial(), params = dial(), nr, tr;
+	int		 i;
+	bool		 tr_open = true;
 
 	expect(write(head, half, sizeof(half)) == sizeof(half),
 	    "half a record header sent");
@@ -840,15 +843,24 @@ mode_deadlines(int secs)
 	rec(&m, 4, 1, "\016\003REQUEST_METHODGET", 19, 0);
 	send_all(params, m.b, m.n, m.n);
 	nr = stuff(100000);
-	nanosleep(&wait, NULL);
+	/* pipelines, and takes 64 KiB of answers a second: never idle */
+	tr = stuff(100000);
+	for (i = 0; i < secs; i++) {
+		nanosleep(&second, NULL);
+		if (tr_open && read(tr, sip, sizeof(sip)) == 0)
+			tr_open = false;
+	}
 	expect(server_closed(head), "stopped inside a record header: closed");
 	expect(server_closed(params), "stopped inside the parameters: closed");
 	expect(server_closed(nr), "answers not read: closed");
+	expect(!tr_open || server_closed(tr),
+	    "answers read a little at a time, never idle: closed");
 	expect(!server_closed(idle), "an idle connection is still open");
 	close(idle);
 	close(head);
 	close(params);
 	close(nr);
+	close(tr);
 	expect(fresh_request(NULL), "and the server serves on");
 	return expect_done();
 }
