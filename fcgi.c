@@ -26,9 +26,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -214,14 +218,17 @@ conn_open(struct fconn *c, int fd)
  * The deadline after input was taken: an empty connection may idle for
  * FCGI_IDLE_TIMEOUT; from the first byte of a request (even half a record
  * header) the whole request must arrive within FCGI_REQ_TIMEOUT, however
- * it trickles.  A connection that goes idle while stopping is closed.
+ * it trickles.  Only a connection whose socket had no more to read
+ * (drained) is idle again for the write deadline (conn_send).  A
+ * connection that goes idle while stopping is closed.
  */
 static void
-conn_arm(struct fconn *c)
+conn_arm(struct fconn *c, bool drained)
 {
 	if (c->state == C_IDLE && c->inlen == 0) {
 		c->busy = false;
-		c->wsince = 0;
+		if (drained)
+			c->wsince = 0;
 		c->deadline = now + FCGI_IDLE_TIMEOUT * 1000;
 		if (draining)
 			conn_close(c);
@@ -640,7 +647,7 @@ conn_readable(struct fconn *c, const struct fcgi_hooks *h)
 		if (c->state == C_FREE || out_waits(c))
 			return;
 	} while ((size_t)r == room && ++rounds < 4);
-	conn_arm(c);
+	conn_arm(c, r < 0 ? errno == EAGAIN : (size_t)r < room);
 }
 
 /* Room to write: the rest of the output, then the records that waited. */
@@ -670,9 +677,10 @@ conn_writable(struct fconn *c, const struct fcgi_hooks *h)
 	conn_watch(c);
 	/* a slot that could make room again: accept if the listener was out */
 	listener(true);
+	/* the records that waited, then what the socket holds */
 	conn_records(c, h);
-	if (c->state != C_FREE && !out_waits(c))
-		conn_arm(c);
+	if (c->state != C_FREE && !out_waits(c) && !c->closing)
+		conn_readable(c, h);
 }
 
 /* ---- the loop --------------------------------------------------------- */
@@ -969,6 +977,51 @@ listen_unix(const char *path, mode_t mode, gid_t gid)
 		return -1;
 	}
 	return fd;
+}
+
+/*
+ * --socket-mode and --socket-group, for --listen PATH: the mode in octal,
+ * 0660 unless given (the socket's group may connect, nobody else); the
+ * group by name or number, else the primary group of --user (so that
+ * --user www-data alone gives nginx's www-data the socket), else the
+ * creator's.  0, or -1 with a message.
+ */
+int
+fcgi_sockperm(const char *mode, const char *group, const char *user,
+    mode_t *mp, gid_t *gp)
+{
+	struct group	*gr;
+	struct passwd	*pw;
+	char		*end;
+	long		 v;
+	long long	 n;
+
+	*mp = 0660;
+	*gp = (gid_t)-1;
+	if (mode != NULL) {
+		errno = 0;
+		v = strtol(mode, &end, 8);
+		if (*mode == '\0' || *end != '\0' || errno != 0 || v < 0 ||
+		    v > 0777) {
+			log_msg(LOG_ERR, "--socket-mode %s: not an octal mode "
+			    "from 0 to 0777", mode);
+			return -1;
+		}
+		*mp = (mode_t)v;
+	}
+	if (group != NULL) {
+		if ((gr = getgrnam(group)) != NULL)
+			*gp = gr->gr_gid;
+		else if (mac_strtonum(group, 0, 0x7fffffff, &n) == 0)
+			*gp = (gid_t)n;
+		else {
+			log_msg(LOG_ERR, "--socket-group %s: no such group",
+			    group);
+			return -1;
+		}
+	} else if (user != NULL && (pw = getpwnam(user)) != NULL)
+		*gp = pw->pw_gid;
+	return 0;
 }
 
 /*

@@ -542,6 +542,8 @@ struct fcgi_hooks {
 int		 fcgi_serve(int, const struct fcgi_hooks *,
 		    volatile sig_atomic_t *);
 int		 fcgi_listen(const char *, mode_t, gid_t);
+int		 fcgi_sockperm(const char *, const char *, const char *,
+		    mode_t *, gid_t *);
 bool		 fcgi_is_listener(int);
 const char	*fcgi_param(void *, const char *);
 size_t		 fcgi_read(void *, char *, size_t);

@@ -48,6 +48,7 @@ usage(FILE *fp)
 	    "usage: mailautoconf [-c file]                 CGI or FastCGI (fd 0)\n"
 	    "       mailautoconf [-c file] --listen addr:port|path\n"
 	    "           [--user name] [--workers n]      (FastCGI)\n"
+	    "           [--socket-mode mode] [--socket-group group]\n"
 	    "           serving: [--log stderr|syslog] [--verbose]\n"
 	    "       mailautoconf [-c file] --check\n"
 	    "       mailautoconf [-c file] --compile     file.cdb beside it\n"
@@ -561,6 +562,8 @@ struct opts {
 	const char	*import;
 	const char	*dns_only;
 	const char	*log_to;	/* --log, else $MAILAUTOCONF_LOG */
+	const char	*sock_mode;	/* --socket-mode, for --listen PATH */
+	const char	*sock_group;	/* --socket-group, likewise */
 	bool		 check;
 	bool		 compile;
 	bool		 dns;
@@ -570,7 +573,8 @@ struct opts {
 
 enum {
 	OPT_IMPORT = 256, OPT_DNS, OPT_USER, OPT_WORKERS, OPT_LISTEN,
-	OPT_SRV_ONLY, OPT_LOG, OPT_VERBOSE, OPT_COMPILE
+	OPT_SRV_ONLY, OPT_LOG, OPT_VERBOSE, OPT_COMPILE, OPT_SOCK_MODE,
+	OPT_SOCK_GROUP
 };
 
 static const struct option longopts[] = {
@@ -583,6 +587,8 @@ static const struct option longopts[] = {
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "socket-mode", required_argument, NULL, OPT_SOCK_MODE },
+	{ "socket-group", required_argument, NULL, OPT_SOCK_GROUP },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, 'h' },
@@ -632,6 +638,12 @@ options(int argc, char *argv[], struct opts *o)
 		case OPT_LISTEN:
 			o->listen = optarg;
 			break;
+		case OPT_SOCK_MODE:
+			o->sock_mode = optarg;
+			break;
+		case OPT_SOCK_GROUP:
+			o->sock_group = optarg;
+			break;
 		case OPT_LOG:
 			if (log_parse(optarg, &ld) != 0 || ld == LOG_TO_AUTO)
 				return 3;
@@ -661,13 +673,18 @@ static int
 run_serve(const struct opts *o, const char *file)
 {
 	enum log_dest	ld;
+	mode_t		mode;
+	gid_t		gid;
 	int		fd;
 
 	if (log_parse(o->log_to, &ld) != 0)
 		ld = LOG_TO_AUTO;	/* a bad $MAILAUTOCONF_LOG: the default */
 	log_setup(ld, o->verbose);
 	if (o->listen != NULL) {
-		if ((fd = fcgi_listen(o->listen, 0666, (gid_t)-1)) < 0) {
+		if (fcgi_sockperm(o->sock_mode, o->sock_group, opt_user, &mode,
+		    &gid) != 0)
+			return 1;
+		if ((fd = fcgi_listen(o->listen, mode, gid)) < 0) {
 			log_msg(LOG_ERR, "cannot listen on %s: %s", o->listen,
 			    strerror(errno));
 			return 1;

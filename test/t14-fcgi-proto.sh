@@ -30,6 +30,7 @@ trap cleanup EXIT
 start() {
 	name=$1
 	shift
+	rm -f "$T_TMP/$name.sock"
 	env -i PATH="$PATH" ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
 	    ${UBSAN_OPTIONS:+UBSAN_OPTIONS="$UBSAN_OPTIONS"} \
 	    $MAC_WRAP $MAC_BIN $USER_OPT --listen "$T_TMP/$name.sock" "$@" \
@@ -40,6 +41,8 @@ start() {
 	while [ ! -S "$T_TMP/$name.sock" ] && [ $i -lt 100 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
+	# one answer: the loop runs, its signal handlers are set
+	"$PROTO" -c "$T_TMP/$name.sock" 1 x >/dev/null
 }
 
 # run DESC CMD...: a fcgi-proto run; its lines and count become ours
@@ -124,6 +127,36 @@ check_eq "the same workers" "$NEW" "$(children)"
 check_eq "every answer still from the last good file" 30 \
     "$("$PROTO" -c "$T_TMP/w.sock" 30 'reloaded name')"
 stopped w
+
+# ---- --socket-mode, --socket-group -----------------------------------
+perm() { stat -c '%a %g' "$1"; }
+start m -c "$TOP/providers.ini" --socket-mode 0640
+check_eq "--socket-mode 0640" 640 "$(perm "$T_TMP/m.sock" | cut -d' ' -f1)"
+check_eq "and it serves" 1 "$("$PROTO" -c "$T_TMP/m.sock" 1 mailbox.org)"
+stopped m
+if [ "$(id -u)" = 0 ]; then
+	# without --socket-group: 0660 and the group of --user
+	start g -c "$TOP/providers.ini"
+	check_eq "default: 0660, the group of --user" \
+	    "660 $(id -g nobody)" "$(perm "$T_TMP/g.sock")"
+	stopped g
+	start g -c "$TOP/providers.ini" --socket-group 4242
+	check_eq "--socket-group 4242" "660 4242" "$(perm "$T_TMP/g.sock")"
+	stopped g
+	start g -c "$TOP/providers.ini" --socket-group daemon
+	check_eq "--socket-group by name" "660 $(getent group daemon | cut -d: -f3)" \
+	    "$(perm "$T_TMP/g.sock")"
+	stopped g
+fi
+for bad in "--socket-mode 0999" "--socket-mode 01777" "--socket-mode x" \
+    "--socket-group no-such-group-x"; do
+	$MAC_BIN -c "$TOP/providers.ini" $USER_OPT --listen "$T_TMP/b.sock" \
+	    $bad 2>"$T_TMP/b.err"
+	check_eq "$bad: exit 1" 1 "$?"
+	check "$bad: says why" grep -q -e 'not an octal mode' -e 'no such group' \
+	    "$T_TMP/b.err"
+	check "$bad: no socket left" test ! -e "$T_TMP/b.sock"
+done
 
 wait "$DCLIENT"
 run deadlines cat "$T_TMP/d.out"
