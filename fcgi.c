@@ -111,6 +111,7 @@ static int		 ep = -1;
 static int		 lsock = -1;	/* the listening socket */
 static bool		 listening;	/* lsock is in the epoll set */
 static bool		 draining;	/* stopping: no new requests */
+static int64_t		 drain_end;	/* ms: when stopping, no deadline later */
 static int64_t		 now;		/* ms, the current wake-up */
 /* one answer, framed: up to two STDOUT records, STDERR, the ends */
 static unsigned char	 frame[HEAD_MAX + OUT_MAX + 1024 + 8 * HDR];
@@ -122,6 +123,12 @@ clock_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+set_deadline(struct fconn *c, int64_t t)
+{
+	c->deadline = draining && t > drain_end ? drain_end : t;
 }
 
 static bool
@@ -210,7 +217,7 @@ conn_open(struct fconn *c, int fd)
 	c->closing = false;
 	conn_reset(c);
 	c->last = now;
-	c->deadline = now + FCGI_IDLE_TIMEOUT * 1000;
+	set_deadline(c, now + FCGI_IDLE_TIMEOUT * 1000);
 	nconns++;
 }
 
@@ -229,7 +236,7 @@ conn_arm(struct fconn *c, bool drained)
 		c->busy = false;
 		if (drained)
 			c->wsince = 0;
-		c->deadline = now + FCGI_IDLE_TIMEOUT * 1000;
+		set_deadline(c, now + FCGI_IDLE_TIMEOUT * 1000);
 		if (draining)
 			conn_close(c);
 		return;
@@ -238,7 +245,7 @@ conn_arm(struct fconn *c, bool drained)
 		c->busy = true;
 		c->since = now;
 	}
-	c->deadline = c->since + FCGI_REQ_TIMEOUT * 1000;
+	set_deadline(c, c->since + FCGI_REQ_TIMEOUT * 1000);
 }
 
 /*
@@ -287,7 +294,7 @@ conn_send(struct fconn *c, const unsigned char *p, size_t n)
 	if (!waiting) {
 		if (c->wsince == 0)
 			c->wsince = now;
-		c->deadline = c->wsince + FCGI_WRITE_TIMEOUT * 1000;
+		set_deadline(c, c->wsince + FCGI_WRITE_TIMEOUT * 1000);
 		conn_watch(c);
 	}
 	return true;
@@ -822,6 +829,7 @@ drain(void)
 
 	listener(false);
 	draining = true;
+	drain_end = now + FCGI_DRAIN_TIMEOUT * 1000;
 	for (i = 0; i < FCGI_CONNS_MAX; i++) {
 		struct fconn *c = &conns[i];
 
@@ -829,8 +837,8 @@ drain(void)
 			continue;
 		if (c->state == C_IDLE && c->inlen == 0 && !out_waits(c))
 			conn_close(c);
-		else if (c->deadline > now + FCGI_DRAIN_TIMEOUT * 1000)
-			c->deadline = now + FCGI_DRAIN_TIMEOUT * 1000;
+		else
+			set_deadline(c, c->deadline);
 	}
 }
 

@@ -16,6 +16,8 @@
  *            waiting, then one more connection
  *        fcgi-proto -c SOCKET-PATH N TEXT     N requests, each on a
  *            connection of its own: print how many answers hold TEXT
+ *        fcgi-proto -s SOCKET-PATH PID        SIGTERM to PID in the middle
+ *            of a request: the request is still answered, then closed
  *        fcgi-proto -d SOCKET-PATH SECONDS    connections that stop
  *            inside a record header, inside the parameters, that do not
  *            read their answers or read them a little at a time, are
@@ -31,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <time.h>
 
 #include <stdarg.h>
@@ -825,6 +828,32 @@ server_closed(int fd)
 	return n == 0 || (n < 0 && errno == ECONNRESET);
 }
 
+/* -s: a request under way when the server is told to stop */
+static int
+mode_stop(long pid)
+{
+	struct timespec	 pause = { 0, 300 * 1000 * 1000 };
+	int		 fd = dial(), idle = dial();
+	size_t		 cut;
+
+	m.n = 0;
+	get(&m, 1, 1, "emailaddress=a%40mailbox.org");
+	cut = m.n - 21;		/* the empty PARAMS and STDIN (padded) records */
+	send_all(fd, m.b, cut, cut);
+	nanosleep(&pause, NULL);
+	expect(kill((pid_t)pid, SIGTERM) == 0, "SIGTERM sent");
+	nanosleep(&pause, NULL);
+	send_all(fd, m.b + cut, m.n - cut, m.n - cut);
+	read_reply(fd, &r, 1);
+	expect(r.end_status == 0 && status_is(&r, "Status: 200"),
+	    "a request under way at SIGTERM is answered");
+	expect(closed(fd), "and its connection closed after it, keep or not");
+	expect(closed(idle), "an idle connection is closed at SIGTERM");
+	close(fd);
+	close(idle);
+	return expect_done();
+}
+
 /* -d: the deadlines of connections that stall, and of one that idles */
 static int
 mode_deadlines(int secs)
@@ -868,6 +897,10 @@ mode_deadlines(int secs)
 int
 main(int argc, char *argv[])
 {
+	if (argc == 4 && strcmp(argv[1], "-s") == 0) {
+		path = argv[2];
+		return mode_stop(atol(argv[3]));
+	}
 	if (argc == 4 && strcmp(argv[1], "-d") == 0) {
 		path = argv[2];
 		return mode_deadlines(atoi(argv[3]));

@@ -158,6 +158,14 @@ for bad in "--socket-mode 0999" "--socket-mode 01777" "--socket-mode x" \
 	check "$bad: no socket left" test ! -e "$T_TMP/b.sock"
 done
 
+# ---- SIGTERM with a request under way ---------------------------------
+start s -c "$TOP/providers.ini"
+run stop "$PROTO" -s "$T_TMP/s.sock" "$PID"
+wait "$PID"
+check_eq "stopped with a request under way: exit 0" 0 "$?"
+check "no crash report" sh -c "! grep -q -e Sanitizer -e 'runtime error' \
+    -e 'ERROR SUMMARY: [1-9]' '$T_TMP/s.err'"
+
 wait "$DCLIENT"
 run deadlines cat "$T_TMP/d.out"
 PID=$DPID
