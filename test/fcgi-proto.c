@@ -897,6 +897,8 @@ mode_deadlines(int secs)
 int
 main(int argc, char *argv[])
 {
+	/* a server that closes is a failed expectation, not our death */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc == 4 && strcmp(argv[1], "-s") == 0) {
 		path = argv[2];
 		return mode_stop(atol(argv[3]));
