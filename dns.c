@@ -42,34 +42,10 @@ static const struct srvrec {
 static bool
 dns_target(char *dst, size_t cap, const char *host, const char *domain)
 {
-	const char			*p = host;
-	const struct placeholder	*ph;
-	size_t				 d = 0, n;
-
-	if (host[0] == '[')
+	if (host[0] == '[' || !ph_host(dst, cap, host, domain))
 		return false;
-	while (*p != '\0') {
-		const char *add = p;
-
-		n = 1;
-		if (*p == '%') {
-			/* the loader lets only PH_HOST placeholders in */
-			if ((ph = ph_at(p)) == NULL || !(ph->where & PH_HOST) ||
-			    ph->from_address)
-				return false;
-			add = domain;
-			n = strlen(domain);
-			p += ph->len;
-		} else
-			p++;
-		if (d + n + 1 >= cap)
-			return false;
-		memcpy(dst + d, add, n);
-		d += n;
-	}
-	dst[d] = '\0';
 	/* an IPv4 address is no SRV target either */
-	return strspn(dst, "0123456789.") != d;
+	return strspn(dst, "0123456789.") != strlen(dst);
 }
 
 /*
@@ -161,7 +137,7 @@ static void
 dns_domain(const struct config *cf, const struct provider *p,
     const char *d, unsigned flags, FILE *fp)
 {
-	char	 target[DOMAIN_MAX + 2];
+	char	 target[DOMAIN_MAX + 1];
 	size_t	 i;
 
 	fprintf(fp, "; %s, provider [%s]\n", d, p->id);

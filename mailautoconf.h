@@ -113,6 +113,7 @@ extern const struct placeholder placeholders[];
 extern const size_t nplaceholders;
 const struct placeholder *ph_at(const char *);
 bool	 ph_needs_address(const char *);
+bool	 ph_host(char *, size_t, const char *, const char *);
 
 void	 out_init(struct out *, char *, size_t);
 void	 out_raw(struct out *, const char *, size_t);	/* unescaped */

@@ -39,37 +39,15 @@ static char	pacc_doc[OUT_MAX];	/* --dns: the document to digest */
 static bool
 pacc_host(char *dst, size_t cap, const char *host, const char *domain)
 {
-	const struct placeholder	*ph;
-	size_t				 d = 0, n;
-	const char			*p = host, *add;
+	size_t	n;
 
-	if (host[0] == '[') {
-		n = strlen(host);
-		if (n < 3 || n - 2 >= cap)
-			return false;
-		memcpy(dst, host + 1, n - 2);
-		dst[n - 2] = '\0';
-		return true;
-	}
-	while (*p != '\0') {
-		add = p;
-		n = 1;
-		if (*p == '%') {
-			/* the loader lets only PH_HOST placeholders in */
-			if ((ph = ph_at(p)) == NULL || !(ph->where & PH_HOST) ||
-			    ph->from_address)
-				return false;
-			add = domain;
-			n = strlen(domain);
-			p += ph->len;
-		} else
-			p++;
-		if (d + n >= cap)
-			return false;
-		memcpy(dst + d, add, n);
-		d += n;
-	}
-	dst[d] = '\0';
+	if (host[0] != '[')
+		return ph_host(dst, cap, host, domain);
+	n = strlen(host);
+	if (n < 3 || n - 2 >= cap)
+		return false;
+	memcpy(dst, host + 1, n - 2);
+	dst[n - 2] = '\0';
 	return true;
 }
 

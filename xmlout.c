@@ -178,6 +178,43 @@ ph_at(const char *p)
 	return NULL;
 }
 
+/*
+ * A host template with its placeholders filled from domain (the loader
+ * lets only PH_HOST ones into a host, none from the address): dst gets
+ * the name and its NUL.  False when it does not fit in cap bytes or holds
+ * anything else; a bracketed literal is copied as it stands.  pacc.c and
+ * dns.c state hosts as names of their own, not as XML text.
+ */
+bool
+ph_host(char *dst, size_t cap, const char *host, const char *domain)
+{
+	const struct placeholder	*ph;
+	const char			*p = host, *add;
+	size_t				 d = 0, n;
+
+	while (*p != '\0') {
+		add = p;
+		n = 1;
+		if (*p == '%') {
+			if ((ph = ph_at(p)) == NULL || !(ph->where & PH_HOST) ||
+			    ph->from_address)
+				return false;
+			add = domain;
+			n = strlen(domain);
+			p += ph->len;
+		} else
+			p++;
+		if (n >= cap - d)
+			return false;
+		memcpy(dst + d, add, n);
+		d += n;
+	}
+	if (cap == 0)
+		return false;
+	dst[d] = '\0';
+	return true;
+}
+
 /* Whether a template holds a placeholder that only an address fills. */
 bool
 ph_needs_address(const char *tmpl)

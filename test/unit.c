@@ -561,6 +561,27 @@ test_endpoint_table(void)
 	}
 }
 
+/* A host filled for pacc.c and dns.c: exactly what fits, nothing else. */
+static void
+test_ph_host(void)
+{
+	char	b[16];
+
+	expect(ph_host(b, sizeof(b), "mx.%EMAILDOMAIN%", "a.org") &&
+	    strcmp(b, "mx.a.org") == 0, "ph_host fills the domain");
+	expect(ph_host(b, sizeof(b), "[::1]", "a.org") &&
+	    strcmp(b, "[::1]") == 0, "ph_host copies a literal");
+	expect(ph_host(b, 9, "mx.%EMAILDOMAIN%", "a.org"),
+	    "ph_host: 8 bytes and the NUL fit 9");
+	expect(!ph_host(b, 8, "mx.%EMAILDOMAIN%", "a.org"),
+	    "ph_host: one byte short is refused");
+	expect(!ph_host(b, 0, "", "a.org"), "ph_host: no room at all");
+	expect(!ph_host(b, sizeof(b), "%EMAILLOCALPART%.a", "a.org") &&
+	    !ph_host(b, sizeof(b), "%EMAILADDRESS%", "a.org") &&
+	    !ph_host(b, sizeof(b), "a%b", "a.org"),
+	    "ph_host: no placeholder from the address, no stray '%%'");
+}
+
 static void
 test_placeholder_table(void)
 {
@@ -584,6 +605,7 @@ test_placeholder_table(void)
 	    ph_needs_address("a%EMAILADDRESS%") &&
 	    !ph_needs_address("mail.%EMAILDOMAIN%") &&
 	    !ph_needs_address("100%"), "needs an address");
+	test_ph_host();
 	/* and the loader takes what the table allows */
 	prov_free(load("[a.com]\nimap = mail.%EMAILDOMAIN%\nsmtp = x.a.com\n",
 	    &e, NULL));
