@@ -85,7 +85,9 @@ now_ms(void)
 
 /*
  * Load to serve: the loader's messages go to the log, all of them at
- * start (what = NULL), the first one on reload.
+ * start (what = NULL), the first one and the verdict on a reload.  A
+ * worker under --workers reloads after its supervisor, which has logged
+ * the file's first error: the worker says only that it keeps its config.
  */
 static struct config *
 load(const char *file, const char *what)
@@ -102,12 +104,13 @@ load(const char *file, const char *what)
 		fclose(d.fp);
 	n = strlen(buf);
 	if (what != NULL)
-		n = strcspn(buf, "\n");
+		n = is_worker ? 0 : strcspn(buf, "\n");
 	log_lines(LOG_ERR, buf, n);
 	if (cf == NULL && what != NULL)
-		log_msg(LOG_ERR, "%s: %s failed (%d error%s, the first above), "
-		    "keeping the old configuration", file, what, d.errors,
-		    d.errors == 1 ? "" : "s");
+		log_msg(LOG_ERR, "%s: %s failed (%d error%s%s), keeping the "
+		    "old configuration", file, what, d.errors,
+		    d.errors == 1 ? "" : "s", is_worker ? "" :
+		    ", the first above");
 	return cf;
 }
 
@@ -319,7 +322,8 @@ reload(struct config *cf, const char *file)
 	struct config	*n;
 
 	reload_pending = 0;
-	if ((n = load_serving(file, is_worker ? "" : "reload", false)) == NULL)
+	if ((n = load_serving(file, is_worker ? "worker reload" : "reload",
+	    false)) == NULL)
 		return cf;
 	prov_free(cf);
 	if (!is_worker)
