@@ -30,6 +30,8 @@ awk '
 		for (i = 3; i <= NF; i++) {
 			if ($(i - 1) != "Ic" && $(i - 1) != "Cm" && $(i - 1) != ",")
 				continue
+			# "descr.\&": a dot that ends no sentence (mandoc -Tlint)
+			sub(/\\&$/, "", $i)
 			if ($i !~ /^[a-z][a-z0-9_.]*$/)
 				continue
 			k = $i
@@ -63,6 +65,14 @@ check_eq "mailautoconf.8 and the endpoint table name the same paths" \
 for o in $($MAC_BIN --help | grep -o -- '--[a-z]*' | sort -u); do
 	check "mailautoconf.8 documents $o" grep -q -- "Fl \\\\-${o#--}" "$TOP/docs/mailautoconf.8"
 done
+
+# the README's layout table names every source file of the program
+missing=
+for f in "$TOP"/*.c; do
+	b=${f##*/}
+	grep '^| ' "$TOP/README.md" | grep -qF "\`$b\`" || missing="$missing $b"
+done
+check_eq "README's layout table lacks none of the *.c" "" "$missing"
 
 # the README's quick start
 check "README has make demo" grep -q '^    make demo' "$TOP/README.md"
