@@ -23,12 +23,6 @@ onoff(bool v)
 	return v ? "on" : "off";
 }
 
-static bool
-needs_address(const char *tmpl)
-{
-	return ph_needs_address(tmpl);
-}
-
 static void
 ad_ttl(const struct config *cf, struct out *o)
 {
@@ -41,7 +35,7 @@ static void
 ad_login(const struct request *r, const struct server *s,
     const struct fill *f, struct out *o)
 {
-	if (r->has_addr || !needs_address(s->username))
+	if (r->has_addr || !ph_needs_address(s->username))
 		xml_elem_fill(o, "LoginName", s->username, f);
 	xml_elem(o, "DomainRequired", "off");
 }
@@ -154,9 +148,9 @@ ad_exchange(const struct request *r, const struct config *cf,
 
 	if (r->ua_outlook)
 		return;
-	if (ews != NULL && !r->has_addr && needs_address(ews->url))
+	if (ews != NULL && !r->has_addr && ph_needs_address(ews->url))
 		ews = NULL;
-	if (owa != NULL && !r->has_addr && needs_address(owa->url))
+	if (owa != NULL && !r->has_addr && ph_needs_address(owa->url))
 		owa = NULL;
 	if (ews != NULL)
 		ad_exch(r, cf, ews, f, o);
@@ -185,7 +179,7 @@ ad_render(const struct request *r, const struct config *cf,
 	xml_open(o, "Account");
 	xml_elem(o, "AccountType", "email");
 	if (p->ad_redirect != NULL &&
-	    (r->has_addr || !needs_address(p->ad_redirect))) {
+	    (r->has_addr || !ph_needs_address(p->ad_redirect))) {
 		xml_elem(o, "Action", "redirectAddr");
 		xml_elem_fill(o, "RedirectAddr", p->ad_redirect, &f);
 	} else {

@@ -374,8 +374,8 @@ ua_outlook(const char *ua)
 
 /*
  * The kind of client, for the log line (log.c): the first entry whose
- * pattern the User-Agent holds (any case) names it; "other" else.  Android builds of Thunderbird
- * come before Thunderbird.
+ * pattern the User-Agent holds (any case) names it; "other" else.
+ * Android builds of Thunderbird come before Thunderbird.
  */
 static const struct {
 	const char	*pattern;
