@@ -2,7 +2,8 @@
  * fuzz_ini.c: prov_load_mem, the same path as loading a file (the raw
  * check, inih through our reader, the handler, values, the domain table).
  * A config that loads is rendered for each of its providers, as
- * `--check` does.  With MAC_FUZZ_OOM=1 in the environment each input is
+ * `--check` does, and so are its PACC documents, DAV redirects and
+ * `--dns` records (to /dev/null), what --check warns of included.  With MAC_FUZZ_OOM=1 in the environment each input is
  * loaded a second time with one allocation failing: the load must fail
  * cleanly (LeakSanitizer finds what it left behind).
  */
@@ -17,6 +18,7 @@ int	LLVMFuzzerInitialize(int *, char ***);
 static bool		oom_round;
 static struct request	req;
 static char		buf[OUT_MAX];
+static FILE		*devnull;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -26,12 +28,46 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	oom_round = e != NULL && strcmp(e, "1") == 0;
+	if ((devnull = fopen("/dev/null", "w")) == NULL)
+		abort();
 	return 0;
+}
+
+/* A redirect is a whole printable header line, or none. */
+static void
+redirect(const struct provider *p, const char *domain, bool card)
+{
+	char		 loc[512];
+	const char	*why;
+	size_t		 i;
+
+	if (dav_redirect(p, domain, card, loc, sizeof(loc), &why) != 307)
+		return;
+	if (strncmp(loc, "Location: https://", 18) != 0)
+		abort();
+	for (i = 0; loc[i] != '\0'; i++)
+		if (loc[i] < ' ' || loc[i] >= 0x7f)
+			abort();
+}
+
+/* The answers of one domain that --check does not render. */
+static void
+render_domain(const struct provider *p, const char *domain)
+{
+	struct out	o;
+
+	out_init(&o, buf, sizeof(buf));
+	if (pacc_render(p, domain, &o) == 200 && !o.err &&
+	    (o.len < 2 || buf[0] != '{' || buf[o.len - 1] != '}'))
+		abort();
+	redirect(p, domain, false);
+	redirect(p, domain, true);
 }
 
 static void
 render(const struct config *cf)
 {
+	struct diag	d = { devnull, true, 0, 0 };
 	struct out	o;
 	size_t		i, j;
 
@@ -51,7 +87,11 @@ render(const struct config *cf)
 		ac_render(&req, cf, p, &o);
 		out_init(&o, buf, sizeof(buf));
 		ad_render(&req, cf, p, &o);
+		for (j = 0; j < p->ndomains; j++)
+			render_domain(p, p->domains[j]);
 	}
+	pacc_warn(cf, &d);
+	dns_print(cf, NULL, 0, devnull);
 }
 
 /* FNV-1a, to spread the failing allocation over the inputs. */
