@@ -67,7 +67,8 @@ diag_vmsg(struct diag *d, const char *file, bool warning, int line,
 	fputc('\n', d->fp);
 }
 
-static void __attribute__((format(printf, 5, 6)))
+/* The same, for "FILE: MESSAGE" too (line < 0). */
+void
 diag_msg(struct diag *d, const char *file, bool warning, int line,
     const char *fmt, ...)
 {

@@ -143,7 +143,7 @@ log_msg(int prio, const char *fmt, ...)
 	static const char mon[12][4] = { "Jan", "Feb", "Mar", "Apr", "May",
 	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	char		 line[LOG_LINE_MAX];
-	size_t		 n = 0;
+	size_t		 n = 0, start, i;
 	ssize_t		 w;
 	int		 k;
 	va_list		 ap;
@@ -163,7 +163,7 @@ log_msg(int prio, const char *fmt, ...)
 		k = snprintf(line, sizeof(line), "mailautoconf: ");
 	if (k < 0)
 		return;
-	n = (size_t)k;
+	n = start = (size_t)k;
 	va_start(ap, fmt);
 	k = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	va_end(ap);
@@ -172,9 +172,13 @@ log_msg(int prio, const char *fmt, ...)
 	n += (size_t)k;
 	if (n >= sizeof(line) - 1)
 		n = sizeof(line) - 2;
-	/* one line: a newline inside (never expected) ends it */
-	line[n] = '\0';
-	n = strcspn(line, "\n");
+	/*
+	 * One line of printable ASCII, as diag_safe() makes the loader's:
+	 * a file or socket name from the command line may hold anything.
+	 */
+	for (i = start; i < n; i++)
+		if (line[i] < 0x20 || line[i] >= 0x7f)
+			line[i] = '?';
 	/* a line that cannot be written is dropped; the server goes on */
 	if (lg.dest == LOG_TO_SYSLOG)
 		w = write(lg.fd, line, n);

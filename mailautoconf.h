@@ -149,6 +149,8 @@ struct diag {
 
 void	 diag_vmsg(struct diag *, const char *, bool, int, const char *,
 	    va_list) __attribute__((format(printf, 5, 0)));
+void	 diag_msg(struct diag *, const char *, bool, int, const char *, ...)
+	    __attribute__((format(printf, 5, 6)));
 const char *diag_safe(char *, size_t, const char *);
 
 /* How a continued value is joined (providers-ini.md). */

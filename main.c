@@ -475,12 +475,13 @@ check_render(const struct config *cf)
 
 	for (i = 0; i < cf->nprov; i++) {
 		const struct provider	*p = &cf->prov[i];
-		char			 sb[INI_SECTION_MAX];
+		char			 sb[INI_SECTION_MAX], fb[1024];
 
 		if (!check_fits(cf, p)) {
 			fprintf(stderr, "mailautoconf: %s:%d: the answer for "
-			    "[%s] does not fit in %d bytes\n", cf->file,
-			    p->line, diag_safe(sb, sizeof(sb), p->id), OUT_MAX);
+			    "[%s] does not fit in %d bytes\n",
+			    diag_safe(fb, sizeof(fb), cf->file), p->line,
+			    diag_safe(sb, sizeof(sb), p->id), OUT_MAX);
 			bad++;
 		}
 	}
@@ -493,10 +494,12 @@ run_check(const char *file)
 	struct diag	 d = { stderr, true, 0, 0 };
 	struct config	*cf;
 	int		 bad;
+	char		 fb[1024];
+	const char	*f = diag_safe(fb, sizeof(fb), file);
 
 	if ((cf = prov_load_file(file, &d)) == NULL) {
 		fprintf(stderr, "mailautoconf: %s: %d error%s, %d warning%s\n",
-		    file, d.errors, d.errors == 1 ? "" : "s", d.warns,
+		    f, d.errors, d.errors == 1 ? "" : "s", d.warns,
 		    d.warns == 1 ? "" : "s");
 		return 1;
 	}
@@ -505,9 +508,9 @@ run_check(const char *file)
 	if (cf->mc_signer != NULL)
 		fprintf(stderr, "mailautoconf: %s: note: profiles are signed; "
 		    "a running FastCGI server started without signing needs a "
-		    "restart to sign, a reload cannot turn it on\n", file);
+		    "restart to sign, a reload cannot turn it on\n", f);
 	fprintf(stderr, "mailautoconf: %s: %s, %zu providers, %zu domains, "
-	    "%d warning%s\n", file, bad ? "errors" : "ok", cf->nprov,
+	    "%d warning%s\n", f, bad ? "errors" : "ok", cf->nprov,
 	    cf->ndomains, d.warns, d.warns == 1 ? "" : "s");
 	prov_free(cf);
 	return bad ? 1 : 0;

@@ -267,21 +267,19 @@ pacc_txt(const struct provider *p, const char *domain, char *dst,
 	return 0;
 }
 
+/* A --check warning, through the loader's printable filter. */
 static void __attribute__((format(printf, 4, 5)))
 pacc_say(const struct config *cf, const struct provider *p, struct diag *d,
     const char *fmt, ...)
 {
+	char	msg[256];
 	va_list	ap;
 
-	d->warns++;
-	if (d->fp == NULL || !d->warnings)
-		return;
-	fprintf(d->fp, "mailautoconf: %s:%d: warning: provider '%s': PACC ",
-	    cf->file, p->line, p->id);
 	va_start(ap, fmt);
-	vfprintf(d->fp, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', d->fp);
+	diag_msg(d, cf->file, true, p->line, "provider '%s': PACC %s", p->id,
+	    msg);
 }
 
 /* What the PACC document of p leaves out, or that there is none. */

@@ -1455,9 +1455,7 @@ prov_load_mem(const char *buf, size_t len, const char *file, struct diag *d)
 	}
 	return cf;
 oom:
-	d->errors++;
-	if (d->fp != NULL)
-		fprintf(d->fp, "mailautoconf: %s: out of memory\n", file);
+	diag_msg(d, file, false, -1, "out of memory");
 	if (cf != NULL)
 		prov_free(cf);
 	else
@@ -1476,28 +1474,20 @@ prov_load_file(const char *file, struct diag *d)
 
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &st) == -1) {
-		if (d->fp != NULL)
-			fprintf(d->fp, "mailautoconf: %s: %s\n", file,
-			    strerror(errno));
-		d->errors++;
+		diag_msg(d, file, false, -1, "%s", strerror(errno));
 		if (fd != -1)
 			close(fd);
 		return NULL;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size > INI_FILE_MAX) {
-		if (d->fp != NULL)
-			fprintf(d->fp, "mailautoconf: %s: not a regular file "
-			    "of at most %d bytes\n", file, INI_FILE_MAX);
-		d->errors++;
+		diag_msg(d, file, false, -1, "not a regular file of at most "
+		    "%d bytes", INI_FILE_MAX);
 		close(fd);
 		return NULL;
 	}
 	if ((buf = mac_alloc((size_t)st.st_size + 1)) == NULL) {
 		close(fd);
-		d->errors++;
-		if (d->fp != NULL)
-			fprintf(d->fp, "mailautoconf: %s: out of memory\n",
-			    file);
+		diag_msg(d, file, false, -1, "out of memory");
 		return NULL;
 	}
 	while (got < (size_t)st.st_size) {

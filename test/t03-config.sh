@@ -36,6 +36,24 @@ sed -n '/^; Every key/,$p' "$P" | tail -n +2 | sed 's/^;//' >"$T_TMP/example.ini
 run "$T_TMP/ex" $B --check -c "$T_TMP/example.ini"
 check_eq "--check on the commented example" 0 "$(cat "$T_TMP/ex.rc")"
 
+# a file name is the admin's text, but reaches the terminal and the log
+# as printable ASCII: an escape sequence in it arrives as "?[31m"
+EF=$T_TMP/$(printf 'a\033[31mb').ini
+run "$T_TMP/escm" $B --check -c "$EF"
+check_eq "--check on a missing file exits 1" 1 "$(cat "$T_TMP/escm.rc")"
+check "it names the file, its ESC as '?'" grep -qF 'a?[31mb.ini: No such file' "$T_TMP/escm.err"
+check "and no control byte" sh -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$T_TMP/escm.err'"
+cp "$P" "$EF"
+run "$T_TMP/esco" $B --check -c "$EF"
+check "--check's summary names it so" grep -qF 'a?[31mb.ini: ok, 1 providers' "$T_TMP/esco.err"
+check "with no control byte" sh -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$T_TMP/esco.err'"
+rm -f "$EF"
+run "$T_TMP/escl" env -u MAILAUTOCONF_LOG $B -c "$EF" --log stderr --user nobody \
+    --listen "$T_TMP/esc.sock"
+check_eq "--listen on a missing file exits 1" 1 "$(cat "$T_TMP/escl.rc")"
+check "its log says so, the name printable" grep -qF 'a?[31mb.ini: not started' "$T_TMP/escl.err"
+check "the log holds no control byte" sh -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$T_TMP/escl.err'"
+
 # errors: every one with file:line, exit 1
 cat >"$T_TMP/bad.ini" <<'EOF'
 cache_max_age = soon
