@@ -2,7 +2,8 @@
  * dns.c: mailautoconf --dns, the DNS records that make clients find us
  * (SPEC §7), as zone-file lines.
  *
- * Per domain: autoconfig. and autodiscover. CNAMEs to web_host, the
+ * Per domain: autoconfig. and autodiscover. CNAMEs to web_host (no
+ * autodiscover. with --srv-only; none for a name that is web_host), the
  * _autodiscover._tcp SRV record Outlook tries when the names above have no
  * certificate (the hoster's route), and the RFC 6186 SRV records for mail
  * access and submission.  RFC 6186 §3.4 has clients compare priorities

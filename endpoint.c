@@ -3,7 +3,7 @@
  * (SPEC §2): its paths, methods, query keys, handler, content type,
  * caching and extra headers.  request.c routes with it, http.c dispatches
  * and writes the headers with it, main.c's --check renders the rows that
- * ask for it, and the docs test reads it through --check.
+ * ask for it, and the docs test (t05) reads it through `unit --tables`.
  *
  * Adding an endpoint is one row here and one handler: a function of type
  * ep_handler that writes the body and returns the status.
