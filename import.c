@@ -1366,14 +1366,14 @@ int
 imp_mem(const char *buf, size_t n, const char *file, FILE *out, FILE *err)
 {
 	struct imp	*m;
-	char		*sec = NULL;
+	char		*sec = NULL, fb[1024];
 	size_t		 slen = 0;
 	int		 rc = 1;
 
 	if (n > IMPORT_MAX) {
 		if (err != NULL)
 			fprintf(err, "mailautoconf: %s: larger than %d bytes\n",
-			    file, IMPORT_MAX);
+			    diag_safe(fb, sizeof(fb), file), IMPORT_MAX);
 		return 1;
 	}
 	if ((m = mac_alloc(sizeof(*m))) == NULL)
@@ -1408,14 +1408,15 @@ int
 imp_file(const char *path, FILE *out, FILE *err)
 {
 	FILE	*fp;
-	char	*buf;
+	char	*buf, fb[1024];
 	size_t	 n;
 	int	 rc;
 
+	diag_safe(fb, sizeof(fb), path);
 	if (strcmp(path, "-") == 0)
 		fp = stdin;
 	else if ((fp = fopen(path, "rb")) == NULL) {
-		fprintf(err, "mailautoconf: %s: cannot open\n", path);
+		fprintf(err, "mailautoconf: %s: cannot open\n", fb);
 		return 1;
 	}
 	if ((buf = mac_alloc(IMPORT_MAX + 1)) == NULL) {
@@ -1428,7 +1429,7 @@ imp_file(const char *path, FILE *out, FILE *err)
 	if (fp != stdin)
 		fclose(fp);
 	if (rc != 0)
-		fprintf(err, "mailautoconf: %s: read error\n", path);
+		fprintf(err, "mailautoconf: %s: read error\n", fb);
 	/*
 	 * The file is read: the XML parser (third-party input, often run as
 	 * root) works in the sandbox a CGI has, which opens nothing.

@@ -295,5 +295,9 @@ $MAC_WRAP $MAC_BIN --import "$T_TMP/none.xml" >/dev/null 2>&1
 check "missing file: exit 1" test $? -eq 1
 $MAC_WRAP $MAC_BIN --import >/dev/null 2>&1
 check "--import without a file: usage, exit 2" test $? -eq 2
+# a file name reaches the terminal as printable ASCII
+$MAC_WRAP $MAC_BIN --import "$T_TMP/$(printf 'x\033[1m').xml" >/dev/null 2>"$T_TMP/esc.err"
+check "missing file named with its ESC as '?'" grep -qF 'x?[1m.xml: cannot open' "$T_TMP/esc.err"
+check "and no control byte" sh -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$T_TMP/esc.err'"
 
 finish
