@@ -146,8 +146,10 @@ line_start(const char *p, const char *end, int line)
 }
 
 /*
- * A section name: no blank, control byte or bracket, valid UTF-8 (the
- * length is raw_check's).  import.c asks the same before it writes one.
+ * A section name: no blank, control byte or bracket, UTF-8 of XML
+ * characters only (it is the default display name: a C1 control would
+ * make every answer a 500); the length is raw_check's.  import.c asks
+ * the same before it writes one.
  */
 bool
 ini_section_ok(const char *s, size_t n)
@@ -160,7 +162,7 @@ ini_section_ok(const char *s, size_t n)
 		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f || s[i] == '[' ||
 		    s[i] == ']')
 			return false;
-	return mac_utf8_ok((const unsigned char *)s, n);
+	return mac_text_ok(s, n);
 }
 
 /* The section header of the line [s, e), if it is one: its errors. */

@@ -54,6 +54,13 @@ check_eq "--listen on a missing file exits 1" 1 "$(cat "$T_TMP/escl.rc")"
 check "its log says so, the name printable" grep -qF 'a?[31mb.ini: not started' "$T_TMP/escl.err"
 check "the log holds no control byte" sh -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$T_TMP/escl.err'"
 
+# a section name is the default display name: one with a C1 control
+# (valid UTF-8, no XML character) is refused at load, not answered 500
+printf '[a\302\205b]\ndomains = a.example\nimap = imap.a.example\nsmtp = smtp.a.example\n' >"$T_TMP/c1.ini"
+run "$T_TMP/c1" $B --check -c "$T_TMP/c1.ini"
+check_eq "--check: a C1 control in a section name is an error" 1 "$(cat "$T_TMP/c1.rc")"
+check "naming the line" grep -qF 'c1.ini:1: bad section name' "$T_TMP/c1.err"
+
 # errors: every one with file:line, exit 1
 cat >"$T_TMP/bad.ini" <<'EOF'
 cache_max_age = soon
@@ -111,11 +118,11 @@ done
 check "%EMAILDOMAIN% in a host is taken" sh -c "! grep -q 'ph.ini:[78]:' '$T_TMP/ph.err'"
 check "4 errors, no more" grep -qF "ph.ini: 4 errors" "$T_TMP/ph.err"
 
-# diagnostics are printable: a section id with a C1 control reaches
-# stderr as '?'
-printf '[a\302\205b]\n[a\302\205b]\ndomains = b.example\n' >"$T_TMP/c1.ini"
-run "$T_TMP/c1" $B --check -c "$T_TMP/c1.ini"
-check "section id filtered" grep -qF "c1.ini:2: section [a??b] repeated" "$T_TMP/c1.err"
+# diagnostics are printable ASCII: a section id with a letter beyond it
+# (a C1 control is no longer a section name) reaches stderr as '?'
+printf '[a\303\251b]\n[a\303\251b]\ndomains = b.example\n' >"$T_TMP/nonascii.ini"
+run "$T_TMP/nonascii" $B --check -c "$T_TMP/nonascii.ini"
+check "section id filtered" grep -qF "nonascii.ini:2: section [a??b] repeated" "$T_TMP/nonascii.err"
 check "no byte outside printable ASCII in the messages" sh -c \
     "! LC_ALL=C grep -q '[^ -~]' '$T_TMP/c1.err'"
 

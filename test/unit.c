@@ -398,6 +398,11 @@ test_ini_errors(void)
 		{ "[a.com\n", "section without ]" },
 		{ "[]\n", "empty section name" },
 		{ "[a b]\n", "section name with space" },
+		/* the default display name: XML characters only */
+		{ "[a\xc2\x85" "b]\ndomains = a.com\nimap = x.a.com\n",
+		    "section name with a C1 control" },
+		{ "[a\xef\xbf\xbe" "b]\ndomains = a.com\nimap = x.a.com\n",
+		    "section name with U+FFFE" },
 		{ "[not_a_domain]\nimap = x\n", "id not a domain, no domains" },
 		{ "[a.com]\nimap = ex ample.com\n", "host with space: 2 words" },
 		{ "[a.com]\nimap = [zz::1]\n", "bad v6" },
@@ -451,7 +456,7 @@ test_ini_messages(void)
 		    "placeholder but %EMAILDOMAIN%\n" },
 		{ "[a.com]\nimap = %FOO%\n", "t.ini:2: bad server host name: "
 		    "a host name may hold no placeholder but %EMAILDOMAIN%\n" },
-		{ "[a\xc2\x85" "b]\n[a\xc2\x85" "b]\n",
+		{ "[a\xc3\xa9" "b]\n[a\xc3\xa9" "b]\n",
 		    "t.ini:2: section [a??b] repeated (first on line 1)\n" },
 		{ "[a.com]\ndocumentation = https://a.com/\n"
 		    "documentation.descr.\xc3\xa9 = x\n",
