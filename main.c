@@ -523,23 +523,25 @@ run_compile(const char *file)
 	struct diag	 d = { stderr, true, 0, 0 };
 	struct img_src	 src;
 	struct config	*cf;
-	char		 path[4096];
+	char		 path[4096], fb[1024], pb[1024];
+	const char	*f = diag_safe(fb, sizeof(fb), file);
 	int		 rc = 1;
 
 	if ((cf = img_read_ini(file, &d, &src)) == NULL) {
 		fprintf(stderr, "mailautoconf: %s: %d error%s, %d warning%s; "
-		    "nothing compiled\n", file, d.errors,
+		    "nothing compiled\n", f, d.errors,
 		    d.errors == 1 ? "" : "s", d.warns, d.warns == 1 ? "" : "s");
 		return 1;
 	}
 	if (check_render(cf) != 0)
 		fprintf(stderr, "mailautoconf: %s: errors; nothing compiled\n",
-		    file);
+		    f);
 	else if (img_path(path, sizeof(path), file) != 0)
-		fprintf(stderr, "mailautoconf: %s: path too long\n", file);
+		fprintf(stderr, "mailautoconf: %s: path too long\n", f);
 	else if (img_write(cf, &src, path, stderr) == 0) {
 		fprintf(stderr, "mailautoconf: %s: compiled into %s, %zu "
-		    "providers, %zu domains, %d warning%s\n", file, path,
+		    "providers, %zu domains, %d warning%s\n", f,
+		    diag_safe(pb, sizeof(pb), path),
 		    cf->nprov, cf->ndomains, d.warns, d.warns == 1 ? "" : "s");
 		rc = 0;
 	}

@@ -47,7 +47,10 @@ cp "$P" "$EF"
 run "$T_TMP/esco" $B --check -c "$EF"
 check "--check's summary names it so" grep -qF 'a?[31mb.ini: ok, 1 providers' "$T_TMP/esco.err"
 check "with no control byte" sh -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$T_TMP/esco.err'"
-rm -f "$EF"
+run "$T_TMP/escc" $B --compile -c "$EF"
+check "--compile's summary names it so" grep -qF 'a?[31mb.ini: compiled into ' "$T_TMP/escc.err"
+check "with no control byte either" sh -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$T_TMP/escc.err'"
+rm -f "$EF" "$EF".*
 run "$T_TMP/escl" env -u MAILAUTOCONF_LOG $B -c "$EF" --log stderr --user nobody \
     --listen "$T_TMP/esc.sock"
 check_eq "--listen on a missing file exits 1" 1 "$(cat "$T_TMP/escl.rc")"
