@@ -34,7 +34,7 @@ static volatile sig_atomic_t reload_pending;
 /* --user: whom a daemon started as root becomes; --workers: how many */
 static const char	*opt_user;
 static long long	 opt_workers = 1;
-/* a worker under --workers: the supervisor logs the reloads */
+/* a worker under --workers: its stop line says so (the supervisor reloads) */
 static bool		 is_worker;
 
 /* Kept off the stack: the request holds a 64 KiB body, the answer more. */
@@ -85,9 +85,7 @@ now_ms(void)
 
 /*
  * Load to serve: the loader's messages go to the log, all of them at
- * start (what = NULL), the first one and the verdict on a reload.  A
- * worker under --workers reloads after its supervisor, which has logged
- * the file's first error: the worker says only that it keeps its config.
+ * start (what = NULL), the first one on reload.
  */
 static struct config *
 load(const char *file, const char *what)
@@ -104,13 +102,12 @@ load(const char *file, const char *what)
 		fclose(d.fp);
 	n = strlen(buf);
 	if (what != NULL)
-		n = is_worker ? 0 : strcspn(buf, "\n");
+		n = strcspn(buf, "\n");
 	log_lines(LOG_ERR, buf, n);
 	if (cf == NULL && what != NULL)
-		log_msg(LOG_ERR, "%s: %s failed (%d error%s%s), keeping the "
-		    "old configuration", file, what, d.errors,
-		    d.errors == 1 ? "" : "s", is_worker ? "" :
-		    ", the first above");
+		log_msg(LOG_ERR, "%s: %s failed (%d error%s, the first above), "
+		    "keeping the old configuration", file, what, d.errors,
+		    d.errors == 1 ? "" : "s");
 	return cf;
 }
 
@@ -316,19 +313,18 @@ worker_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/* The supervisor's or a lone process's: workers ignore SIGHUP. */
 static struct config *
 reload(struct config *cf, const char *file)
 {
 	struct config	*n;
 
 	reload_pending = 0;
-	if ((n = load_serving(file, is_worker ? "worker reload" : "reload",
-	    false)) == NULL)
+	if ((n = load_serving(file, "reload", false)) == NULL)
 		return cf;
 	prov_free(cf);
-	if (!is_worker)
-		log_msg(LOG_INFO, "%s: reloaded, %zu providers, %zu domains",
-		    file, n->nprov, n->ndomains);
+	log_msg(LOG_INFO, "%s: reloaded, %zu providers, %zu domains", file,
+	    n->nprov, n->ndomains);
 	return n;
 }
 
