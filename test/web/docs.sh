@@ -112,6 +112,8 @@ skip_reason() {
 	/\/etc\/(nginx|apache2|lighttpd)\// || /^nginx -t/ || /^a2enmod / ||
 	    /^lighty-enable-mod / { r = "the system web server (test/web/apache-site.sh runs the header lines)" }
 	/^(certbot|dig|crontab) / { r = "the network or the system" }
+	/^mailautoconf: / { r = "a message the program prints, not a command" }
+	/(^| )(rsync|ssh) / { r = "other hosts" }
 	END { if (r != "") print r }' "$1"
 }
 
