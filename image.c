@@ -491,10 +491,13 @@ img_verify(int fd, const struct config *cf, FILE *err)
 		rc = -1;
 	for (i = 0; rc == 0 && i < cf->nprov; i++) {
 		if ((p = img_provider(ic->img, (uint32_t)i)) == NULL) {
+			char	 fb[1024], ib[INI_SECTION_MAX * 4];
+
 			fprintf(err, "mailautoconf: %s:%d: [%s] does not read "
 			    "back from the compiled image (a bug: please "
-			    "report it)\n", cf->file, cf->prov[i].line,
-			    cf->prov[i].id);
+			    "report it)\n", diag_safe(fb, sizeof(fb), cf->file),
+			    cf->prov[i].line,
+			    diag_safe(ib, sizeof(ib), cf->prov[i].id));
 			rc = -1;
 		}
 		mac_free(p);
@@ -526,14 +529,14 @@ img_write(const struct config *cf, const struct img_src *src,
 	struct wfile	 w;
 	struct stat	 st;
 	unsigned char	 meta[META_LEN];
-	char		 tmp[4096];
+	char		 tmp[4096], fb[1024];
 	size_t		 metapos;
 	int		 fd, n;
 
 	n = snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
 	if (n < 0 || (size_t)n >= sizeof(tmp) || (fd = mkstemp(tmp)) == -1) {
-		fprintf(err, "mailautoconf: %s: cannot create: %s\n", path,
-		    strerror(errno));
+		fprintf(err, "mailautoconf: %s: cannot create: %s\n",
+		    diag_safe(fb, sizeof(fb), path), strerror(errno));
 		return -1;
 	}
 	memset(&w, 0, sizeof(w));
@@ -560,8 +563,8 @@ img_write(const struct config *cf, const struct img_src *src,
 	}
 	return 0;
 bad:
-	fprintf(err, "mailautoconf: %s: cannot write: %s\n", path,
-	    strerror(errno));
+	fprintf(err, "mailautoconf: %s: cannot write: %s\n",
+	    diag_safe(fb, sizeof(fb), path), strerror(errno));
 	if (fd != -1)
 		close(fd);
 	unlink(tmp);
@@ -621,13 +624,15 @@ img_read_ini(const char *file, struct diag *d, struct img_src *src)
 {
 	struct config	*cf;
 	struct stat	 st;
+	char		 fb[1024];
 	const char	*why;
 	char		*buf;
 	size_t		 len;
 
 	if ((buf = read_ini(file, &st, &len, &why)) == NULL) {
 		if (d->fp != NULL)
-			fprintf(d->fp, "mailautoconf: %s: %s\n", file, why);
+			fprintf(d->fp, "mailautoconf: %s: %s\n",
+			    diag_safe(fb, sizeof(fb), file), why);
 		d->errors++;
 		return NULL;
 	}
@@ -1409,10 +1414,15 @@ img_load(const char *ini, FILE *log, bool quiet)
 say:
 	if (fd != -1)
 		close(fd);
-	if (log != NULL)
+	if (log != NULL) {
+		char	pb[1024], ib[1024];
+
+		diag_safe(pb, sizeof(pb), path);
+		diag_safe(ib, sizeof(ib), ini);
 		fprintf(log, "mailautoconf: %s: compiled config not used "
 		    "(%s); parsing %s instead (fix: mailautoconf --compile "
-		    "-c %s)\n", path, why, ini, ini);
+		    "-c %s)\n", pb, why, ib, ib);
+	}
 	return NULL;
 }
 

@@ -262,4 +262,18 @@ check "... saying so" grep -q 'compiled config corrupt; parsing the INI' \
 check "the FastCGI process is still there" kill -0 $FPID
 kill $FPID
 wait $FPID 2>/dev/null
+# file names reach the terminal through the printable filter: an ESC in
+# the directory's name is printed as '?'
+EDIR=$T_TMP/$(printf 'e\033[31mx')
+mkdir -p "$EDIR"
+cp "$TOP/providers.ini" "$EDIR/providers.ini"
+$MAC_WRAP $MAC_BIN --compile -c "$EDIR/providers.ini" >"$T_TMP/esc.out" 2>&1
+check "ESC in the path: --compile works" test -s "$EDIR/providers.ini.cdb"
+printf '\n' >>"$EDIR/providers.ini"
+MAC_CONF=$EDIR/providers.ini mac_cgi "$T_TMP/esc" REQUEST_METHOD=GET \
+    REQUEST_URI=/mail/config-v1.1.xml QUERY_STRING='emailaddress=a%40mailbox.org'
+check "ESC in the path: the stale image is reported" \
+    grep -q 'compiled config not used' "$T_TMP/esc.err"
+check "ESC in the path: no ESC byte on stderr" \
+    sh -c "! LC_ALL=C grep -q \"\$(printf '\\033')\" '$T_TMP/esc.err' '$T_TMP/esc.out'"
 finish
