@@ -274,6 +274,8 @@ MAC_CONF=$EDIR/providers.ini mac_cgi "$T_TMP/esc" REQUEST_METHOD=GET \
     REQUEST_URI=/mail/config-v1.1.xml QUERY_STRING='emailaddress=a%40mailbox.org'
 check "ESC in the path: the stale image is reported" \
     grep -q 'compiled config not used' "$T_TMP/esc.err"
+$MAC_WRAP $MAC_BIN --compile -c "$EDIR/none.ini" >>"$T_TMP/esc.out" 2>&1
+check "ESC in the path: a missing INI is named" grep -q 'none.ini' "$T_TMP/esc.out"
 check "ESC in the path: no ESC byte on stderr" \
     sh -c "! LC_ALL=C grep -q \"\$(printf '\\033')\" '$T_TMP/esc.err' '$T_TMP/esc.out'"
 finish
