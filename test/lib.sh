@@ -138,3 +138,17 @@ status() {
 normalise() {
 	sed -e 's/Time="[0-9:.]*"/Time="T"/' -e 's/Id="[0-9]*"/Id="I"/' "$1"
 }
+
+# contrib_conf FILE DIR PORT: a contrib/ web server file with the only
+# replacements docs/deploy.md allows a test (on stdout): /usr/sbin,
+# /etc/mailautoconf/ and /run/ move under DIR, port 80 becomes
+# 127.0.0.1:PORT and the IPv6 listener goes.  Every suite that serves
+# through contrib/ uses this, so they all test the files as shipped.
+contrib_conf() {
+	sed -e "s|/usr/sbin|$2/sbin|g" \
+	    -e "s|/etc/mailautoconf/|$2/etc/|g" \
+	    -e "s|/run/|$2/run/|g" \
+	    -e "s|listen 80;|listen 127.0.0.1:$3;|" \
+	    -e '/listen \[::\]:80;/d' \
+	    -e "s|\*:80>|127.0.0.1:$3>|" "$1"
+}

@@ -120,13 +120,11 @@ dns() {
 site() {
 	tls='s|#listen 443 ssl;|listen 127.0.0.1:18443 ssl;|'
 	[ "${3:-tls}" = notls ] && tls='/#listen 443 ssl;/d'
-	sed -e "s|listen 80;|listen 127.0.0.1:18480;|" -e '/listen \[::\]:80;/d' \
-	    -e "$tls" -e '/#listen \[::\]:443 ssl;/d' \
+	contrib_conf contrib/nginx-fastcgi.conf "$W" 18480 |
+	    sed -e "$tls" -e '/#listen \[::\]:443 ssl;/d' \
 	    -e "s|#ssl_certificate /etc/letsencrypt/live/autoconfig.example.org/fullchain.pem;|ssl_certificate $W/$1.crt;|" \
 	    -e "s|#ssl_certificate_key /etc/letsencrypt/live/autoconfig.example.org/privkey.pem;|ssl_certificate_key $W/$1.key;|" \
-	    -e "s|/run/|$W/run/|g" \
-	    -e "s|server_name autoconfig.\* autodiscover.\*;|server_name $2;|" \
-	    contrib/nginx-fastcgi.conf
+	    -e "s|server_name autoconfig.\* autodiscover.\*;|server_name $2;|"
 }
 
 # web [CERT] [notls] [EXTRA]: nginx with both server blocks; EXTRA is

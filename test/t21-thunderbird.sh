@@ -138,9 +138,7 @@ start_web() {
 	PIDFILES="$W/mailautoconf.pid"
 	wait_until test -S "$W/run/mailautoconf.sock" || return 1
 
-	sed -e "s|/usr/sbin|$W/sbin|g" -e "s|/etc/mailautoconf/|$W/etc/|g" \
-	    -e "s|/run/|$W/run/|g" -e "s|listen 80;|listen 127.0.0.1:$HTTP_PORT;|" \
-	    -e '/listen \[::\]:80;/d' contrib/nginx-fastcgi.conf >"$W/site.conf"
+	contrib_conf contrib/nginx-fastcgi.conf "$W" "$HTTP_PORT" >"$W/site.conf"
 	cp /etc/nginx/fastcgi_params "$W/"
 	{
 		[ -n "$ROOT" ] && echo "user www-data www-data;"

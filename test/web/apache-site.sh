@@ -62,8 +62,7 @@ chmod 644 "$W/etc/providers.ini"
 
 # the replacements of docs/deploy.md section 6
 install_conf() {
-	sed -e "s|/usr/sbin|$W/sbin|g" -e "s|/etc/mailautoconf/|$W/etc/|g" \
-	    -e "s|/run/|$W/run/|g" -e "s|\*:80>|127.0.0.1:$PORT>|" "$1" >"$2"
+	contrib_conf "$1" "$W" "$PORT" >"$2"
 }
 
 # header_line FILE: the command line its header gives ("#   a2enmod ...")

@@ -57,13 +57,8 @@ started() {
 
 # install_conf SRC DST PORT: a contrib file with the replacements above
 install_conf() {
-	sed -e "s|/usr/sbin|$W/sbin|g" \
-	    -e "s|/etc/mailautoconf/|$W/etc/|g" \
-	    -e "s|/run/|$W/run/|g" \
-	    -e "s|/var/log/lighttpd/|$(dirname "$2")/|g" \
-	    -e "s|listen 80;|listen 127.0.0.1:$3;|" \
-	    -e '/listen \[::\]:80;/d' \
-	    -e "s|\*:80>|127.0.0.1:$3>|" "$1" >"$2"
+	contrib_conf "$1" "$W" "$3" |
+	    sed -e "s|/var/log/lighttpd/|$(dirname "$2")/|g" >"$2"
 }
 
 # port_free PORT: nothing answers there (curl exit 7: connection refused)
