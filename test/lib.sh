@@ -152,3 +152,29 @@ contrib_conf() {
 	    -e '/listen \[::\]:80;/d' \
 	    -e "s|\*:80>|127.0.0.1:$3>|" "$1"
 }
+
+# nginx_conf DIR: DIR/nginx.conf, a minimal nginx of the test's own (pid,
+# logs and temporary files in DIR, one worker, www-data's as root as
+# Debian runs it) that serves DIR/site.conf; with fastcgi_params beside it
+nginx_conf() {
+	cp /etc/nginx/fastcgi_params "$1/"
+	mkdir -p "$1/tmp"
+	{
+		[ "$(id -u)" -eq 0 ] && echo "user www-data www-data;"
+		cat <<-EOF
+		pid $1/nginx.pid;
+		error_log $1/error.log;
+		worker_processes 1;
+		events { worker_connections 64; }
+		http {
+			access_log $1/access.log;
+			client_body_temp_path $1/tmp/body;
+			fastcgi_temp_path $1/tmp/fastcgi;
+			proxy_temp_path $1/tmp/proxy;
+			uwsgi_temp_path $1/tmp/uwsgi;
+			scgi_temp_path $1/tmp/scgi;
+			include $1/site.conf;
+		}
+		EOF
+	} >"$1/nginx.conf"
+}

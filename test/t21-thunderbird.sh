@@ -139,25 +139,7 @@ start_web() {
 	wait_until test -S "$W/run/mailautoconf.sock" || return 1
 
 	contrib_conf contrib/nginx-fastcgi.conf "$W" "$HTTP_PORT" >"$W/site.conf"
-	cp /etc/nginx/fastcgi_params "$W/"
-	{
-		[ -n "$ROOT" ] && echo "user www-data www-data;"
-		cat <<-EOF
-		pid $W/nginx.pid;
-		error_log $W/error.log;
-		worker_processes 1;
-		events { worker_connections 64; }
-		http {
-			access_log $W/access.log;
-			client_body_temp_path $W/tmp/body;
-			fastcgi_temp_path $W/tmp/fastcgi;
-			proxy_temp_path $W/tmp/proxy;
-			uwsgi_temp_path $W/tmp/uwsgi;
-			scgi_temp_path $W/tmp/scgi;
-			include $W/site.conf;
-		}
-		EOF
-	} >"$W/nginx.conf"
+	nginx_conf "$W"
 	nginx -q -t -p "$W" -e "$W/error.log" -c "$W/nginx.conf" >>"$W/error.log" 2>&1 &&
 	    nginx -p "$W" -e "$W/error.log" -c "$W/nginx.conf" >>"$W/error.log" 2>&1 ||
 	    return 1

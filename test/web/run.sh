@@ -328,26 +328,7 @@ spawn_mailautoconf() {
 
 start_nginx() {
 	install_conf "contrib/$setup.conf" "$D/site.conf" "$port"
-	cp /etc/nginx/fastcgi_params "$D/"
-	mkdir -p "$D/tmp"
-	{
-		[ -n "$ROOT" ] && echo "user www-data www-data;"
-		cat <<-EOF
-		pid $D/nginx.pid;
-		error_log $D/error.log;
-		worker_processes 1;
-		events { worker_connections 64; }
-		http {
-			access_log $D/access.log;
-			client_body_temp_path $D/tmp/body;
-			fastcgi_temp_path $D/tmp/fastcgi;
-			proxy_temp_path $D/tmp/proxy;
-			uwsgi_temp_path $D/tmp/uwsgi;
-			scgi_temp_path $D/tmp/scgi;
-			include $D/site.conf;
-		}
-		EOF
-	} >"$D/nginx.conf"
+	nginx_conf "$D"
 	nginx -q -t -p "$D" -e "$D/error.log" -c "$D/nginx.conf" >>"$D/error.log" 2>&1 &&
 	    nginx -p "$D" -e "$D/error.log" -c "$D/nginx.conf" >>"$D/error.log" 2>&1 &&
 	    started "$D/nginx.pid"
