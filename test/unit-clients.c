@@ -23,14 +23,43 @@ hex(char *dst, const unsigned char *md, size_t n)
 	dst[2 * n] = '\0';
 }
 
+/*
+ * One hash's test vectors: the input (NULL: n times 'a') and the digest
+ * in hex.  SHA-1 and SHA-256 (unit-dav.c) are both checked through here.
+ */
+struct hash_vec {
+	const char	*in;
+	size_t		 n;
+	const char	*want;
+};
+
+static void
+hash_vectors(const char *name, void (*fn)(const void *, size_t,
+    unsigned char *), size_t mdlen, const struct hash_vec *t, size_t nt)
+{
+	unsigned char	md[64];
+	char		got[2 * 64 + 1], *buf;
+	size_t		i;
+
+	for (i = 0; i < nt; i++) {
+		if (t[i].in == NULL) {
+			if ((buf = malloc(t[i].n)) == NULL)
+				abort();
+			memset(buf, 'a', t[i].n);
+			fn(buf, t[i].n, md);
+			free(buf);
+		} else
+			fn(t[i].in, t[i].n, md);
+		hex(got, md, mdlen);
+		expect(strcmp(got, t[i].want) == 0, "%s of %zu bytes: %s",
+		    name, t[i].n, got);
+	}
+}
+
 static void
 test_sha1(void)
 {
-	static const struct {
-		const char	*in;	/* NULL: n times 'a' */
-		size_t		 n;
-		const char	*want;
-	} t[] = {
+	static const struct hash_vec t[] = {
 		/* FIPS 180-2 appendix A and the NIST long-message vector */
 		{ "", 0, "da39a3ee5e6b4b0d3255bfef95601890afd80709" },
 		{ "abc", 3, "a9993e364706816aba3e25717850c26c9cd0d89d" },
@@ -44,23 +73,8 @@ test_sha1(void)
 		{ NULL, 64, "0098ba824b5c16427bd7a1122a5a442a25ec644d" },
 		{ NULL, 65, "11655326c708d70319be2610e8a57d9a5b959d3b" },
 	};
-	unsigned char	md[MAC_SHA1_LEN];
-	char		got[2 * MAC_SHA1_LEN + 1], *buf;
-	size_t		i;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		if (t[i].in == NULL) {
-			if ((buf = malloc(t[i].n)) == NULL)
-				abort();
-			memset(buf, 'a', t[i].n);
-			mac_sha1(buf, t[i].n, md);
-			free(buf);
-		} else
-			mac_sha1(t[i].in, t[i].n, md);
-		hex(got, md, sizeof(md));
-		expect(strcmp(got, t[i].want) == 0, "sha1 of %zu bytes: %s",
-		    t[i].n, got);
-	}
+	hash_vectors("sha1", mac_sha1, MAC_SHA1_LEN, t, sizeof(t) / sizeof(t[0]));
 }
 
 /* ---- UUID v5 -------------------------------------------------------------- */

@@ -14,11 +14,7 @@
 static void
 test_sha256(void)
 {
-	static const struct {
-		const char	*in;	/* NULL: n times 'a' */
-		size_t		 n;
-		const char	*want;
-	} t[] = {
+	static const struct hash_vec t[] = {
 		/* FIPS 180-2 appendix B and the long-message vector */
 		{ "", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
 		{ "abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
@@ -35,23 +31,9 @@ test_sha256(void)
 		{ NULL, 120, "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c" },
 		{ NULL, 128, "6836cf13bac400e9105071cd6af47084dfacad4e5e302c94bfed24e013afb73e" },
 	};
-	unsigned char	md[MAC_SHA256_LEN];
-	char		got[2 * MAC_SHA256_LEN + 1], *buf;
-	size_t		i;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		if (t[i].in == NULL) {
-			if ((buf = malloc(t[i].n)) == NULL)
-				abort();
-			memset(buf, 'a', t[i].n);
-			mac_sha256(buf, t[i].n, md);
-			free(buf);
-		} else
-			mac_sha256(t[i].in, t[i].n, md);
-		hex(got, md, sizeof(md));
-		expect(strcmp(got, t[i].want) == 0, "sha256 of %zu bytes: %s",
-		    t[i].n, got);
-	}
+	hash_vectors("sha256", mac_sha256, MAC_SHA256_LEN, t,
+	    sizeof(t) / sizeof(t[0]));
 }
 
 static void
