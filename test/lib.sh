@@ -178,3 +178,38 @@ nginx_conf() {
 		EOF
 	} >"$1/nginx.conf"
 }
+
+# stop_pid PID: TERM, up to 5 s to go, then KILL; nothing if PID is empty
+stop_pid() {
+	[ -n "$1" ] || return 0
+	kill -TERM "$1" 2>/dev/null || return 0
+	n=0
+	while kill -0 "$1" 2>/dev/null && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	kill -KILL "$1" 2>/dev/null
+	return 0
+}
+
+# wait_until CMD...: CMD succeeds within 5 s
+wait_until() {
+	n=0
+	while ! "$@"; do
+		[ $n -ge 50 ] && return 1
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
+# port_free PORT: nothing answers on 127.0.0.1:PORT (curl exit 7:
+# connection refused); listening PORT: something does
+port_free() {
+	curl -s -o /dev/null --noproxy '*' --max-time 1 "http://127.0.0.1:$1/" \
+	    2>/dev/null
+	[ $? -eq 7 ]
+}
+
+listening() {
+	! port_free "$1"
+}

@@ -65,16 +65,6 @@ wait_port() {
 	return 1
 }
 
-# wait_file FILE: until it exists, 5 s at most
-wait_file() {
-	n=0
-	while [ ! -s "$1" ] && [ $n -lt 50 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	[ -s "$1" ]
-}
-
 # ca; leaf NAME DAYS DNS...: a certificate of the test CA for these names
 ca() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
@@ -346,7 +336,7 @@ if want_case; then
 		./mailautoconf --dns example.test -c "$D/providers.ini"
 	} >"$W/nsd/example.test.zone"
 	if nsd -c "$W/nsd/nsd.conf" 2>>"$W/nsd/nsd.err" &&
-	    wait_file "$W/nsd/nsd.pid"; then
+	    wait_until test -s "$W/nsd/nsd.pid"; then
 		$MAC_WRAP $MAC_PROBE -c "$D/providers.ini" --resolver 127.0.0.1:18454 \
 		    --ca "$W/ca.crt" $CT $TO --json jane@example.test >"$W/json" 2>"$W/err"
 		check_eq "$case: exit status" 0 "$?"

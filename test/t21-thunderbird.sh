@@ -36,17 +36,6 @@ TD=$TOP/test/thunderbird
 TB_PID=
 PIDFILES=
 
-stop_pid() {
-	kill -TERM "$1" 2>/dev/null || return 0
-	n=0
-	while kill -0 "$1" 2>/dev/null && [ $n -lt 50 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	kill -KILL "$1" 2>/dev/null
-	return 0
-}
-
 # Thunderbird runs in a process group of its own (setsid): its child
 # processes go with it
 stop_tb() {
@@ -70,26 +59,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP PIPE
-
-# port_free PORT: nothing answers there (curl exit 7: connection refused)
-port_free() {
-	curl -s -o /dev/null --noproxy '*' --max-time 1 "http://127.0.0.1:$1/" 2>/dev/null
-	[ $? -eq 7 ]
-}
-
-listening() {
-	! port_free "$1"
-}
-
-# wait_until CMD...: CMD succeeds within 5 s
-wait_until() {
-	n=0
-	while ! "$@"; do
-		[ $n -ge 50 ] && return 1
-		sleep 0.1
-		n=$((n + 1))
-	done
-}
 
 # logs: what Thunderbird and the servers said, for a failed run
 logs() {

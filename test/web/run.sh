@@ -23,18 +23,6 @@ PIDFILES=""
 
 # ---- helpers ----------------------------------------------------------
 
-stop_pid() {
-	[ -n "$1" ] || return 0
-	kill -TERM "$1" 2>/dev/null || return 0
-	n=0
-	while kill -0 "$1" 2>/dev/null && [ $n -lt 50 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	kill -KILL "$1" 2>/dev/null
-	return 0
-}
-
 # stop everything started through a pid file, newest first
 stop_all() {
 	for pf in $PIDFILES; do
@@ -59,33 +47,6 @@ started() {
 install_conf() {
 	contrib_conf "$1" "$W" "$3" |
 	    sed -e "s|/var/log/lighttpd/|$(dirname "$2")/|g" >"$2"
-}
-
-# port_free PORT: nothing answers there (curl exit 7: connection refused)
-port_free() {
-	curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/" 2>/dev/null
-	[ $? -eq 7 ]
-}
-
-# wait_http PORT: until the server answers, 5 s at most
-wait_http() {
-	n=0
-	while [ $n -lt 50 ]; do
-		port_free "$1" || return 0
-		sleep 0.1
-		n=$((n + 1))
-	done
-	return 1
-}
-
-# wait_file FILE: until FILE exists, 5 s at most
-wait_file() {
-	n=0
-	while [ ! -e "$1" ] && [ $n -lt 50 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	[ -e "$1" ]
 }
 
 # fetch METHOD PATH HOST [CURL-ARGS...]: one request to the setup under
@@ -287,7 +248,7 @@ run() {
 		fail "$setup: port $port is in use"
 		return
 	fi
-	if $3 && wait_http "$port"; then
+	if $3 && wait_until listening "$port"; then
 		drive
 	else
 		fail "$setup: server did not start"
@@ -315,7 +276,7 @@ spawn() {
 		set -- -M 0600 -- "$@"
 	fi
 	spawn-fcgi -s "$sock" -P "$D/$name.pid" "$@" >>"$D/$name.log" 2>&1 &&
-	    started "$D/$name.pid" && wait_file "$sock"
+	    started "$D/$name.pid" && wait_until test -e "$sock"
 }
 
 spawn_mailautoconf() {
@@ -384,7 +345,7 @@ start_apache() {
 	case " $* " in *" cgid "*) ;; *) sed -i '/^ScriptSock/d' "$D/apache2.conf" ;; esac
 	apache2 -t -f "$D/apache2.conf" >>"$D/error.log" 2>&1 &&
 	    apache2 -f "$D/apache2.conf" -k start >>"$D/error.log" 2>&1 &&
-	    wait_file "$D/apache2.pid" && started "$D/apache2.pid"
+	    wait_until test -e "$D/apache2.pid" && started "$D/apache2.pid"
 }
 
 start_apache_cgi() {
@@ -417,7 +378,7 @@ start_lighttpd() {
 	[ -n "$ROOT" ] && chown www-data "$D/error.log" "$D/breakage.log"
 	lighttpd -tt -f "$D/lighttpd.conf" >>"$D/error.log" 2>&1 &&
 	    lighttpd -f "$D/lighttpd.conf" >>"$D/error.log" 2>&1 &&
-	    wait_file "$D/lighttpd.pid" && started "$D/lighttpd.pid"
+	    wait_until test -e "$D/lighttpd.pid" && started "$D/lighttpd.pid"
 }
 
 start_lighttpd_cgi() {
