@@ -54,6 +54,8 @@
  * record with its digest could pair a new document with an old digest.
  */
 #define DNS_TTL		3600
+/* --ttl: RFC 2181 §8, a TTL is 0 to 2^31 - 1 seconds. */
+#define DNS_TTL_MAX	2147483647LL
 /*
  * PACC's info.provider: a name of at most 60 characters and a short name
  * of at most 20 (draft-ietf-mailmaint-pacc); a longer one gives way.

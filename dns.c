@@ -1,6 +1,8 @@
 /*
- * dns.c: mailautoconf --dns, the DNS records that make clients find us
- * (SPEC §7), as zone-file lines.
+ * dns.c: mailautoconf --dns, the DNS records that make clients find us,
+ * as zone-file lines (docs/deploy.md section 3), on standard output or one
+ * fragment per domain in a directory; and --cert-names, the names a
+ * certificate must cover for them.
  *
  * Per domain: autoconfig. and autodiscover. CNAMEs to web_host (no
  * autodiscover. with --srv-only; none for a name that is web_host), the
@@ -20,8 +22,13 @@
  * with the digest of the document we serve there (pacc.c computes both
  * from the same bytes).
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "mailautoconf.h"
 
@@ -56,7 +63,8 @@ dns_target(char *dst, size_t cap, const char *host, const char *domain)
  * one naming the user) gets ".".
  */
 static void
-dns_dav(const char *label, const char *url, const char *d, FILE *fp)
+dns_dav(const char *label, const char *url, const char *d, long long ttl,
+    FILE *fp)
 {
 	struct fill	 f = { NULL, NULL, d };
 	struct davurl	 u;
@@ -72,42 +80,51 @@ dns_dav(const char *label, const char *url, const char *d, FILE *fp)
 		    u.url[u.path + i] == '"' || u.url[u.path + i] == '\\')
 			ok = false;
 	if (!ok) {
-		fprintf(fp, "_%ss._tcp.%s.\t%d\tIN\tSRV\t0 0 0 .\n", label, d,
-		    DNS_TTL);
+		fprintf(fp, "_%ss._tcp.%s.\t%lld\tIN\tSRV\t0 0 0 .\n", label,
+		    d, ttl);
 	} else {
-		fprintf(fp, "_%ss._tcp.%s.\t%d\tIN\tSRV\t0 1 %u %s.\n", label,
-		    d, DNS_TTL, u.port, u.host);
-		fprintf(fp, "_%ss._tcp.%s.\t%d\tIN\tTXT\t\"path=%.*s\"\n",
-		    label, d, DNS_TTL, (int)u.plen, u.url + u.path);
+		fprintf(fp, "_%ss._tcp.%s.\t%lld\tIN\tSRV\t0 1 %u %s.\n",
+		    label, d, ttl, u.port, u.host);
+		fprintf(fp, "_%ss._tcp.%s.\t%lld\tIN\tTXT\t\"path=%.*s\"\n",
+		    label, d, ttl, (int)u.plen, u.url + u.path);
 	}
-	fprintf(fp, "_%s._tcp.%s.\t%d\tIN\tSRV\t0 0 0 .\n", label, d,
-	    DNS_TTL);
+	fprintf(fp, "_%s._tcp.%s.\t%lld\tIN\tSRV\t0 0 0 .\n", label, d, ttl);
 }
 
-/*
- * LABEL.d CNAME web_host, unless that is web_host itself (a hoster's web
- * server under a domain it serves): a name cannot alias itself, and it
- * needs its own address records.
- */
-static void
-dns_cname(const struct config *cf, const char *label, const char *d,
-    FILE *fp)
+/* Whether LABEL.d is web_host itself (a hoster's web server's own name). */
+static bool
+dns_is_web_host(const struct config *cf, const char *label, const char *d)
 {
 	size_t	ll = strlen(label);
 
-	if (strncasecmp(cf->web_host, label, ll) == 0 &&
-	    cf->web_host[ll] == '.' && strcasecmp(cf->web_host + ll + 1, d) == 0)
+	return strncasecmp(cf->web_host, label, ll) == 0 &&
+	    cf->web_host[ll] == '.' && strcasecmp(cf->web_host + ll + 1, d) == 0;
+}
+
+/*
+ * LABEL.d CNAME web_host, unless that is web_host itself: a name cannot
+ * alias itself, and it needs its own address records.
+ */
+static void
+dns_cname(const struct config *cf, const char *label, const char *d,
+    long long ttl, FILE *fp)
+{
+	if (dns_is_web_host(cf, label, d))
 		fprintf(fp, "; %s.%s. is web_host itself: its A and AAAA "
 		    "records, no CNAME\n", label, d);
 	else
-		fprintf(fp, "%s.%s.\t%d\tIN\tCNAME\t%s.\n", label, d,
-		    DNS_TTL, cf->web_host);
+		fprintf(fp, "%s.%s.\t%lld\tIN\tCNAME\t%s.\n", label, d, ttl,
+		    cf->web_host);
 }
 
-/* PACC: the name clients fetch from, and the digest they check. */
+/*
+ * PACC: the name clients fetch from, and the digest they check.  The TXT
+ * record keeps DNS_TTL whatever --ttl says: the document is cached for as
+ * long (bounds.h), and the two must not outlive each other.
+ */
 static void
 dns_pacc(const struct config *cf, const struct provider *p, const char *d,
-    FILE *fp)
+    long long ttl, FILE *fp)
 {
 	char	txt[128];
 	int	rc = pacc_txt(p, d, txt, sizeof(txt));
@@ -117,7 +134,7 @@ dns_pacc(const struct config *cf, const struct provider *p, const char *d,
 		    "nothing PACC can state" : "it does not fit");
 		return;
 	}
-	dns_cname(cf, "ua-auto-config", d, fp);
+	dns_cname(cf, "ua-auto-config", d, ttl, fp);
 	fprintf(fp, "_ua-auto-config.%s.\t%d\tIN\tTXT\t\"%s\"\n", d,
 	    DNS_TTL, txt);
 }
@@ -134,71 +151,207 @@ dns_find(const struct provider *p, enum srv_type t, enum sock_type s)
 	return NULL;
 }
 
+/*
+ * One domain's records.  The SRV route (--srv-only) leaves out what needs
+ * a certificate for a name under the customer's domain (the autodiscover
+ * and ua-auto-config CNAMEs) and the PACC digest, which changes with every
+ * edit of the provider's section: what stays depends on web_host and the
+ * servers' names and ports only.
+ */
 static void
 dns_domain(const struct config *cf, const struct provider *p,
-    const char *d, unsigned flags, FILE *fp)
+    const char *d, const struct dns_out *o, FILE *fp)
 {
 	char	 target[DOMAIN_MAX + 1];
 	size_t	 i;
 
 	fprintf(fp, "; %s, provider [%s]\n", d, p->id);
-	dns_cname(cf, "autoconfig", d, fp);
-	if (!(flags & DNS_SRV_ROUTE))
-		dns_cname(cf, "autodiscover", d, fp);
-	fprintf(fp, "_autodiscover._tcp.%s.\t%d\tIN\tSRV\t0 0 443 %s.\n", d,
-	    DNS_TTL, cf->web_host);
+	dns_cname(cf, "autoconfig", d, o->ttl, fp);
+	if (!(o->flags & DNS_SRV_ROUTE))
+		dns_cname(cf, "autodiscover", d, o->ttl, fp);
+	fprintf(fp, "_autodiscover._tcp.%s.\t%lld\tIN\tSRV\t0 0 443 %s.\n", d,
+	    o->ttl, cf->web_host);
 	for (i = 0; i < sizeof(srvrecs) / sizeof(srvrecs[0]); i++) {
 		const struct srvrec	*r = &srvrecs[i];
 		const struct server	*s = dns_find(p, r->type, r->sock);
 
 		if (s != NULL && dns_target(target, sizeof(target), s->host, d))
-			fprintf(fp, "%s.%s.\t%d\tIN\tSRV\t%u 1 %u %s.\n",
-			    r->name, d, DNS_TTL, r->prio, s->port, target);
+			fprintf(fp, "%s.%s.\t%lld\tIN\tSRV\t%u 1 %u %s.\n",
+			    r->name, d, o->ttl, r->prio, s->port, target);
 		else
-			fprintf(fp, "%s.%s.\t%d\tIN\tSRV\t0 0 0 .\n", r->name,
-			    d, DNS_TTL);
+			fprintf(fp, "%s.%s.\t%lld\tIN\tSRV\t0 0 0 .\n", r->name,
+			    d, o->ttl);
 	}
-	dns_dav("caldav", p->caldav, d, fp);
-	dns_dav("carddav", p->carddav, d, fp);
-	dns_pacc(cf, p, d, fp);
+	dns_dav("caldav", p->caldav, d, o->ttl, fp);
+	dns_dav("carddav", p->carddav, d, o->ttl, fp);
+	if (!(o->flags & DNS_SRV_ROUTE))
+		dns_pacc(cf, p, d, o->ttl, fp);
 }
 
 /*
- * Print the records of every served domain, or of `only'; DNS_SRV_ROUTE:
- * no autodiscover CNAME, Outlook finds web_host through the SRV record (the
- * hoster's route, whose certificate names web_host only).  Returns 0, or 1
- * after a message on stderr.
+ * DIR/D.zone, written under a temporary name and renamed into place: a
+ * name server or a script reading the directory never sees half a file.
+ * D is a domain of the table (LDH labels, idn.c), so it names no other
+ * directory.
  */
+static int
+dns_file(const struct config *cf, const struct provider *p, const char *d,
+    const struct dns_out *o)
+{
+	char	 path[4096], tmp[4096];
+	FILE	*fp;
+	int	 fd = -1, n, m, bad;
+
+	n = snprintf(path, sizeof(path), "%s/%s.zone", o->dir, d);
+	m = snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", o->dir, d);
+	if (n < 0 || (size_t)n >= sizeof(path) || m < 0 ||
+	    (size_t)m >= sizeof(tmp)) {
+		fprintf(stderr, "mailautoconf: --dns-dir: %s: path too long\n",
+		    d);
+		return 1;
+	}
+	if ((fd = mkstemp(tmp)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "mailautoconf: --dns-dir: %s: %s\n", o->dir,
+		    strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(tmp);
+		}
+		return 1;
+	}
+	dns_domain(cf, p, d, o, fp);
+	bad = fchmod(fd, 0644) != 0 || fflush(fp) != 0 || ferror(fp);
+	if (fclose(fp) != 0 || bad || rename(tmp, path) != 0) {
+		fprintf(stderr, "mailautoconf: --dns-dir: %s: %s\n", path,
+		    strerror(errno));
+		unlink(tmp);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+dns_one(const struct config *cf, const struct provider *p, const char *d,
+    const struct dns_out *o, FILE *fp)
+{
+	if (o->dir != NULL)
+		return dns_file(cf, p, d, o);
+	dns_domain(cf, p, d, o, fp);
+	return 0;
+}
+
+/* `only' as a served domain's A-label into norm: its provider, or NULL. */
+static const struct provider *
+dns_only(const struct config *cf, const char *what, const char *only,
+    char *norm)
+{
+	const struct provider	*p;
+	const char		*why;
+	size_t			 nl;
+
+	if (mac_domain_idn(norm, &nl, only, strlen(only), &why) != 0) {
+		fprintf(stderr, "mailautoconf: %s: %s\n", what, why);
+		return NULL;
+	}
+	if ((p = prov_lookup(cf, norm, nl)) == NULL)
+		fprintf(stderr, "mailautoconf: %s: %s is not served\n", what,
+		    norm);
+	return p;
+}
+
+static int
+dns_need_web_host(const struct config *cf, const char *what)
+{
+	if (cf->web_host != NULL)
+		return 0;
+	fprintf(stderr, "mailautoconf: %s: %s needs the global key web_host "
+	    "(the web server's public name)\n", cf->file, what);
+	return 1;
+}
+
+/*
+ * Write the records of every served domain, or of `only', to fp or into
+ * o->dir.  Returns 0, or 1 after a message on stderr.
+ */
+int
+dns_write(const struct config *cf, const char *only, const struct dns_out *o,
+    FILE *fp)
+{
+	char			 norm[DOMAIN_MAX + 1];
+	size_t			 i, j;
+	const struct provider	*p;
+
+	if (dns_need_web_host(cf, "--dns") != 0)
+		return 1;
+	if (only != NULL)
+		return (p = dns_only(cf, "--dns", only, norm)) == NULL ? 1 :
+		    dns_one(cf, p, norm, o, fp);
+	for (i = 0; i < cf->nprov; i++)
+		for (j = 0; j < cf->prov[i].ndomains; j++)
+			if (dns_one(cf, &cf->prov[i], cf->prov[i].domains[j],
+			    o, fp) != 0)
+				return 1;
+	return 0;
+}
+
 int
 dns_print(const struct config *cf, const char *only, unsigned flags,
     FILE *fp)
 {
-	char		 norm[DOMAIN_MAX + 1];
-	size_t		 i, j, nl;
-	const char	*why;
-	const struct provider *p;
+	struct dns_out	o = { flags, DNS_TTL, NULL };
 
-	if (cf->web_host == NULL) {
-		fprintf(stderr, "mailautoconf: %s: --dns needs the global "
-		    "key web_host (the web server's public name)\n", cf->file);
+	return dns_write(cf, only, &o, fp);
+}
+
+/*
+ * The names one domain asks of the web server's certificate beside
+ * web_host: autoconfig. and autodiscover., and ua-auto-config. when it
+ * has a PACC document; none on the SRV route, where clients reach
+ * web_host itself (Thunderbird through the MX host's domain, Outlook
+ * through the SRV record).
+ */
+static void
+cert_domain(const struct config *cf, const struct provider *p,
+    const char *d, unsigned flags, FILE *fp)
+{
+	static const char *const labels[] = {
+		"autoconfig", "autodiscover", "ua-auto-config"
+	};
+	char	txt[128];
+	size_t	i;
+
+	if (flags & DNS_SRV_ROUTE)
+		return;
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (!dns_is_web_host(cf, labels[i], d) && (i < 2 ||
+		    pacc_txt(p, d, txt, sizeof(txt)) == 0))
+			fprintf(fp, "%s.%s\n", labels[i], d);
+}
+
+/*
+ * --cert-names: web_host, then the names of every served domain (or of
+ * `only'), one a line, as an ACME client's list takes them.
+ */
+int
+dns_cert_names(const struct config *cf, const char *only, unsigned flags,
+    FILE *fp)
+{
+	char			 norm[DOMAIN_MAX + 1];
+	size_t			 i, j;
+	const struct provider	*p;
+
+	if (dns_need_web_host(cf, "--cert-names") != 0)
 		return 1;
-	}
-	if (only != NULL) {
-		if (mac_domain_idn(norm, &nl, only, strlen(only), &why) != 0) {
-			fprintf(stderr, "mailautoconf: --dns: %s\n", why);
-			return 1;
-		}
-		if ((p = prov_lookup(cf, norm, nl)) == NULL) {
-			fprintf(stderr, "mailautoconf: --dns: %s is not "
-			    "served\n", norm);
-			return 1;
-		}
-		dns_domain(cf, p, norm, flags, fp);
-		return 0;
-	}
-	for (i = 0; i < cf->nprov; i++)
-		for (j = 0; j < cf->prov[i].ndomains; j++)
-			dns_domain(cf, &cf->prov[i], cf->prov[i].domains[j],
-			    flags, fp);
+	if (only != NULL && (p = dns_only(cf, "--cert-names", only,
+	    norm)) == NULL)
+		return 1;
+	fprintf(fp, "%s\n", cf->web_host);
+	if (only != NULL)
+		cert_domain(cf, p, norm, flags, fp);
+	else
+		for (i = 0; i < cf->nprov; i++)
+			for (j = 0; j < cf->prov[i].ndomains; j++)
+				cert_domain(cf, &cf->prov[i],
+				    cf->prov[i].domains[j], flags, fp);
 	return 0;
 }

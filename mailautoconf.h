@@ -582,8 +582,17 @@ void	 pacc_warn(const struct config *, struct diag *);
 
 /* ---- dns.c: --dns --------------------------------------------------- */
 
-#define DNS_SRV_ROUTE	0x1	/* no autodiscover CNAME: the SRV route */
+#define DNS_SRV_ROUTE	0x1	/* --srv-only: the one-certificate route */
 int	 dns_print(const struct config *, const char *, unsigned, FILE *);
+/* --dns's output: DNS_SRV_ROUTE, the TTL, a directory for one file a domain */
+struct dns_out {
+	unsigned	 flags;
+	long long	 ttl;
+	const char	*dir;		/* NULL: the stream */
+};
+int	 dns_write(const struct config *, const char *, const struct dns_out *,
+	    FILE *);
+int	 dns_cert_names(const struct config *, const char *, unsigned, FILE *);
 
 /* ---- log.c: where lines go; one line per request --------------------- */
 

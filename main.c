@@ -52,8 +52,9 @@ usage(FILE *fp)
 	    "           serving: [--log stderr|syslog] [--verbose]\n"
 	    "       mailautoconf [-c file] --check\n"
 	    "       mailautoconf [-c file] --compile     file.cdb beside it\n"
-	    "       mailautoconf [-c file] --dns [--srv-only] [domain]   zone "
-	    "file lines\n"
+	    "       mailautoconf [-c file] --dns [--srv-only] [--ttl seconds]\n"
+	    "           [--dns-dir dir] [domain]     zone file lines\n"
+	    "       mailautoconf [-c file] --cert-names [--srv-only] [domain]\n"
 	    "       mailautoconf --import file.xml      config-v1.1.xml to "
 	    "providers.ini\n"
 	    "       mailautoconf --help | --version\n"
@@ -546,7 +547,8 @@ run_compile(const char *file)
 }
 
 static int
-run_dns(const char *file, const char *only, unsigned flags)
+run_dns(const char *file, const char *only, const struct dns_out *o,
+    bool cert_names)
 {
 	struct diag	 d = { stderr, false, 0, 0 };
 	struct config	*cf;
@@ -554,7 +556,8 @@ run_dns(const char *file, const char *only, unsigned flags)
 
 	if ((cf = prov_load_file(file, &d)) == NULL)
 		return 1;
-	rc = dns_print(cf, only, flags, stdout);
+	rc = cert_names ? dns_cert_names(cf, only, o->flags, stdout) :
+	    dns_write(cf, only, o, stdout);
 	prov_free(cf);
 	return rc;
 }
@@ -573,13 +576,14 @@ struct opts {
 	bool		 compile;
 	bool		 dns;
 	bool		 verbose;
-	unsigned	 dns_flags;
+	bool		 cert_names;
+	struct dns_out	 dns_out;	/* --srv-only, --ttl, --dns-dir */
 };
 
 enum {
 	OPT_IMPORT = 256, OPT_DNS, OPT_USER, OPT_WORKERS, OPT_LISTEN,
 	OPT_SRV_ONLY, OPT_LOG, OPT_VERBOSE, OPT_COMPILE, OPT_SOCK_MODE,
-	OPT_SOCK_GROUP
+	OPT_SOCK_GROUP, OPT_TTL, OPT_DNS_DIR, OPT_CERT_NAMES
 };
 
 static const struct option longopts[] = {
@@ -589,6 +593,9 @@ static const struct option longopts[] = {
 	{ "import", required_argument, NULL, OPT_IMPORT },
 	{ "dns", no_argument, NULL, OPT_DNS },
 	{ "srv-only", no_argument, NULL, OPT_SRV_ONLY },
+	{ "ttl", required_argument, NULL, OPT_TTL },
+	{ "dns-dir", required_argument, NULL, OPT_DNS_DIR },
+	{ "cert-names", no_argument, NULL, OPT_CERT_NAMES },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "listen", required_argument, NULL, OPT_LISTEN },
@@ -630,7 +637,18 @@ options(int argc, char *argv[], struct opts *o)
 			o->dns = true;
 			break;
 		case OPT_SRV_ONLY:
-			o->dns_flags |= DNS_SRV_ROUTE;
+			o->dns_out.flags |= DNS_SRV_ROUTE;
+			break;
+		case OPT_TTL:
+			if (mac_strtonum(optarg, 0, DNS_TTL_MAX,
+			    &o->dns_out.ttl) != 0)
+				return 3;
+			break;
+		case OPT_DNS_DIR:
+			o->dns_out.dir = optarg;
+			break;
+		case OPT_CERT_NAMES:
+			o->cert_names = true;
 			break;
 		case OPT_USER:
 			opt_user = optarg;
@@ -666,9 +684,10 @@ options(int argc, char *argv[], struct opts *o)
 		default:
 			return 3;
 		}
-	if (optind < argc && o->dns && o->dns_only == NULL)
+	if (optind < argc && (o->dns || o->cert_names) && o->dns_only == NULL)
 		o->dns_only = argv[optind++];
-	if (o->dns_flags != 0 && !o->dns)
+	if ((o->dns_out.flags != 0 && !o->dns && !o->cert_names) ||
+	    ((o->dns_out.ttl != DNS_TTL || o->dns_out.dir != NULL) && !o->dns))
 		return 3;
 	return optind < argc ? 3 : 0;
 }
@@ -713,6 +732,7 @@ main(int argc, char *argv[])
 	log_probe();
 	sane_fds();
 	memset(&o, 0, sizeof(o));
+	o.dns_out.ttl = DNS_TTL;
 	o.log_to = getenv("MAILAUTOCONF_LOG");
 	v = getenv("MAILAUTOCONF_VERBOSE");
 	o.verbose = v != NULL && *v != '\0' && strcmp(v, "0") != 0;
@@ -733,7 +753,7 @@ main(int argc, char *argv[])
 		return run_check(file);
 	if (o.compile)
 		return run_compile(file);
-	if (o.dns)
-		return run_dns(file, o.dns_only, o.dns_flags);
+	if (o.dns || o.cert_names)
+		return run_dns(file, o.dns_only, &o.dns_out, o.cert_names);
 	return run_serve(&o, file);
 }
