@@ -2,7 +2,8 @@
 # test/dns-hoster.sh: --dns for a small hoster whose web_host is a name
 # under a domain it serves: no CNAME of a name to itself (a loop), and
 # --srv-only, the route of docs/deploy.md section 4, without the
-# autodiscover CNAMEs. Every zone is read by named-checkzone.
+# autodiscover CNAMEs and the PACC records, and stable under edits;
+# --cert-names. Every zone is read by named-checkzone.
 . "$(dirname "$0")/lib.sh"
 
 B="$MAC_WRAP $MAC_BIN"
@@ -56,6 +57,42 @@ check_eq "--srv-only: the autoconfig CNAME stays" 1 \
 $B -c "$T_TMP/h.ini" --dns --srv-only customer.example >"$T_TMP/one" 2>&1
 check "--dns --srv-only DOMAIN: one domain" sh -c "grep -q customer.example '$T_TMP/one' && ! grep -q '; example.net' '$T_TMP/one'"
 zone customer.example --srv-only
+# --srv-only is the one-certificate route: no name under the customer's
+# domain that would need a certificate (ua-auto-config), no PACC digest;
+# what stays does not change when the section's details change
+check_eq "--srv-only: no ua-auto-config CNAME nor PACC TXT" 0 "$(grep -c 'ua-auto-config' "$T_TMP/srv")"
+sed -e 's/^smtp = .*/&\nauth = password-encrypted\nname = Example Net Mail\ndocumentation = https:\/\/help.example.net\//' \
+    "$T_TMP/h.ini" >"$T_TMP/h2.ini"
+check "the edited section still loads" $B -c "$T_TMP/h2.ini" --check
+$B -c "$T_TMP/h2.ini" --dns --srv-only >"$T_TMP/srv2" 2>&1
+check "--srv-only: an edit of names, auth, documentation changes no record" cmp -s "$T_TMP/srv" "$T_TMP/srv2"
+$B -c "$T_TMP/h2.ini" --dns >"$T_TMP/all2" 2>&1
+check "(without --srv-only the PACC digest changes with it)" sh -c "! cmp -s '$T_TMP/all' '$T_TMP/all2'"
+
+# --cert-names: web_host, then each domain's names, once each
+$B -c "$T_TMP/h.ini" --cert-names >"$T_TMP/names" 2>&1
+check_eq "--cert-names exits 0" 0 "$?"
+check_eq "--cert-names: every name a certificate must cover" "autoconfig.example.net
+autodiscover.example.net
+ua-auto-config.example.net
+autoconfig.customer.example
+autodiscover.customer.example
+ua-auto-config.customer.example" "$(cat "$T_TMP/names")"
+check_eq "--cert-names: no name twice" "" "$(sort "$T_TMP/names" | uniq -d)"
+check_eq "--cert-names: the CNAMEs of --dns point to names on the list" "" \
+    "$(awk -F'\t' '$4 == "CNAME" { sub(/\.$/, "", $1); print $1 }' "$T_TMP/all" | grep -vxF -f "$T_TMP/names")"
+check_eq "--cert-names --srv-only: web_host alone" "autoconfig.example.net" \
+    "$($B -c "$T_TMP/h.ini" --cert-names --srv-only 2>&1)"
+check_eq "--cert-names DOMAIN" "autoconfig.example.net
+autoconfig.customer.example
+autodiscover.customer.example
+ua-auto-config.customer.example" "$($B -c "$T_TMP/h.ini" --cert-names customer.example 2>&1)"
+$B -c "$T_TMP/h.ini" --cert-names gone.example >/dev/null 2>"$T_TMP/gone.err"
+check_eq "--cert-names for a domain not served exits 1" 1 "$?"
+check "and says so" grep -q 'gone.example is not served' "$T_TMP/gone.err"
+$B -c "$TOP/providers.ini" --cert-names >/dev/null 2>"$T_TMP/nw.err"
+check "--cert-names needs web_host" grep -q 'needs the global key web_host' "$T_TMP/nw.err"
+
 check "--srv-only without --dns is a usage error" sh -c "! $B -c '$T_TMP/h.ini' --srv-only </dev/null >/dev/null 2>&1"
 
 finish
