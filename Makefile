@@ -289,7 +289,9 @@ install: all
 	install -d $(DESTDIR)$(DOCDIR)/examples/systemd
 	install -m 644 contrib/*.conf $(DESTDIR)$(DOCDIR)/examples/
 	install -m 644 contrib/systemd/mailautoconf.service \
-	    contrib/systemd/mailautoconf.socket $(DESTDIR)$(DOCDIR)/examples/systemd/
+	    contrib/systemd/mailautoconf.socket \
+	    contrib/systemd/mailautoconf-sync.path \
+	    contrib/systemd/mailautoconf-sync.service $(DESTDIR)$(DOCDIR)/examples/systemd/
 
 # the probe and its page, when built (make probe; it needs libcurl, ldns, libpsl)
 install-probe: probe

@@ -11,6 +11,8 @@ pkgs_web="nginx-light fcgiwrap apache2 lighttpd curl spawn-fcgi libfcgi-bin syst
 # mailautoconf-probe and its test deployment (t20-probe.sh)
 pkgs_probe="libcurl4-openssl-dev libldns-dev libpsl-dev openssl dnsmasq-base nsd nginx-light dovecot-imapd dovecot-pop3d dovecot-submissiond spawn-fcgi jq socat"
 pkgs_check="$pkgs_check $pkgs_probe"
+# t17-hoster: a PostfixAdmin database (sqlite3) and a Postfix map (postmap)
+pkgs_check="$pkgs_check sqlite3 postfix"
 pkgs_bench="nginx-light libfcgi-dev spawn-fcgi fcgiwrap wrk valgrind curl"
 pkgs_deb="dpkg-dev debhelper devscripts"
 # JSON, Apple profiles, IDN, --import (mk/clients.mk); calendars, contacts

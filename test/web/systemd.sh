@@ -2,7 +2,8 @@
 # test/web/systemd.sh: contrib/systemd/ as shipped. mailautoconf under
 # systemd-socket-activate (the LISTEN_FDS handover systemd does), driven
 # with cgi-fcgi; the units' ExecStart= run on their ListenStream= socket;
-# the units checked with systemd-analyze. Port 127.0.0.1:18090 only.
+# the units checked with systemd-analyze; mailautoconf-sync's command
+# lines run against that server. Port 127.0.0.1:18090 only.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 1
 . "$TOP/test/lib.sh"
@@ -12,7 +13,7 @@ SA_PID=
 
 cleanup() {
 	[ -n "$SA_PID" ] && kill -KILL "$SA_PID" 2>/dev/null
-	rm -rf "$T_TMP"
+	[ -n "${KEEP:-}" ] || rm -rf "$T_TMP"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP PIPE
@@ -166,7 +167,8 @@ check_eq "ListenStream= is the socket apache-proxy-fcgi.conf uses" \
     "$(grep -o '"unix:[^"]*"' contrib/apache-proxy-fcgi.conf | sort -u)"
 check_eq "ExecStart= reads the Debian package's conffile" \
     "/usr/sbin/mailautoconf -c /etc/mailautoconf/providers.ini" "$exec_start"
-for f in "$SOCKET" "$SERVICE"; do
+for f in "$SOCKET" "$SERVICE" contrib/systemd/mailautoconf-sync.path \
+    contrib/systemd/mailautoconf-sync.service; do
 	sed -e "s|/usr/sbin|$W/sbin|g" -e "s|/etc/mailautoconf/|$W/etc/|g" \
 	    -e "s|/run/|$W/run/|g" "$f" >"$W/units/${f##*/}"
 done
@@ -175,6 +177,71 @@ sock=$(unit_value "$W/units/mailautoconf.socket" ListenStream)
 if activate "$sock" $AS $(unit_value "$W/units/mailautoconf.service" ExecStart); then
 	drive "units, $listen" "$sock"
 	deactivate "units, $listen"
+else
+	fail "systemd-socket-activate on $sock did not listen"
+fi
+
+# 2b. mailautoconf-sync.path and .service: what the path unit watches, and
+# the service's command lines run as systemd runs a oneshot service
+# (test/sync-unit.sh; systemd is not PID 1 here, so inotify and
+# `systemctl try-reload-or-restart' are not systemd's own: that line
+# becomes mailautoconf.service's ExecReload=) against a server started as
+# in 2: a good change is served after the run, a bad one stops it at
+# --check with a line naming file and line, and changes nothing that serves
+SPATH=contrib/systemd/mailautoconf-sync.path
+SSERVICE=contrib/systemd/mailautoconf-sync.service
+check_eq "$SPATH watches the INI, the include and the domain directory" \
+    "/etc/mailautoconf/providers.ini /etc/mailautoconf/providers.d /etc/mailautoconf/domains" \
+    "$(sed -n 's/^PathChanged=//p' "$SPATH" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "$SPATH starts $SSERVICE" "mailautoconf-sync.service" "$(unit_value "$SPATH" Unit)"
+check_eq "$SSERVICE: check, compile, then reload if running" \
+    "/usr/sbin/mailautoconf --check -c /etc/mailautoconf/providers.ini|/usr/sbin/mailautoconf --compile -c /etc/mailautoconf/providers.ini|/bin/systemctl try-reload-or-restart mailautoconf.service" \
+    "$(sed -n 's/^ExecStart=//p' "$SSERVICE" | tr '\n' '|' | sed 's/|$//')"
+check_eq "$SSERVICE is a oneshot" oneshot "$(unit_value "$SSERVICE" Type)"
+sync_get() {
+	R=$W/r
+	fcgi "$sock" GET "/mail/config-v1.1.xml?emailaddress=a%40$1" "autoconfig.$1"
+}
+rm -f "$sock"
+# shellcheck disable=SC2046,SC2086 # split into words, as systemd does
+if activate "$sock" $AS $(unit_value "$W/units/mailautoconf.service" ExecStart); then
+	# the first connection makes systemd-socket-activate exec the server
+	sync_get sync.example
+	check_eq "before the change: sync.example: status" 404 "$code"
+	sh test/sync-unit.sh "$W" "$SA_PID" >"$W/sync0.log" 2>&1
+	check_eq "sync of an unchanged INI: exit 0" 0 "$?"
+	cp "$W/etc/providers.ini" "$W/etc/.new"
+	printf '\n[sync.example]\nimap = imap.sync.example\nsmtp = smtp.sync.example:587 starttls\n' >>"$W/etc/.new"
+	chmod 644 "$W/etc/.new"
+	mv "$W/etc/.new" "$W/etc/providers.ini"
+	sh test/sync-unit.sh "$W" "$SA_PID" >"$W/sync1.log" 2>&1
+	check_eq "sync after a good change: exit 0" 0 "$?" || cat "$W/sync1.log"
+	sleep 0.3
+	sync_get sync.example
+	check_eq "after the sync run: sync.example: status" 200 "$code"
+	check "after the sync run: sync.example's server" \
+	    grep -qF '<hostname>imap.sync.example</hostname>' "$R.body"
+	cp "$W/etc/providers.ini.cdb" "$W/good.cdb"
+	nl=$(($(wc -l <"$W/etc/providers.ini") + 3))
+	printf '\n[broken.example]\nimap = imap.broken.example:99999\nsmtp = smtp.broken.example\n' >>"$W/etc/providers.ini"
+	sh test/sync-unit.sh "$W" "$SA_PID" >"$W/sync2.log" 2>&1
+	check "sync after a bad change: fails" test "$?" -ne 0
+	check_eq "it stops at --check, whose first line names file and line" \
+	    "mailautoconf: $W/etc/providers.ini:$nl:" \
+	    "$(head -n 1 "$W/sync2.log" | cut -d' ' -f1-2)"
+	check "the compiled config is left as it was" cmp -s "$W/good.cdb" "$W/etc/providers.ini.cdb"
+	sync_get sync.example
+	check_eq "the server still serves the last good config" 200 "$code"
+	sync_get broken.example
+	check_eq "and not the broken section" 404 "$code"
+	deactivate "units, sync"
+	# mailautoconf.service not running (CGI): check and compile, no signal
+	head -n $((nl - 3)) "$W/etc/providers.ini" >"$W/etc/.new"
+	chmod 644 "$W/etc/.new"
+	mv "$W/etc/.new" "$W/etc/providers.ini"
+	sh test/sync-unit.sh "$W" >"$W/sync3.log" 2>&1
+	check_eq "sync with no server running: exit 0" 0 "$?"
+	check "and it compiled" grep -q 'compiled into' "$W/sync3.log"
 else
 	fail "systemd-socket-activate on $sock did not listen"
 fi
@@ -253,7 +320,8 @@ elif ! systemd-analyze verify --man=no "$W/units/trivial.service" >/dev/null 2>&
 	echo "note: systemd-analyze verify does not work here: unit files not verified"
 else
 	out=$(cd "$W/units" && systemd-analyze verify --man=no \
-	    mailautoconf.socket mailautoconf.service 2>&1)
+	    mailautoconf.socket mailautoconf.service \
+	    mailautoconf-sync.path mailautoconf-sync.service 2>&1)
 	check_eq "systemd-analyze verify: no error or warning" "" "$out"
 	level=$(cd "$W/units" && systemd-analyze security --offline=yes \
 	    mailautoconf.service 2>&1 | sed -n 's/.*Overall exposure level for mailautoconf.service: \([0-9.]*\) .*/\1/p')
