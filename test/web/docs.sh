@@ -180,7 +180,8 @@ chmod 755 "$E/bin/curl"
 
 subst() {
 	sed -e "s|/usr/sbin/mailautoconf|$E/sbin/mailautoconf|g" \
-	    -e "s|/etc/mailautoconf/|$E/etc/|g" -e "s|/run/|$E/run/|g" "$1"
+	    -e "s|/etc/mailautoconf/|$E/etc/|g" -e "s|/run/|$E/run/|g" \
+	    -e "s|/var/lib/mailautoconf/|$E/var/|g" "$1"
 }
 
 # nginx: the fast set-up, with TLS
@@ -281,6 +282,19 @@ for n in $order; do
 	done <"$E/curl.$n"
 done
 check "at least 8 command blocks ran ($ran)" test "$ran" -ge 8
+# what section 11's blocks left: a zone fragment of the one-certificate
+# route that a zone can include, and the certificate names in pieces
+z=$E/var/zones/example.com.zone
+check "section 11: --dns-dir wrote $z" test -s "$z"
+check_eq "section 11: --srv-only: no PACC record" 0 "$(grep -c 'ua-auto-config' "$z")"
+printf '$TTL 3600\n@ IN SOA ns hostmaster 1 3600 600 86400 3600\n@ IN NS ns\nns IN A 192.0.2.53\n$INCLUDE %s\n' \
+    "$z" >"$E/wrap.zone"
+check "section 11: named-checkzone accepts a zone that includes it" \
+    named-checkzone -q example.com "$E/wrap.zone"
+check_eq "section 11: --cert-names in pieces of 100" "$E/var/cert-names.00" \
+    "$(ls "$E"/var/cert-names.[0-9]*)"
+check_eq "section 11: the names" "autoconfig.example.net autoconfig.example.com autodiscover.example.com ua-auto-config.example.com" \
+    "$(tr '\n' ' ' <"$E/var/cert-names.00" | sed 's/ $//')"
 check "the curl checks of section 8 ran" test "$(cat "$E"/curl.* | grep -c '^@@ ')" -ge 8
 
 # the documents the docs point to are in the Debian package
