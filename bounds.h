@@ -78,6 +78,36 @@
 /* A config file larger than this is surely not a providers.ini. */
 #define INI_FILE_MAX	(64 * 1024 * 1024)
 /*
+ * Domain files (domains_file): one domain a line, and a domain is at most
+ * 253 bytes as an A-label; its UTF-8 form may take a few times that.  A
+ * longer line is no domain (a binary file, a wrong export).
+ */
+#define DOMFILE_LINE_MAX	1024
+/* include: nesting deeper than this is a mistake, not a layout. */
+#define INCLUDE_DEPTH_MAX	8
+/*
+ * A file whose size or mtime changes while it is read is being written
+ * in place: read again after a pause, this many times at most.
+ */
+#define FILE_RETRIES		5
+#define FILE_RETRY_MS		100
+/*
+ * A file changed this close (seconds) before --compile read it may change
+ * again within the same timestamp tick unseen: the image hashes it at
+ * every start instead of trusting its stat (git's "racy clean").
+ */
+#define RACY_SECONDS		2
+/*
+ * reload_max_drop: a reload or --compile that stops serving more than
+ * this share (percent) of the domains served is refused: a cut or failed
+ * export is the likely cause, not the departure of so many customers.
+ * A drop of at most DROP_FLOOR domains always passes (a small config
+ * edited by hand).
+ */
+#define MAX_DROP_DEFAULT	25
+#define DROP_FLOOR		10
+
+/*
  * Providers a process keeps decoded from a compiled config (image.c): a
  * FastCGI process answers a few providers most of the time; a view is
  * some hundred bytes, so 256 cost well under 1 MiB at most.

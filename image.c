@@ -573,15 +573,6 @@ bad:
 
 /* ---- reading the INI with what the image records of it ---------------- */
 
-static void
-src_of(struct img_src *s, const struct stat *st)
-{
-	memset(s, 0, sizeof(*s));
-	s->size = (uint64_t)st->st_size;
-	s->mtime = (int64_t)st->st_mtim.tv_sec;
-	s->mtime_ns = (uint32_t)st->st_mtim.tv_nsec;
-}
-
 /* The INI's text (at most INI_FILE_MAX bytes), its stat; NULL: why in err. */
 static char *
 read_ini(const char *file, struct stat *st, size_t *len, const char **why)
@@ -623,24 +614,16 @@ struct config *
 img_read_ini(const char *file, struct diag *d, struct img_src *src)
 {
 	struct config	*cf;
-	struct stat	 st;
-	char		 fb[1024];
-	const char	*why;
-	char		*buf;
-	size_t		 len;
 
-	if ((buf = read_ini(file, &st, &len, &why)) == NULL) {
-		if (d->fp != NULL)
-			fprintf(d->fp, "mailautoconf: %s: %s\n",
-			    diag_safe(fb, sizeof(fb), file), why);
-		d->errors++;
+	if ((cf = prov_load_file(file, d)) == NULL)
 		return NULL;
+	memset(src, 0, sizeof(*src));
+	if (cf->nsrc > 0) {
+		src->size = cf->src[0].size;
+		src->mtime = cf->src[0].mtime;
+		src->mtime_ns = cf->src[0].mtime_ns;
+		memcpy(src->hash, cf->src[0].hash, MAC_SHA1_LEN);
 	}
-	src_of(src, &st);
-	src->size = len;
-	mac_sha1(buf, len, src->hash);
-	cf = prov_load_mem(buf, len, file, d);
-	mac_free(buf);
 	return cf;
 }
 
@@ -1199,6 +1182,63 @@ img_lookup(const struct config *cf, const char *d, size_t n)
 	p = lookup(im, d, n);
 	bus_armed = 0;
 	return p;
+}
+
+/* Whether the image has a record for domain d (no catch-all). */
+bool
+img_served(const struct config *cf, const char *d, size_t n)
+{
+	struct image	*im = cf->img;
+	size_t		 vl;
+	bool		 r;
+
+	if (n == 0 || d[0] == '\0' || im->broken)
+		return false;
+	if (sigsetjmp(bus_jmp, 0) != 0) {
+		bus_armed = 0;
+		im->broken = true;
+		return false;
+	}
+	bus_armed = 1;
+	r = img_get(im, d, n, &vl) != NULL;
+	bus_armed = 0;
+	return r;
+}
+
+static void
+each_record(const struct image *im, void (*fn)(void *, const char *, size_t),
+    void *arg)
+{
+	size_t	pos = 2048, dend = im->db.cdb_dend, kl, vl;
+
+	while (pos + 8 <= dend) {
+		kl = rd32(im->base + pos);
+		vl = rd32(im->base + pos + 4);
+		if (kl > dend - pos - 8 || vl > dend - pos - 8 - kl)
+			break;
+		if (kl > 0 && kl <= DOMAIN_MAX && im->base[pos + 8] != '\0')
+			fn(arg, (const char *)im->base + pos + 8, kl);
+		pos += 8 + kl + vl;
+	}
+}
+
+/* Every domain of the image, to fn: the records in file order. */
+void
+img_each_domain(const struct config *cf,
+    void (*fn)(void *, const char *, size_t), void *arg)
+{
+	struct image	*im = cf->img;
+
+	if (im->broken)
+		return;
+	if (sigsetjmp(bus_jmp, 0) != 0) {
+		bus_armed = 0;
+		im->broken = true;
+		return;
+	}
+	bus_armed = 1;
+	each_record(im, fn, arg);
+	bus_armed = 0;
 }
 
 bool

@@ -255,6 +255,7 @@ struct provider {
 	const char	*ad_redirect;
 	const char	*mc_identifier;
 	int		 line;
+	const char	*file;		/* of its section; NULL: the config's */
 	/*
 	 * Derived at load: the first server of each type (NULL: none), and
 	 * what Outlook gets, the first IMAP, POP3 and SMTP server in the
@@ -271,8 +272,38 @@ struct dslot;		/* a slot of the domain table (providers.c) */
 struct image;		/* a compiled config (image.c) */
 struct mc_signer;
 
+/*
+ * A file a config was read from (the INI, an include, a domain file):
+ * what --compile records and a compiled image is checked against.
+ */
+enum cfg_src_kind {
+	SRC_INI, SRC_INCLUDE, SRC_DOMAINS
+};
+struct cfg_src {
+	const char	*path;		/* as opened */
+	unsigned	 kind;
+	bool		 racy;		/* changed just before it was read */
+	uint64_t	 size;
+	int64_t		 mtime, ctime;
+	uint32_t	 mtime_ns, ctime_ns;
+	uint64_t	 ino, dev;
+	unsigned char	 hash[MAC_SHA1_LEN];
+	size_t		 ndomains;	/* SRC_DOMAINS: the domains it held */
+};
+/* An include pattern and the files it matched, sorted. */
+struct cfg_pat {
+	const char	*pattern;
+	const char	**match;
+	size_t		 nmatch;
+};
+
 struct config {
 	const char		*file;
+	struct cfg_src		*src;	/* every file read, the INI first */
+	size_t			 nsrc;
+	struct cfg_pat		*pat;
+	size_t			 npat;
+	long			 max_drop;	/* percent, reload_max_drop */
 	struct provider		*prov;
 	size_t			 nprov;
 	struct dslot		*table;	/* open addressing, power of two */
@@ -333,6 +364,26 @@ const char	*cfg_url_why(const char *);
 bool		 cfg_lang_ok(const char *);
 
 struct config	*prov_load_file(const char *, struct diag *);
+/*
+ * How the loader reads files and expands include patterns: the real
+ * file system, or the fuzz target's files in memory.  read: the whole
+ * file (mac_free it) and its stat; glob: the sorted names (free each and
+ * the array with mac_free).  -1 and *why on failure.
+ */
+struct stat;
+struct prov_fs {
+	int	(*read)(const char *, char **, size_t *, struct stat *,
+		    const char **);
+	int	(*glob)(const char *, char ***, size_t *, const char **);
+};
+extern const struct prov_fs *prov_fs;
+int		 prov_fs_read(const char *, char **, size_t *, struct stat *,
+		    const char **);
+int		 prov_fs_glob(const char *, char ***, size_t *, const char **);
+void		 prov_names_free(char **, size_t);
+bool		 prov_served(const struct config *, const char *, size_t);
+void		 prov_each_domain(const struct config *,
+		    void (*)(void *, const char *, size_t), void *);
 struct config	*prov_load_mem(const char *, size_t, const char *,
 		    struct diag *);
 void		 prov_free(struct config *);
@@ -363,6 +414,9 @@ struct config	*img_open_mem(const void *, size_t, const char *,
 const struct provider *img_lookup(const struct config *, const char *,
 		    size_t);
 bool		 img_broken(const struct config *);
+bool		 img_served(const struct config *, const char *, size_t);
+void		 img_each_domain(const struct config *,
+		    void (*)(void *, const char *, size_t), void *);
 void		 img_free(struct config *);
 void		 img_reseal(unsigned char *, size_t);
 

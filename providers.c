@@ -13,11 +13,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mailautoconf.h"
@@ -58,19 +60,39 @@ struct pbuild {
 	size_t		 domcap, incap, outcap, doccap, instrcap;
 	size_t		 descrcap;
 	int		 oauth2_line;
+	bool		 domfile;	/* it has a domains_file */
+};
+
+/* Where a domain was claimed: its domains line, or its domain file's. */
+struct dorig {
+	const char	*file;
+	int		 line;
+};
+
+/* An open include: its name and identity, to see a cycle. */
+struct incl {
+	const char	*path;
+	uint64_t	 dev, ino;
 };
 
 struct loader {
-	const char	*file;
+	const char	*file;		/* being read: the INI or an include */
 	struct diag	*d;
 	struct config	*cf;
+	const struct ini_sink *sink;
 	bool		 oom;
 	size_t		 nsecs;		/* sections seen so far */
+	size_t		 provcap;
 	size_t		*seen;		/* the section-name set, see seen_section */
 	size_t		 mask;
 	struct pbuild	 b;		/* b.p == NULL: in the global part */
 	int		 once[CFG_KEYS_MAX];	/* line of a single key, 0: unseen */
 	struct later	 catch_all, sign_cert, sign_key;
+	struct dorig	*orig;		/* of every domain, in table order */
+	size_t		 norig, origcap;
+	struct incl	 chain[INCLUDE_DEPTH_MAX + 1];	/* [0]: the INI */
+	int		 depth;		/* includes open */
+	size_t		 srccap, patcap;
 };
 
 /* One entry as the key parsers see it. */
@@ -496,6 +518,37 @@ server_line(struct loader *l, int line, struct server *s, const char *v)
 
 /* ---- sections --------------------------------------------------------- */
 
+/* One domain (its normal form) for the provider, claimed at file:line. */
+static bool
+push_domain(struct loader *l, struct pbuild *b, const char *d,
+    const char *file, int line)
+{
+	struct provider	*p = b->p;
+	const char	**nd;
+
+	if (l->norig == l->origcap) {
+		size_t		 nc = l->origcap == 0 ? 64 : l->origcap * 2;
+		struct dorig	*no = mac_realloc(l->orig, nc * sizeof(*no));
+
+		if (no == NULL) {
+			l->oom = true;
+			return false;
+		}
+		l->orig = no;
+		l->origcap = nc;
+	}
+	nd = arena_push(&l->cf->arena, p->domains, &p->ndomains,
+	    &b->domcap, sizeof(*p->domains));
+	if (nd == NULL || (nd[p->ndomains - 1] = adup(l, d)) == NULL) {
+		l->oom = true;
+		return false;
+	}
+	p->domains = nd;
+	l->orig[l->norig].file = file;
+	l->orig[l->norig++].line = line;
+	return true;
+}
+
 static bool
 add_domains(struct loader *l, struct pbuild *b, int line, const char *s)
 {
@@ -505,22 +558,19 @@ add_domains(struct loader *l, struct pbuild *b, int line, const char *s)
 	while (*s != '\0') {
 		char		 d[DOMAIN_MAX + 1];
 		size_t		 n, dl;
-		const char	*why, **nd;
+		const char	*why;
 
 		while (*s == ' ' || *s == ',' || *s == '\t')
 			s++;
 		if ((n = strcspn(s, " ,\t")) == 0)
 			break;
-		/* a UTF-8 name is stored as its A-label (SPEC §2) */
+		/* a UTF-8 name is stored as its A-label */
 		if (mac_domain_idn(d, &dl, s, n, &why) != 0) {
 			ERR(l, line, "bad domain: %s", why);
 			return false;
 		}
-		nd = arena_push(&l->cf->arena, p->domains, &p->ndomains,
-		    &b->domcap, sizeof(*p->domains));
-		if (nd == NULL || (nd[p->ndomains - 1] = adup(l, d)) == NULL)
+		if (!push_domain(l, b, d, l->file, line))
 			return false;
-		p->domains = nd;
 		s += n;
 	}
 	/* "domains = ," or a section [,] would serve no domain at all */
@@ -717,6 +767,11 @@ prov_finish(struct loader *l, struct pbuild *b)
 			if (all[k][i].username == NULL)
 				all[k][i].username = p->username;
 		}
+	if (p->ndomains == 0 && b->domfile) {
+		ERR(l, p->line, "[%s] serves no domain: its domain files are "
+		    "empty", p->id);
+		return;
+	}
 	if (p->ndomains == 0 && (!add_domains(l, b, p->line, p->id) ||
 	    p->ndomains == 0))
 		return;
@@ -745,6 +800,414 @@ prov_finish(struct loader *l, struct pbuild *b)
 	if (server_plain(p->in, p->nin) || server_plain(p->out, p->nout))
 		WARN(l, p->line, "provider '%s' has a 'plain' server: "
 		    "Thunderbird for Android drops the whole config", p->id);
+}
+
+/* ---- files: domain files, includes, and what was read ----------------- */
+
+static bool
+same_stat(const struct stat *a, const struct stat *b)
+{
+	return a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ino == b->st_ino && a->st_dev == b->st_dev;
+}
+
+/* One read of the whole file; 1: it changed meanwhile, read again. */
+static int
+read_once(int fd, struct stat *st, char **bufp, size_t *lenp,
+    const char **why)
+{
+	struct stat	 st2;
+	char		*buf;
+	size_t		 got = 0;
+	ssize_t		 r;
+
+	if (fstat(fd, st) != 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	*why = S_ISDIR(st->st_mode) ? "is a directory" : "not a regular file";
+	if (!S_ISREG(st->st_mode))
+		return -1;
+	*why = "too large for a config file";
+	if (st->st_size > INI_FILE_MAX)
+		return -1;
+	*why = "out of memory";
+	if ((buf = mac_alloc((size_t)st->st_size + 2)) == NULL)
+		return -1;
+	/* one byte more than the size: a file that grew is seen */
+	while (got <= (size_t)st->st_size) {
+		r = read(fd, buf + got, (size_t)st->st_size + 1 - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got != (size_t)st->st_size || fstat(fd, &st2) != 0 ||
+	    !same_stat(st, &st2)) {
+		mac_free(buf);
+		return 1;
+	}
+	buf[got] = '\0';
+	*bufp = buf;
+	*lenp = got;
+	return 0;
+}
+
+/*
+ * The whole file, as it was at one moment: a file written in place while
+ * it is read (its size or mtime changes) is read again after a pause, and
+ * refused if it keeps changing.  O_NONBLOCK: a FIFO does not hang us.
+ */
+int
+prov_fs_read(const char *path, char **bufp, size_t *lenp, struct stat *st,
+    const char **why)
+{
+	struct timespec	 ts = { 0, FILE_RETRY_MS * 1000000L };
+	int		 fd, tries, rc = 1;
+
+	for (tries = 0; rc == 1 && tries <= FILE_RETRIES; tries++) {
+		if (tries > 0)
+			nanosleep(&ts, NULL);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+			*why = strerror(errno);
+			return -1;
+		}
+		rc = read_once(fd, st, bufp, lenp, why);
+		close(fd);
+	}
+	if (rc == 1)
+		*why = "it kept changing while it was read (write it "
+		    "elsewhere, then rename it into place)";
+	return rc == 0 ? 0 : -1;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * A directory of the pattern that cannot be read stops the glob (a
+ * reload must not take "unreadable" for "empty"); one that does not
+ * exist matches nothing.
+ */
+static int
+glob_err(const char *path, int err)
+{
+	(void)path;
+	return err != ENOENT && err != ENOTDIR;
+}
+
+/* The names pattern matches, sorted bytewise (no locale decides). */
+int
+prov_fs_glob(const char *pattern, char ***names, size_t *n, const char **why)
+{
+	glob_t	 g;
+	size_t	 i;
+	int	 rc;
+
+	*names = NULL;
+	*n = 0;
+	memset(&g, 0, sizeof(g));
+	rc = glob(pattern, GLOB_NOSORT, glob_err, &g);
+	if (rc == GLOB_NOMATCH || (rc == 0 && g.gl_pathc == 0)) {
+		globfree(&g);
+		return 0;
+	}
+	*why = rc == GLOB_NOSPACE ? "out of memory" : "a directory cannot be "
+	    "read";
+	if (rc != 0 ||
+	    (*names = mac_alloc(g.gl_pathc * sizeof(**names))) == NULL) {
+		globfree(&g);
+		return -1;
+	}
+	for (i = 0; i < g.gl_pathc; i++) {
+		size_t	 len = strlen(g.gl_pathv[i]) + 1;
+
+		if (((*names)[i] = mac_alloc(len)) == NULL)
+			break;
+		memcpy((*names)[i], g.gl_pathv[i], len);
+	}
+	*n = i;
+	globfree(&g);
+	if (i < g.gl_pathc) {
+		prov_names_free(*names, *n);
+		*why = "out of memory";
+		return -1;
+	}
+	qsort(*names, *n, sizeof(**names), name_cmp);
+	return 0;
+}
+
+void
+prov_names_free(char **names, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		mac_free(names[i]);
+	mac_free(names);
+}
+
+static const struct prov_fs fs_real = { prov_fs_read, prov_fs_glob };
+const struct prov_fs *prov_fs = &fs_real;
+
+/* What was read, for the image and the reload log; path is kept. */
+static struct cfg_src *
+src_add(struct loader *l, const char *path, unsigned kind,
+    const struct stat *st, const char *buf, size_t len)
+{
+	struct config	*cf = l->cf;
+	struct cfg_src	*s;
+
+	if ((s = arena_push(&cf->arena, cf->src, &cf->nsrc, &l->srccap,
+	    sizeof(*s))) == NULL) {
+		l->oom = true;
+		return NULL;
+	}
+	cf->src = s;
+	s += cf->nsrc - 1;
+	memset(s, 0, sizeof(*s));
+	s->path = path;
+	s->kind = kind;
+	s->size = (uint64_t)len;
+	s->mtime = (int64_t)st->st_mtim.tv_sec;
+	s->mtime_ns = (uint32_t)st->st_mtim.tv_nsec;
+	s->ctime = (int64_t)st->st_ctim.tv_sec;
+	s->ctime_ns = (uint32_t)st->st_ctim.tv_nsec;
+	s->ino = (uint64_t)st->st_ino;
+	s->dev = (uint64_t)st->st_dev;
+	s->racy = (int64_t)time(NULL) - s->ctime < RACY_SECONDS;
+	mac_sha1(buf, len, s->hash);
+	return s;
+}
+
+/* A line of a domain file: NULL, or what is wrong with it. */
+static const char *
+domline(struct loader *l, const char *file, int line, const char *p,
+    size_t n)
+{
+	char		 d[DOMAIN_MAX + 1];
+	const char	*e, *why;
+	size_t		 dl;
+
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	if (memchr(p, '\0', n) != NULL)
+		return "NUL byte in line";
+	if (n >= DOMFILE_LINE_MAX)
+		return "line too long for a domain";
+	if (!mac_utf8_ok((const unsigned char *)p, n))
+		return "line is not valid UTF-8";
+	if ((e = memchr(p, '#', n)) != NULL)
+		n = (size_t)(e - p);
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
+	    p[n - 1] == '\r'))
+		n--;
+	if (n == 0)
+		return NULL;
+	if (strcspn(p, " \t,") < n)
+		return "one domain per line";
+	if (mac_domain_idn(d, &dl, p, n, &why) != 0) {
+		diag_msg(l->d, file, false, line, "bad domain: %s", why);
+		return "";
+	}
+	return push_domain(l, &l->b, d, file, line) ? NULL : "";
+}
+
+/* A domain file's text: one domain a line, '#' comments, LF or CRLF. */
+static size_t
+domfile_parse(struct loader *l, const char *file, const char *buf,
+    size_t len)
+{
+	const char	*p = buf, *end = buf + len, *nl, *why;
+	size_t		 had = l->b.p->ndomains;
+	int		 line = 0;
+
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < end && !l->oom) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		line++;
+		why = domline(l, file, line, p, (size_t)((nl != NULL ? nl :
+		    end) - p));
+		if (why != NULL && *why != '\0')
+			diag_msg(l->d, file, false, line, "%s", why);
+		p = nl != NULL ? nl + 1 : end;
+	}
+	return l->b.p->ndomains - had;
+}
+
+/* The file a key names, beside the file being read; NULL: an error. */
+static const char *
+beside(struct loader *l, int line, const char *key, const char *val)
+{
+	char	path[4096], sb[64];
+
+	if (!prov_beside(path, sizeof(path), l->file, val)) {
+		ERR(l, line, "'%s': path too long", safe(sb, sizeof(sb), key));
+		return NULL;
+	}
+	return adup(l, path);
+}
+
+static bool
+kp_domfile(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	struct cfg_src	*s;
+	struct stat	 st;
+	const char	*why, *path;
+	char		*buf, pb[1024];
+	size_t		 len, n;
+
+	(void)k;
+	(void)dst;
+	l->b.domfile = true;
+	if ((path = beside(l, e->line, e->key, e->val)) == NULL)
+		return false;
+	if (prov_fs->read(path, &buf, &len, &st, &why) != 0) {
+		ERR(l, e->line, "domains_file %s: %s",
+		    safe(pb, sizeof(pb), path), why);
+		return false;
+	}
+	if ((n = domfile_parse(l, path, buf, len)) == 0 && l->d->errors == 0)
+		WARN(l, e->line, "domains_file %s holds no domain",
+		    safe(pb, sizeof(pb), path));
+	if ((s = src_add(l, path, SRC_DOMAINS, &st, buf, len)) != NULL)
+		s->ndomains = n;
+	mac_free(buf);
+	return !l->oom;
+}
+
+static void	end_section(struct loader *);
+
+/* "a -> b -> a": the includes open from the one path repeats. */
+static void
+cycle(struct loader *l, int from, const char *path, int line)
+{
+	char	 chain[1024], pb[1024];
+	size_t	 n = 0;
+	int	 i;
+
+	chain[0] = '\0';
+	for (i = from; i <= l->depth && n < sizeof(chain); i++)
+		n += (size_t)snprintf(chain + n, sizeof(chain) - n, "%s -> ",
+		    safe(pb, sizeof(pb), l->chain[i].path));
+	if (n < sizeof(chain))
+		snprintf(chain + n, sizeof(chain) - n, "%s",
+		    safe(pb, sizeof(pb), path));
+	ERR(l, line, "include cycle: %s", chain);
+}
+
+/* One included file: its sections join the config, its errors name it. */
+static void
+read_include(struct loader *l, const char *path, int line)
+{
+	struct stat	 st;
+	const char	*why, *saved = l->file;
+	char		*buf, pb[1024];
+	size_t		 len;
+	int		 i, once[CFG_KEYS_MAX];
+
+	if (prov_fs->read(path, &buf, &len, &st, &why) != 0) {
+		ERR(l, line, "include %s: %s", safe(pb, sizeof(pb), path), why);
+		return;
+	}
+	for (i = 0; i <= l->depth; i++)
+		if (strcmp(l->chain[i].path, path) == 0 ||
+		    (l->chain[i].ino != 0 && l->chain[i].ino == st.st_ino &&
+		    l->chain[i].dev == (uint64_t)st.st_dev))
+			break;
+	if (i <= l->depth)
+		cycle(l, i, path, line);
+	else if (l->depth == INCLUDE_DEPTH_MAX)
+		ERR(l, line, "include %s: nested more than %d deep",
+		    safe(pb, sizeof(pb), path), INCLUDE_DEPTH_MAX);
+	else if (src_add(l, path, SRC_INCLUDE, &st, buf, len) != NULL) {
+		l->chain[++l->depth].path = path;
+		l->chain[l->depth].ino = (uint64_t)st.st_ino;
+		l->chain[l->depth].dev = (uint64_t)st.st_dev;
+		memcpy(once, l->once, sizeof(once));
+		l->file = path;
+		if (ini_read(buf, len, path, l->d, l->sink) == -2)
+			l->oom = true;
+		end_section(l);
+		l->file = saved;
+		memcpy(l->once, once, sizeof(once));
+		l->depth--;
+	}
+	mac_free(buf);
+}
+
+/* A pattern and its matches, for the image (stale when they change). */
+static void
+pat_add(struct loader *l, const char *pat, const char *const *names,
+    size_t n)
+{
+	struct config	*cf = l->cf;
+	struct cfg_pat	*p;
+	size_t		 i;
+
+	if ((p = arena_push(&cf->arena, cf->pat, &cf->npat, &l->patcap,
+	    sizeof(*p))) == NULL ||
+	    (p[cf->npat - 1].match = arena_alloc(&cf->arena,
+	    (n + 1) * sizeof(char *))) == NULL) {
+		l->oom = true;
+		return;
+	}
+	cf->pat = p;
+	p += cf->npat - 1;
+	p->pattern = pat;
+	p->nmatch = n;
+	for (i = 0; i < n; i++)
+		if ((p->match[i] = adup(l, names[i])) == NULL)
+			return;
+}
+
+/*
+ * include = PATTERN: a file, or a glob whose matches are read in sorted
+ * order.  A plain name must exist; a glob may match nothing (--check
+ * warns).
+ */
+static bool
+kp_include(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	char		**names, pb[1024];
+	const char	*why, *pat;
+	size_t		 n, i;
+
+	(void)k;
+	(void)dst;
+	if ((pat = beside(l, e->line, e->key, e->val)) == NULL)
+		return false;
+	if (strpbrk(pat, "*?[") == NULL) {
+		pat_add(l, pat, &pat, 1);
+		read_include(l, pat, e->line);
+		return !l->oom;
+	}
+	if (prov_fs->glob(pat, &names, &n, &why) != 0) {
+		ERR(l, e->line, "include %s: %s", safe(pb, sizeof(pb), pat),
+		    why);
+		return false;
+	}
+	pat_add(l, pat, (const char *const *)names, n);
+	if (n == 0)
+		WARN(l, e->line, "include %s matches no file",
+		    safe(pb, sizeof(pb), pat));
+	for (i = 0; i < n && !l->oom; i++)
+		read_include(l, l->cf->pat[l->cf->npat - 1].match[i], e->line);
+	prov_names_free(names, n);
+	return !l->oom;
 }
 
 /* ---- the key parsers: one entry into its target ----------------------- */
@@ -1012,8 +1475,13 @@ const struct cfg_key cfg_keys[] = {
 	    L_(sign_cert), 0, 0, 1 },
 	{ "mobileconfig.sign_key", CFG_GLOBAL, CFG_LATER, NO, 0, kp_later,
 	    L_(sign_key), 0, 0, 1 },
+	{ "include", CFG_GLOBAL, CFG_REPEAT, NO, 0, kp_include, 0, 0, 0, 0 },
+	{ "reload_max_drop", CFG_GLOBAL, 0, NO, 0, kp_long, G_(max_drop),
+	    0, 100, 0 },
 
 	{ "domains", CFG_PROVIDER, CFG_REPEAT, SP, 0, kp_domains, 0, 0, 0, 0 },
+	{ "domains_file", CFG_PROVIDER, CFG_REPEAT, NO, 0, kp_domfile, 0,
+	    0, 0, 0 },
 	{ "name", CFG_PROVIDER, 0, NO, 0, kp_text, P_(name), 0, 0, 0 },
 	{ "short_name", CFG_PROVIDER, 0, NO, 0, kp_text, P_(short_name),
 	    0, 0, 0 },
@@ -1194,22 +1662,50 @@ sink_join(void *arg, const char *key)
 	return cfg_key_join(key);
 }
 
+/* The section-name set, made again for mask + 1 slots. */
+static bool
+seen_rebuild(struct loader *l)
+{
+	size_t	i;
+
+	mac_free(l->seen);
+	if ((l->seen = mac_alloc((l->mask + 1) * sizeof(*l->seen))) == NULL)
+		return false;
+	memset(l->seen, 0, (l->mask + 1) * sizeof(*l->seen));
+	for (i = 0; i < l->nsecs; i++)
+		(void)seen_section(l, i);
+	return true;
+}
+
+/* Room for nsecs more sections (an include brings its own). */
 static void
 sink_begin(void *arg, size_t nsecs)
 {
 	struct loader	*l = arg;
 	struct config	*cf = l->cf;
+	struct provider	*np;
+	size_t		 need = l->nsecs + nsecs + 1, bi;
 
-	l->mask = 15;
-	while (l->mask + 1 < 2 * nsecs)
-		l->mask = l->mask * 2 + 1;
-	cf->prov = arena_alloc(&cf->arena, (nsecs + 1) * sizeof(*cf->prov));
-	l->seen = mac_alloc((l->mask + 1) * sizeof(*l->seen));
-	if (cf->prov == NULL || l->seen == NULL) {
+	if (l->oom || need <= l->provcap)
+		return;
+	if (need < 2 * l->provcap)
+		need = 2 * l->provcap;
+	if ((np = arena_alloc(&cf->arena, need * sizeof(*np))) == NULL) {
 		l->oom = true;
 		return;
 	}
-	memset(l->seen, 0, (l->mask + 1) * sizeof(*l->seen));
+	memset(np, 0, need * sizeof(*np));
+	if (l->nsecs > 0)
+		memcpy(np, cf->prov, l->nsecs * sizeof(*np));
+	bi = l->b.p != NULL ? (size_t)(l->b.p - cf->prov) : 0;
+	cf->prov = np;
+	if (l->b.p != NULL)
+		l->b.p = np + bi;
+	l->provcap = need;
+	while (l->mask + 1 < 2 * need)
+		l->mask = l->mask * 2 + 1;
+	if (!seen_rebuild(l))
+		l->oom = true;
 }
 
 static void
@@ -1227,6 +1723,7 @@ sink_section(void *arg, const char *name, int line)
 	struct config	*cf = l->cf;
 	struct provider	*p;
 	size_t		 i, k;
+	char		 fb[1024];
 
 	end_section(l);
 	if (l->oom)
@@ -1235,11 +1732,16 @@ sink_section(void *arg, const char *name, int line)
 	cf->nprov = l->nsecs;
 	p = &cf->prov[i];
 	p->line = line;
+	p->file = l->file;
 	if ((p->id = adup(l, name)) == NULL)
 		return;
-	if ((k = seen_section(l, i)) != i)
+	if ((k = seen_section(l, i)) != i && cf->prov[k].file == l->file)
 		ERR(l, line, "section [%s] repeated (first on line %d)",
 		    cf->prov[k].id, cf->prov[k].line);
+	else if (k != i)
+		ERR(l, line, "section [%s] repeated (first in %s:%d)",
+		    cf->prov[k].id, safe(fb, sizeof(fb), cf->prov[k].file),
+		    cf->prov[k].line);
 	memset(&l->b, 0, sizeof(l->b));
 	memset(l->once, 0, sizeof(l->once));
 	l->b.p = p;
@@ -1260,9 +1762,19 @@ sink_entry(void *arg, const char *key, const char *val, int line)
 	e.key = key;
 	e.val = val;
 	e.line = line;
-	if ((k = cfg_key_find(sc, key, strlen(key), &e.lang)) == NULL) {
+	if ((k = cfg_key_find(sc, key, strlen(key), &e.lang)) == NULL &&
+	    strcmp(key, "include") == 0) {
+		ERR(l, line, "'include' goes before the first section");
+		return;
+	}
+	if (k == NULL) {
 		ERR(l, line, "unknown %skey '%s'", sc == CFG_GLOBAL ?
 		    "global " : "", safe(sb, sizeof(sb), key));
+		return;
+	}
+	if (sc == CFG_GLOBAL && l->depth > 0 && k->parse != kp_include) {
+		ERR(l, line, "'%s' in an included file: global keys go in the "
+		    "main file", safe(sb, sizeof(sb), key));
 		return;
 	}
 	if (sc == CFG_PROVIDER)
@@ -1290,46 +1802,76 @@ prov_hash(const char *s, size_t n)
 	return h;
 }
 
+/* "line 3" in the same file, else "other.ini:3". */
+static const char *
+where(char *buf, size_t cap, const struct dorig *o, const char *file)
+{
+	char	fb[1024];
+
+	if (o->file == file)
+		snprintf(buf, cap, "line %d", o->line);
+	else
+		snprintf(buf, cap, "%s:%d", diag_safe(fb, sizeof(fb), o->file),
+		    o->line);
+	return buf;
+}
+
+/*
+ * A domain claimed twice is reported at its second claim (its domains
+ * line, or its domain file's line), naming the first.  k: the domain's
+ * number in claim order; first[slot]: the claim in that slot.
+ */
+static bool
+table_put(struct loader *l, size_t *first, size_t k, const char *d,
+    const struct provider *p)
+{
+	struct config	*cf = l->cf;
+	size_t		 dl = strlen(d), h;
+	uint32_t	 hv = prov_hash(d, dl);
+	struct dslot	*s;
+	char		 wb[1100];
+
+	for (h = hv & cf->tmask; (s = &cf->table[h])->name != NULL;
+	    h = (h + 1) & cf->tmask)
+		if (s->hash == hv && s->len == dl && memcmp(s->name, d, dl) == 0)
+			break;
+	if (s->name != NULL) {
+		diag_msg(l->d, l->orig[k].file, false, l->orig[k].line,
+		    "domain %s is served by [%s] (%s) already", d, s->prov->id,
+		    where(wb, sizeof(wb), &l->orig[first[h]], l->orig[k].file));
+		return false;
+	}
+	s->name = d;
+	s->len = dl;
+	s->hash = hv;
+	s->prov = p;
+	first[h] = k;
+	return true;
+}
+
 static void
 build_table(struct loader *l)
 {
 	struct config	*cf = l->cf;
-	size_t		 n = 0, size = 16, i, j;
+	size_t		 n = 0, size = 16, i, j, k = 0, *first;
 
 	for (i = 0; i < cf->nprov; i++)
 		n += cf->prov[i].ndomains;
 	while (size < n * 2)
 		size *= 2;
-	if ((cf->table = arena_alloc(&cf->arena, size * sizeof(*cf->table))) ==
-	    NULL) {
+	if (n != l->norig ||
+	    (cf->table = arena_alloc(&cf->arena, size * sizeof(*cf->table))) ==
+	    NULL || (first = mac_alloc(size * sizeof(*first))) == NULL) {
 		l->oom = true;
 		return;
 	}
 	cf->tmask = size - 1;
 	cf->ndomains = n;
 	for (i = 0; i < cf->nprov; i++)
-		for (j = 0; j < cf->prov[i].ndomains; j++) {
-			const char	*d = cf->prov[i].domains[j];
-			size_t		 dl = strlen(d), h;
-			uint32_t	 hv = prov_hash(d, dl);
-			struct dslot	*s;
-
-			for (h = hv & cf->tmask; (s = &cf->table[h])->name !=
-			    NULL; h = (h + 1) & cf->tmask)
-				if (s->hash == hv && s->len == dl &&
-				    memcmp(s->name, d, dl) == 0)
-					break;
-			if (s->name != NULL) {
-				ERR(l, cf->prov[i].line, "domain %s is served "
-				    "by [%s] (line %d) already", d,
-				    s->prov->id, s->prov->line);
-				continue;
-			}
-			s->name = d;
-			s->len = dl;
-			s->hash = hv;
-			s->prov = &cf->prov[i];
-		}
+		for (j = 0; j < cf->prov[i].ndomains; j++)
+			table_put(l, first, k++, cf->prov[i].domains[j],
+			    &cf->prov[i]);
+	mac_free(first);
 }
 
 const struct provider *
@@ -1412,8 +1954,10 @@ load_signer(struct loader *l)
 
 /* ---- entry points --------------------------------------------------- */
 
-struct config *
-prov_load_mem(const char *buf, size_t len, const char *file, struct diag *d)
+/* The config of buf, read from file (st: its stat; NULL: not a file). */
+static struct config *
+load(const char *buf, size_t len, const char *file, const struct stat *st,
+    struct diag *d)
 {
 	static const struct ini_sink sink0 = {
 		sink_join, sink_begin, sink_section, sink_entry, NULL
@@ -1425,28 +1969,39 @@ prov_load_mem(const char *buf, size_t len, const char *file, struct diag *d)
 	int		 rc;
 
 	memset(&l, 0, sizeof(l));
-	l.file = file;
 	l.d = d;
 	sink.arg = &l;
+	l.sink = &sink;
 	if ((cf = arena_alloc(&a, sizeof(*cf))) == NULL)
 		goto oom;
 	cf->arena = a;
 	cf->cache_max_age = 3600;
 	cf->ad_ttl = -1;
+	cf->max_drop = MAX_DROP_DEFAULT;
 	l.cf = cf;
 	if ((cf->file = adup(&l, file)) == NULL)
 		goto oom;
+	l.file = l.chain[0].path = cf->file;
+	if (st != NULL) {
+		l.chain[0].ino = (uint64_t)st->st_ino;
+		l.chain[0].dev = (uint64_t)st->st_dev;
+		src_add(&l, cf->file, SRC_INI, st, buf, len);
+	}
 	/* past the raw check, go on so that --check lists every error */
 	if ((rc = ini_read(buf, len, file, d, &sink)) == -2)
 		l.oom = true;
 	end_section(&l);
 	if (rc == 0 && !l.oom)
 		resolve_catch_all(&l);
+	if (rc == 0 && !l.oom && cf->nprov == 0)
+		diag_msg(d, file, false, -1, "no provider section (an empty "
+		    "or cut file?)");
 	if (d->errors == 0 && !l.oom)
 		load_signer(&l);
 	if (d->errors == 0 && !l.oom)
 		build_table(&l);
 	mac_free(l.seen);
+	mac_free(l.orig);
 	if (l.oom)
 		goto oom;
 	if (d->errors != 0) {
@@ -1464,45 +2019,63 @@ oom:
 }
 
 struct config *
+prov_load_mem(const char *buf, size_t len, const char *file, struct diag *d)
+{
+	return load(buf, len, file, NULL, d);
+}
+
+/* The INI, read as one moment's text, and every file it names. */
+struct config *
 prov_load_file(const char *file, struct diag *d)
 {
 	struct config	*cf;
 	struct stat	 st;
+	const char	*why;
 	char		*buf;
-	size_t		 got = 0;
-	int		 fd;
+	size_t		 len;
 
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1) {
-		diag_msg(d, file, false, -1, "%s", strerror(errno));
-		if (fd != -1)
-			close(fd);
+	if (prov_fs->read(file, &buf, &len, &st, &why) != 0) {
+		diag_msg(d, file, false, -1, "%s", why);
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > INI_FILE_MAX) {
-		diag_msg(d, file, false, -1, "not a regular file of at most "
-		    "%d bytes", INI_FILE_MAX);
-		close(fd);
-		return NULL;
-	}
-	if ((buf = mac_alloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
-		diag_msg(d, file, false, -1, "out of memory");
-		return NULL;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	cf = prov_load_mem(buf, got, file, d);
+	cf = load(buf, len, file, &st, d);
 	mac_free(buf);
 	return cf;
+}
+
+/* Whether cf serves d itself (the catch-all aside). */
+bool
+prov_served(const struct config *cf, const char *d, size_t n)
+{
+	uint32_t		 hv;
+	size_t			 h;
+	const struct dslot	*s;
+
+	if (cf->img != NULL)
+		return img_served(cf, d, n);
+	hv = prov_hash(d, n);
+	for (h = hv & cf->tmask; (s = &cf->table[h])->name != NULL;
+	    h = (h + 1) & cf->tmask)
+		if (s->hash == hv && s->len == n && memcmp(s->name, d, n) == 0)
+			return true;
+	return false;
+}
+
+/* Every domain cf serves itself, to fn. */
+void
+prov_each_domain(const struct config *cf,
+    void (*fn)(void *, const char *, size_t), void *arg)
+{
+	size_t	i, j;
+
+	if (cf->img != NULL) {
+		img_each_domain(cf, fn, arg);
+		return;
+	}
+	for (i = 0; i < cf->nprov; i++)
+		for (j = 0; j < cf->prov[i].ndomains; j++)
+			fn(arg, cf->prov[i].domains[j],
+			    strlen(cf->prov[i].domains[j]));
 }
 
 void

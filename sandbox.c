@@ -117,6 +117,8 @@ static const int sys_common[] = {
 static const int sys_fastcgi[] = {
 	SCMP_SYS(accept4), SCMP_SYS(fcntl), SCMP_SYS(epoll_create1),
 	SCMP_SYS(epoll_ctl), SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait),
+	/* the reload: an include pattern's directory, a file read again */
+	SCMP_SYS(getdents64), SCMP_SYS(nanosleep), SCMP_SYS(clock_nanosleep),
 };
 
 /*
@@ -185,8 +187,13 @@ static int
 add_args(scmp_filter_ctx c, enum sb_mode mode)
 {
 	const uint64_t	x = PROT_EXEC;
+	/*
+	 * glibc's __O_TMPFILE holds O_DIRECTORY: left in, it would refuse
+	 * opening a directory (an include pattern's, on reload); O_TMPFILE
+	 * itself kills (kill_writing_open).
+	 */
 	const uint64_t	ro = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND |
-			    __O_TMPFILE | O_PATH;
+			    (__O_TMPFILE & ~O_DIRECTORY) | O_PATH;
 	const uint64_t	ns = CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID |
 			    CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
 			    CLONE_NEWCGROUP | CLONE_THREAD | CLONE_VM;
@@ -462,7 +469,9 @@ ll_read_dir(int rfd, const char *path)
 	if ((dfd = open_dir_of(path)) < 0)
 		return;
 	memset(&pb, 0, sizeof(pb));
-	pb.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE;
+	/* READ_DIR: an include pattern is matched again on reload */
+	pb.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE |
+	    LANDLOCK_ACCESS_FS_READ_DIR;
 	pb.parent_fd = dfd;
 	if (syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH,
 	    &pb, 0) != 0)

@@ -84,6 +84,144 @@ done
 printf '[a.example]\nimap = x\n[b.example]\ndomains = a.example\nimap = y\nsmtp = z\n' >"$T_TMP/dup.ini"
 run "$T_TMP/d" $B --check -c "$T_TMP/dup.ini"
 check "domain claimed twice names both" grep -qF "domain a.example is served by [a.example] (line 1) already" "$T_TMP/d.err"
+check "at the domains line that claims it again, not the section" grep -qF "dup.ini:4: domain a.example" "$T_TMP/d.err"
+
+# domain files (domains_file): relative to the INI's directory, one domain
+# a line, '#' comments, CRLF, a BOM, UTF-8 names through their A-label
+mkdir -p "$T_TMP/df/sub"
+printf '\357\273\277# customers\r\na.example\r\n\r\n  b.example  # a note\nb\303\274cher.example\n' >"$T_TMP/df/sub/one.txt"
+printf 'c.example\n' >"$T_TMP/df/two.txt"
+cat >"$T_TMP/df/df.ini" <<'EOF2'
+[hoster]
+domains = h.example
+domains_file = sub/one.txt
+domains_file = two.txt
+imap = imap.h.example
+smtp = smtp.h.example
+[other]
+domains = x.example
+imap = imap.x.example
+smtp = smtp.x.example
+EOF2
+run "$T_TMP/df1" $B --check -c "$T_TMP/df/df.ini"
+check_eq "domains_file: --check passes" 0 "$(cat "$T_TMP/df1.rc")"
+check "domains_file: the domains are counted" grep -qF "df.ini: ok, 2 providers, 6 domains, 0 warnings" "$T_TMP/df1.err"
+for d in a.example b.example c.example xn--bcher-kva.example; do
+	MAC_CONF="$T_TMP/df/df.ini" mac_cgi "$T_TMP/dfq" QUERY_STRING="emailaddress=u%40$d"
+	check_eq "domains_file: $d is served" 200 "$(status "$T_TMP/dfq")"
+	check "domains_file: $d by its provider" grep -q 'emailProvider id="hoster"' "$T_TMP/dfq"
+done
+MAC_CONF="$T_TMP/df/df.ini" mac_cgi "$T_TMP/dfq" QUERY_STRING="emailaddress=u%40customers"
+check_eq "domains_file: a comment is no domain" 404 "$(status "$T_TMP/dfq")"
+# a domain claimed twice: by two files, by a file and a domains line
+printf 'd.example\nb.example\n' >"$T_TMP/df/two.txt"
+run "$T_TMP/df2" $B --check -c "$T_TMP/df/df.ini"
+check_eq "domains_file: a domain in two files is an error" 1 "$(cat "$T_TMP/df2.rc")"
+check "naming both places, file:line each" grep -qF "df/two.txt:2: domain b.example is served by [hoster] (" "$T_TMP/df2.err"
+check "the first one too" grep -qF "df/sub/one.txt:4) already" "$T_TMP/df2.err"
+printf 'x.example\n' >"$T_TMP/df/two.txt"
+run "$T_TMP/df3" $B --check -c "$T_TMP/df/df.ini"
+check "a file's domain claimed by a later domains line: at that line" grep -qF "df.ini:8: domain x.example is served by [hoster] (" "$T_TMP/df3.err"
+check "naming the file's line" grep -qF "df/two.txt:1) already" "$T_TMP/df3.err"
+MAC_CONF="$T_TMP/df/df.ini" mac_cgi "$T_TMP/dfq" QUERY_STRING="emailaddress=u%40a.example"
+check_eq "an error in a domain file: nothing half-loaded (500)" 500 "$(status "$T_TMP/dfq")"
+# bad domain files: every error is PATH:LINE, each a load error
+bad_domfile() { # NAME EXPECTED: two.txt made by the caller
+	run "$T_TMP/dfb" $B --check -c "$T_TMP/df/df.ini"
+	check_eq "domains_file, $1: --check exits 1" 1 "$(cat "$T_TMP/dfb.rc")"
+	check "domains_file, $1: says '$2'" grep -qF "$2" "$T_TMP/dfb.err"
+}
+printf 'e.example\nf\000.example\n' >"$T_TMP/df/two.txt"
+bad_domfile "a NUL byte" "df/two.txt:2: NUL byte in line"
+{ printf 'e.example\n'; head -c 1048576 /dev/zero | tr '\0' a; printf '\n'; } >"$T_TMP/df/two.txt"
+bad_domfile "a line of 1 MB" "df/two.txt:2: line too long for a domain"
+printf 'e.example\n\377.example\n' >"$T_TMP/df/two.txt"
+bad_domfile "invalid UTF-8" "df/two.txt:2: line is not valid UTF-8"
+printf 'e.example f.example\n' >"$T_TMP/df/two.txt"
+bad_domfile "two on a line" "df/two.txt:1: one domain per line"
+printf 'e..example\n' >"$T_TMP/df/two.txt"
+bad_domfile "a bad name" "df/two.txt:1: bad domain"
+rm -f "$T_TMP/df/two.txt"
+bad_domfile "a missing file" "df.ini:4: domains_file $T_TMP/df/two.txt: No such file or directory"
+mkdir "$T_TMP/df/two.txt"
+bad_domfile "a directory" "df.ini:4: domains_file $T_TMP/df/two.txt: is a directory"
+rmdir "$T_TMP/df/two.txt"
+mkfifo "$T_TMP/df/two.txt"
+run "$T_TMP/dfb" timeout 10 $B --check -c "$T_TMP/df/df.ini"
+check_eq "domains_file, a FIFO: refused at once, not waited on" 1 "$(cat "$T_TMP/dfb.rc")"
+check "domains_file, a FIFO: not a regular file" grep -qF "domains_file $T_TMP/df/two.txt: not a regular file" "$T_TMP/dfb.err"
+rm -f "$T_TMP/df/two.txt"
+: >"$T_TMP/df/two.txt"
+run "$T_TMP/dfe" $B --check -c "$T_TMP/df/df.ini"
+check "an empty domain file is a warning" grep -qF "df.ini:4: warning: domains_file $T_TMP/df/two.txt holds no domain" "$T_TMP/dfe.err"
+printf '[lonely]\ndomains_file = two.txt\nimap = i.example\nsmtp = s.example\n' >"$T_TMP/df/lonely.ini"
+run "$T_TMP/dfl" $B --check -c "$T_TMP/df/lonely.ini"
+check_eq "a provider left with no domain is an error" 1 "$(cat "$T_TMP/dfl.rc")"
+check "not the section name served instead" grep -qF "lonely.ini:1: [lonely] serves no domain: its domain files are empty" "$T_TMP/dfl.err"
+: >"$T_TMP/empty.ini"
+run "$T_TMP/em" $B --check -c "$T_TMP/empty.ini"
+check_eq "--check on an empty file fails" 1 "$(cat "$T_TMP/em.rc")"
+check "saying why" grep -qF "empty.ini: no provider section" "$T_TMP/em.err"
+
+# include: more sections from other files, globs in byte order,
+# relative to the including file; errors name the included file
+mkdir -p "$T_TMP/inc/p.d"
+cat >"$T_TMP/inc/main.ini" <<'EOF2'
+cache_max_age = 60
+include = p.d/*.ini
+include = none.d/*.ini
+[main.example]
+imap = imap.main.example
+smtp = smtp.main.example
+EOF2
+printf '[b.example]\nimap = imap.b.example\nsmtp = smtp.b.example\n' >"$T_TMP/inc/p.d/b.ini"
+printf '[a.example]\nimap = imap.a.example\nsmtp = smtp.a.example\nimapp = x\n' >"$T_TMP/inc/p.d/a.ini"
+run "$T_TMP/in1" $B --check -c "$T_TMP/inc/main.ini"
+check_eq "include: an error in an included file fails --check" 1 "$(cat "$T_TMP/in1.rc")"
+check "include: the error names the included file and line" grep -qF "inc/p.d/a.ini:4: unknown key 'imapp'" "$T_TMP/in1.err"
+sed -i '/imapp/d' "$T_TMP/inc/p.d/a.ini"
+run "$T_TMP/in2" $B --check -c "$T_TMP/inc/main.ini"
+check_eq "include: --check passes" 0 "$(cat "$T_TMP/in2.rc")"
+check "include: the sections of every file count" grep -qF "main.ini: ok, 3 providers, 3 domains, 1 warning" "$T_TMP/in2.err"
+check "include: a glob that matches nothing is a warning" grep -qF "main.ini:3: warning: include $T_TMP/inc/none.d/*.ini matches no file" "$T_TMP/in2.err"
+for d in a.example b.example main.example; do
+	MAC_CONF="$T_TMP/inc/main.ini" mac_cgi "$T_TMP/inq" QUERY_STRING="emailaddress=u%40$d"
+	check_eq "include: $d is served" 200 "$(status "$T_TMP/inq")"
+done
+# in byte order: a.ini's [x] first, so b.ini's is the repeat
+printf '[x.example]\nimap = i.x.example\nsmtp = s.x.example\n' >>"$T_TMP/inc/p.d/a.ini"
+printf '[x.example]\nimap = i.x.example\nsmtp = s.x.example\n' >>"$T_TMP/inc/p.d/b.ini"
+run "$T_TMP/in3" $B --check -c "$T_TMP/inc/main.ini"
+check "include: sorted order, a repeat names the first file" grep -qF "p.d/b.ini:4: section [x.example] repeated (first in $T_TMP/inc/p.d/a.ini:4)" "$T_TMP/in3.err"
+printf '[a.example]\nimap = imap.a.example\nsmtp = smtp.a.example\n' >"$T_TMP/inc/p.d/a.ini"
+printf '[b.example]\nimap = imap.b.example\nsmtp = smtp.b.example\n' >"$T_TMP/inc/p.d/b.ini"
+printf 'include = c.ini\n[c.example]\nimap = i.c.example\nsmtp = s.c.example\n' >"$T_TMP/inc/p.d/c.ini"
+run "$T_TMP/in4" $B --check -c "$T_TMP/inc/main.ini"
+check_eq "include: a file that includes itself fails" 1 "$(cat "$T_TMP/in4.rc")"
+check "include: naming the chain" grep -qF "p.d/c.ini:1: include cycle: $T_TMP/inc/p.d/c.ini -> $T_TMP/inc/p.d/c.ini" "$T_TMP/in4.err"
+printf 'include = ../main.ini\n[c.example]\nimap = i.c.example\nsmtp = s.c.example\n' >"$T_TMP/inc/p.d/c.ini"
+run "$T_TMP/in5" $B --check -c "$T_TMP/inc/main.ini"
+check "include: a longer cycle names the chain" grep -qF "include cycle: $T_TMP/inc/main.ini -> $T_TMP/inc/p.d/c.ini -> $T_TMP/inc/p.d/../main.ini" "$T_TMP/in5.err"
+printf 'web_host = w.example\n[c.example]\nimap = i.c.example\nsmtp = s.c.example\n' >"$T_TMP/inc/p.d/c.ini"
+run "$T_TMP/in6" $B --check -c "$T_TMP/inc/main.ini"
+check "include: global keys stay in the main file" grep -qF "p.d/c.ini:1: 'web_host' in an included file" "$T_TMP/in6.err"
+rm "$T_TMP/inc/p.d/c.ini"
+ln -s l2.ini "$T_TMP/inc/p.d/l1.ini"
+ln -s l1.ini "$T_TMP/inc/p.d/l2.ini"
+run "$T_TMP/in7" $B --check -c "$T_TMP/inc/main.ini"
+check_eq "include: a symlink loop fails" 1 "$(cat "$T_TMP/in7.rc")"
+check "include: a symlink loop is named" grep -qF "main.ini:2: include $T_TMP/inc/p.d/l1.ini: Too many levels of symbolic links" "$T_TMP/in7.err"
+rm "$T_TMP/inc/p.d/l1.ini" "$T_TMP/inc/p.d/l2.ini"
+mkdir "$T_TMP/inc/p.d/d.ini"
+run "$T_TMP/in8" $B --check -c "$T_TMP/inc/main.ini"
+check "include: a directory is an error" grep -qF "include $T_TMP/inc/p.d/d.ini: is a directory" "$T_TMP/in8.err"
+rmdir "$T_TMP/inc/p.d/d.ini"
+printf '[q.example]\ninclude = p.d/a.ini\n' >"$T_TMP/inc/late.ini"
+run "$T_TMP/in9" $B --check -c "$T_TMP/inc/late.ini"
+check "include: only before the first section" grep -qF "late.ini:2: 'include' goes before the first section" "$T_TMP/in9.err"
+printf 'include = gone.ini\n[q.example]\nimap = i\nsmtp = s\n' >"$T_TMP/inc/gone.ini.main"
+run "$T_TMP/in10" $B --check -c "$T_TMP/inc/gone.ini.main"
+check "include: a missing plain file is an error" grep -qF "include $T_TMP/inc/gone.ini: No such file" "$T_TMP/in10.err"
 
 # warnings: no SMTP, no incoming server, a plain server; still exit 0
 printf '[a.example]\nimap = x plain\n[b.example]\nsmtp = y\n' >"$T_TMP/w.ini"
