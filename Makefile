@@ -199,6 +199,8 @@ SUITES += 'plain asan vg|sh test/t14-fcgi-proto.sh'
 SUITES += 'plain asan vg|sh test/t15-dav.sh'
 # the compiled config; it reruns t01, t02, t07 and t11 from images
 SUITES += 'plain asan|sh test/t16-image.sh'
+# a hoster's domains from PostfixAdmin and Postfix, synced under load
+SUITES += 'plain asan|sh test/t17-hoster.sh'
 # allocation failures while loading: 150 providers natively, 10 under
 # valgrind (every step reloads the file)
 SUITES += 'plain asan|$$MAC_T/alloc providers.ini -g 150'
