@@ -198,6 +198,21 @@ check_eq "$SSERVICE: check, compile, then reload if running" \
     "/usr/sbin/mailautoconf --check -c /etc/mailautoconf/providers.ini|/usr/sbin/mailautoconf --compile -c /etc/mailautoconf/providers.ini|/bin/systemctl try-reload-or-restart mailautoconf.service" \
     "$(sed -n 's/^ExecStart=//p' "$SSERVICE" | tr '\n' '|' | sed 's/|$//')"
 check_eq "$SSERVICE is a oneshot" oneshot "$(unit_value "$SSERVICE" Type)"
+# shipped: make install's examples, and the Debian package's units (the
+# sync pair installed by dh_installsystemd --name, not enabled)
+for f in contrib/systemd/*; do
+	check "make install ships $f" grep -q "$f" Makefile
+done
+for u in mailautoconf.socket mailautoconf.service \
+    mailautoconf.mailautoconf-sync.path mailautoconf.mailautoconf-sync.service; do
+	case $u in
+	mailautoconf.mailautoconf-*) f=${u#mailautoconf.} ;;
+	*) f=$u ;;
+	esac
+	check_eq "debian/$u is contrib/systemd/$f" "../contrib/systemd/$f" "$(readlink "debian/$u")"
+done
+check "debian/rules installs the sync units without enabling them" \
+    grep -q '^	dh_installsystemd --name=mailautoconf-sync --no-enable --no-start$' debian/rules
 sync_get() {
 	R=$W/r
 	fcgi "$sock" GET "/mail/config-v1.1.xml?emailaddress=a%40$1" "autoconfig.$1"
