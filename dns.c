@@ -156,7 +156,7 @@ dns_find(const struct provider *p, enum srv_type t, enum sock_type s)
  * a certificate for a name under the customer's domain (the autodiscover
  * and ua-auto-config CNAMEs) and the PACC digest, which changes with every
  * edit of the provider's section: what stays depends on web_host and the
- * servers' names and ports only.
+ * servers' names and ports (and the DAV paths) only.
  */
 static void
 dns_domain(const struct config *cf, const struct provider *p,
