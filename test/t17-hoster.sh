@@ -118,20 +118,26 @@ $MAC_WRAP "$W/sbin/mailautoconf" -c "$W/etc/providers.ini" --listen "$SOCK" \
 SRV_PID=$!
 wait_until test -S "$SOCK" || fail "the FastCGI server did not listen: $(cat "$W/server.log")"
 
-# get DOMAIN: the status of the autoconfig answer for a@DOMAIN; the
-# answer in $R (the loop in the background has its own)
+# req METHOD URI HOST [BODY-FILE]: one request; its status, the answer in
+# $R (the loop in the background has its own)
 R=$W/r
-get() {
-	env -i PATH="$PATH" REQUEST_METHOD=GET \
-	    REQUEST_URI="/mail/config-v1.1.xml?emailaddress=a%40$1" \
-	    QUERY_STRING="emailaddress=a%40$1" HTTP_HOST="autoconfig.$1" \
-	    timeout 5 cgi-fcgi -bind -connect "$SOCK" >"$R" 2>/dev/null
+req() {
+	q=
+	case $2 in *\?*) q=${2#*\?} ;; esac
+	env -i PATH="$PATH" REQUEST_METHOD="$1" REQUEST_URI="$2" \
+	    QUERY_STRING="$q" HTTP_HOST="$3" CONTENT_TYPE=text/xml \
+	    CONTENT_LENGTH="$(wc -c <"${4:-/dev/null}" | tr -d ' ')" \
+	    timeout 5 cgi-fcgi -bind -connect "$SOCK" <"${4:-/dev/null}" >"$R" 2>/dev/null
 	split_response "$R"
 	s=$(header "$R" Status)
 	s=${s%% *}
 	[ -s "$R" ] && [ -z "$s" ] && s=200
 	[ -s "$R" ] || s=none
 	echo "$s"
+}
+# get DOMAIN: the autoconfig answer for a@DOMAIN on autoconfig.DOMAIN
+get() {
+	req GET "/mail/config-v1.1.xml?emailaddress=a%40$1" "autoconfig.$1"
 }
 for d in customer1.example customer1999.example shop1.example shop300.example example.net; do
 	check_eq "served: $d" 200 "$(get "$d")"
@@ -141,6 +147,34 @@ check "and is well-formed" xml_ok "$W/r.body"
 for d in customer10.example backup.example all shop301.example; do
 	check_eq "not served: $d" 404 "$(get "$d")"
 done
+
+# the one-certificate route of section 11.1, all on web_host: Thunderbird's
+# MX-based request with the address, Thunderbird for Android's without
+# one (the MX host's own section), Outlook's POST after the SRV record,
+# Apple's form page
+check_eq "MX route, Thunderbird: a customer's address on web_host" 200 \
+    "$(req GET "/mail/config-v1.1.xml?emailaddress=jane%40customer42.example" autoconfig.example.net)"
+check "the answer is for the customer's domain" grep -qF '<domain>customer42.example</domain>' "$R.body"
+check_eq "MX route, Thunderbird for Android: no address, web_host's own domain" 200 \
+    "$(req GET /mail/config-v1.1.xml autoconfig.example.net)"
+check "its answer names the hoster's server" grep -qF '<hostname>mail.example.net</hostname>' "$R.body"
+cat >"$W/pox.xml" <<'EOF'
+<?xml version="1.0" encoding="utf-8"?>
+<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">
+  <Request>
+    <EMailAddress>jane@shop42.example</EMailAddress>
+    <AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema>
+  </Request>
+</Autodiscover>
+EOF
+check_eq "SRV route, Outlook: POST on web_host" 200 \
+    "$(req POST /autodiscover/autodiscover.xml autoconfig.example.net "$W/pox.xml")"
+check "its answer names the hoster's server" grep -qF '<Server>mail.example.net</Server>' "$R.body"
+check "and is well-formed" xml_ok "$R.body"
+check_eq "Apple: the form page on web_host" 200 "$(req GET /email.mobileconfig autoconfig.example.net)"
+check "it is a form" grep -q '<form' "$R.body"
+check_eq "Apple: the profile for a customer's address" 200 \
+    "$(req GET "/email.mobileconfig?emailaddress=jane%40customer42.example" autoconfig.example.net)"
 
 # ---- a customer leaves each source; sync while requests keep coming ---------
 # loop: requests in turn for a departed and a staying domain of each
