@@ -17,7 +17,8 @@ W=$T_TMP
 SRV_PID=
 LOOP_PID=
 cleanup_t17() {
-	[ -n "$LOOP_PID" ] && kill "$LOOP_PID" 2>/dev/null
+	# shellcheck disable=SC2086 # a list of pids
+	[ -n "$LOOP_PID" ] && kill $LOOP_PID 2>/dev/null
 	[ -n "$SRV_PID" ] && stop_pid "$SRV_PID"
 	[ -n "${KEEP:-}" ] || rm -rf "$T_TMP"
 }
@@ -177,56 +178,66 @@ check_eq "Apple: the profile for a customer's address" 200 \
     "$(req GET "/email.mobileconfig?emailaddress=jane%40customer42.example" autoconfig.example.net)"
 
 # ---- a customer leaves each source; sync while requests keep coming ---------
-# loop: requests in turn for a departed and a staying domain of each
-# source, one "DOMAIN STATUS" line each, until W/stop appears (at most
-# 1000 rounds)
+# loop ID: requests in turn for a departed and a staying domain of each
+# source, one "DOMAIN STATUS" line each into W/answers.ID, until W/stop
+# appears (at most 1000 rounds); three loops run at once
+LOOPS="1 2 3"
 loop() {
-	R=$W/rl
+	R=$W/rl.$1
 	n=0
 	while [ ! -e "$W/stop" ] && [ $n -lt 1000 ]; do
 		for d in customer7.example customer8.example shop7.example shop8.example; do
-			echo "$d $(get "$d")" >>"$W/answers"
+			echo "$d $(get "$d")" >>"$W/answers.$1"
 		done
 		n=$((n + 1))
 	done
 }
 gone_seen() {
-	grep -q '^customer7.example 404' "$W/answers" &&
-	    grep -q '^shop7.example 404' "$W/answers"
+	for i in $LOOPS; do
+		grep -q '^customer7.example 404' "$W/answers.$i" &&
+		    grep -q '^shop7.example 404' "$W/answers.$i" || return 1
+	done
 }
 check_eq "before: customer7.example" 200 "$(get customer7.example)"
 check_eq "before: shop7.example" 200 "$(get shop7.example)"
 sqlite3 "$W/var/postfixadmin.db" "UPDATE domain SET active = 0 WHERE domain = 'customer7.example'"
 postmap -d shop7.example "hash:$W/postfix/virtual_mailbox_domains"
-: >"$W/answers"
-loop &
-LOOP_PID=$!
+LOOP_PID=
+for i in $LOOPS; do
+	: >"$W/answers.$i"
+	loop "$i" &
+	LOOP_PID="$LOOP_PID $!"
+done
 # some rounds before the change is exported
 n=0
-while [ "$(wc -l <"$W/answers")" -lt 40 ] && [ $n -lt 100 ]; do
+while [ "$(cat "$W"/answers.* | wc -l)" -lt 60 ] && [ $n -lt 100 ]; do
 	sleep 0.1
 	n=$((n + 1))
 done
 check "exports after the change" export_all
 sh "$TOP/test/sync-unit.sh" "$W" "$SRV_PID" >"$W/sync.log" 2>&1
 check_eq "the sync service's command lines: exit 0" 0 "$?"
-# a few rounds more after the reload, then stop the loop
+# a few rounds more after the reload, then stop the loops
 wait_until gone_seen
 sleep 1
 touch "$W/stop"
-wait "$LOOP_PID"
+# shellcheck disable=SC2086 # a list of pids
+wait $LOOP_PID
 LOOP_PID=
+cat "$W"/answers.* >"$W/answers"
 check_eq "every request during the sync was answered 200 or 404" "" \
     "$(awk '$2 != 200 && $2 != 404' "$W/answers" | sort | uniq -c)"
 check_eq "the staying domains: 200 throughout" "" \
     "$(awk '$1 ~ /^(customer8|shop8)\./ && $2 != 200' "$W/answers" | sort | uniq -c)"
-check "the loop ran before the reload (the departed domains got 200)" \
+check "the loops ran before the reload (the departed domains got 200)" \
     grep -q '^shop7.example 200' "$W/answers"
 check "and after it (they got 404)" gone_seen
 echo "answers during the sync: $(wc -l <"$W/answers"), by status: $(awk '{ print $2 }' "$W/answers" | sort | uniq -c | tr -s ' \n' ' ')"
 for d in customer7.example shop7.example; do
-	check_eq "$d: 200 until the reload, 404 after it, never back" "" \
-	    "$(awk -v d="$d" '$1 == d { if ($2 == 404) gone = 1; else if (gone) print }' "$W/answers")"
+	for i in $LOOPS; do
+		check_eq "loop $i: $d: 200 until the reload, 404 after it, never back" "" \
+		    "$(awk -v d="$d" '$1 == d { if ($2 == 404) gone = 1; else if (gone) print }' "$W/answers.$i")"
+	done
 	check_eq "after the sync: $d is gone" 404 "$(get "$d")"
 done
 for d in customer8.example shop8.example customer1999.example shop300.example; do
