@@ -198,7 +198,7 @@ static int
 dns_file(const struct config *cf, const struct provider *p, const char *d,
     const struct dns_out *o)
 {
-	char	 path[4096], tmp[4096];
+	char	 path[4096], tmp[4096], sb[1024];
 	FILE	*fp;
 	int	 fd = -1, n, m, bad;
 
@@ -211,8 +211,8 @@ dns_file(const struct config *cf, const struct provider *p, const char *d,
 		return 1;
 	}
 	if ((fd = mkstemp(tmp)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
-		fprintf(stderr, "mailautoconf: --dns-dir: %s: %s\n", o->dir,
-		    strerror(errno));
+		fprintf(stderr, "mailautoconf: --dns-dir: %s: %s\n",
+		    diag_safe(sb, sizeof(sb), o->dir), strerror(errno));
 		if (fd != -1) {
 			close(fd);
 			unlink(tmp);
@@ -222,8 +222,8 @@ dns_file(const struct config *cf, const struct provider *p, const char *d,
 	dns_domain(cf, p, d, o, fp);
 	bad = fchmod(fd, 0644) != 0 || fflush(fp) != 0 || ferror(fp);
 	if (fclose(fp) != 0 || bad || rename(tmp, path) != 0) {
-		fprintf(stderr, "mailautoconf: --dns-dir: %s: %s\n", path,
-		    strerror(errno));
+		fprintf(stderr, "mailautoconf: --dns-dir: %s: %s\n",
+		    diag_safe(sb, sizeof(sb), path), strerror(errno));
 		unlink(tmp);
 		return 1;
 	}

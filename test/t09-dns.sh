@@ -90,6 +90,9 @@ check_eq "--dns-dir DOMAIN writes that domain only" "second.example.zone" "$(ls 
 $B --dns --dns-dir "$T_TMP/none" -c "$T_TMP/dns.ini" >/dev/null 2>"$T_TMP/nodir.err"
 check_eq "a missing directory exits 1" 1 "$?"
 check "and names it" grep -q "^mailautoconf: --dns-dir: $T_TMP/none: No such file or directory" "$T_TMP/nodir.err"
+$B --dns --dns-dir "$T_TMP/$(printf 'es\033c')" -c "$T_TMP/dns.ini" >/dev/null 2>"$T_TMP/esc.err"
+check_eq "a directory name reaches the terminal without its escape byte" 0 \
+    "$(tr -d '\n' <"$T_TMP/esc.err" | tr -dc '\000-\037' | wc -c | tr -d ' ')"
 
 # --ttl: every record, but the PACC digest keeps the document's lifetime
 $B --dns --ttl 300 -c "$T_TMP/dns.ini" >"$T_TMP/ttl" 2>&1
