@@ -324,7 +324,8 @@ put_end(unsigned char *p, unsigned id, int status)
  * its keepalive pool only when its read ended exactly at the END_REQUEST
  * (ngx_http_fastcgi_module.c, both input filters), so it never sends the
  * next request into our close; Apache does not reuse a connection with
- * unread bytes or an EOF waiting (mod_proxy's check before reuse).
+ * unread bytes or an EOF waiting (mod_proxy_fcgi.c: its
+ * ap_proxy_check_connection() with PROXY_CHECK_CONN_EMPTY).
  * Returns the bytes put at p (0 or one header).
  */
 static size_t
