@@ -176,4 +176,25 @@ PID=$DPID
 stopped d
 gone() { for p in $NEW; do ! kill -0 "$p" 2>/dev/null || return 1; done; }
 check "the workers left with the supervisor" gone
+
+# ---- an idle server leaves at once on SIGTERM ----------------------------
+# (the normal build only: strace sees whether the loop waited once more
+# for its timeout after the signal, as the code before did, up to 1 s)
+if [ -z "${MAC_WRAP:-}" ] && [ -z "${MAC_SUITE_TAG:-}" ] &&
+    command -v strace >/dev/null; then
+	rm -f "$T_TMP/i.sock"
+	strace -f -o "$T_TMP/i.st" -e trace=epoll_wait,epoll_pwait \
+	    $MAC_BIN $USER_OPT --listen "$T_TMP/i.sock" -c "$TOP/providers.ini" \
+	    2>"$T_TMP/i.err" &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	until_ok test -S "$T_TMP/i.sock"
+	"$PROTO" -c "$T_TMP/i.sock" 1 x >/dev/null
+	sleep 0.5
+	kill -TERM "$(pgrep -P "$SPID")"
+	wait "$SPID"
+	check "an idle server got SIGTERM" grep -q -e '--- SIGTERM' "$T_TMP/i.st"
+	check "and left without waiting for the loop's next tick" sh -c \
+	    "! sed -n '/--- SIGTERM/,\$p' '$T_TMP/i.st' | grep -q 'epoll_p*wait(.*) *= 0\$'"
+fi
 finish
