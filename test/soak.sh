@@ -191,6 +191,14 @@ clean "broken config"
 check "broken config: the failed reload is logged" test "$failed" -ge 1
 cp "$W/good.ini" "$CONF"
 kill -HUP "$sup"
+# the old workers retire: they leave once nginx has closed the connections
+# they hold (each gets one more request, or nginx's keepalive_timeout)
+run flush 2
+n=0
+while [ "$(workers | wc -l)" -gt "$NW" ] && [ $n -lt 100 ]; do
+	sleep 1
+	n=$((n + 1))
+done
 
 # ---- 4. workers killed mid-load ----------------------------------------
 before=$(workers | tr '\n' ' ')
