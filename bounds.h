@@ -173,6 +173,15 @@
 #define FCGI_WRITE_TIMEOUT	30
 #define FCGI_DRAIN_TIMEOUT	5
 /*
+ * Stopping: a connection the web server keeps is closed once it has been
+ * idle this long, unless a request comes first (answered, then closed).
+ * nginx takes the most recently used connection of its pool first, so
+ * under load every kept connection gets its last request within
+ * milliseconds and is closed after it, never under a request; one idle
+ * for a second is one nginx is not using.  An idle server leaves at once.
+ */
+#define FCGI_STOP_GRACE		1
+/*
  * Connections accepted in one wake-up: enough to empty a burst's queue in
  * a few rounds, few enough that the requests of connections already held
  * are not kept waiting behind a burst, and that other processes on the

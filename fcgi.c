@@ -860,8 +860,10 @@ sweep(void)
  * reload, FCGI_RETIRE): a connection the peer keeps idle stays until the
  * peer closes it, sends one more request, or is idle FCGI_IDLE_TIMEOUT,
  * longer than the web server's own keepalive timeout (bounds.h): no
- * connection a request may be on is closed.  Stopping (SIGTERM): kept
- * idle connections close now, and the rest get FCGI_DRAIN_TIMEOUT.
+ * connection a request may be on is closed.  Stopping (SIGTERM): a kept
+ * connection idle for FCGI_STOP_GRACE closes now, one in use more
+ * recently gets the rest of that time for one last request, and the rest
+ * get FCGI_DRAIN_TIMEOUT.
  */
 static void
 drain(bool stop)
@@ -881,11 +883,13 @@ drain(bool stop)
 
 		if (c->state == C_FREE)
 			continue;
-		if (c->used && c->state == C_IDLE && c->inlen == 0 &&
-		    !out_waits(c))
+		if (!c->used || c->state != C_IDLE || c->inlen > 0 ||
+		    out_waits(c))
+			set_deadline(c, c->deadline);
+		else if (c->last + FCGI_STOP_GRACE * 1000 <= now)
 			conn_close(c);
 		else
-			set_deadline(c, c->deadline);
+			c->deadline = c->last + FCGI_STOP_GRACE * 1000;
 	}
 }
 

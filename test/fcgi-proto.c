@@ -896,6 +896,7 @@ static int
 mode_stop(long pid)
 {
 	struct timespec	 pause = { 0, 300 * 1000 * 1000 };
+	struct pollfd	 pfd;
 	int		 fd = dial(), kept = dial(), fresh = dial();
 	size_t		 cut;
 
@@ -912,7 +913,11 @@ mode_stop(long pid)
 	expect(r.end_status == 0 && status_is(&r, "Status: 200"),
 	    "a request under way at SIGTERM is answered");
 	expect(farewell(fd), "then the farewell record and the close");
-	expect(server_closed(kept), "a kept idle connection is closed at SIGTERM");
+	pfd.fd = kept;
+	pfd.events = POLLIN;
+	poll(&pfd, 1, 5000);
+	expect(server_closed(kept), "a kept idle connection is closed after "
+	    "SIGTERM (within FCGI_STOP_GRACE of its last answer)");
 	expect(kept_request(fresh, 2),
 	    "a connection accepted before SIGTERM whose request came after: "
 	    "answered");
