@@ -17,15 +17,16 @@
 #
 # Then the FastCGI setups under full load (wrk, test/soak/mix.lua:
 # autoconfig GETs and Autodiscover POSTs among others) for LOAD_SECONDS
-# (8) each, on 127.0.0.1:18091-18096, while mailautoconf is reloaded
+# (8) each, on 127.0.0.1:18091-18099, while mailautoconf is reloaded
 # every half second (SIGHUP: --workers 2 and a single process behind
 # nginx, --workers 2 behind Apache, lighttpd's own process) or restarted
 # every second as systemd restarts a socket-activated service (the socket
 # stays open; a perl stand-in for systemd holds it): every answer must
 # be a 200 and no connection may fail.  The stop and start of section
 # 10.1 of docs/deploy.md (spawn-fcgi) cannot be lossless (the socket goes
-# away meanwhile); it is measured and its count printed.  RUN_PARTS
-# ("drive load") picks either half.
+# away meanwhile), nor lighttpd's own reload (a graceful restart that
+# drops HTTP keep-alive connections): both are measured and their counts
+# printed.  RUN_PARTS ("drive load") picks either half.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 1
 . "$TOP/test/lib.sh"
@@ -462,6 +463,12 @@ hup() {
 	kill -HUP "$(mac_pid)"
 }
 
+# lighttpd's own reload (Debian's lighttpd.service: SIGUSR1, a graceful
+# restart that starts its FastCGI process again)
+lighttpd_reload() {
+	kill -USR1 "$(cat "$D/lighttpd.pid")"
+}
+
 # systemd's restart of a socket-activated service: SIGTERM, wait until it
 # has gone, start it again on the socket it holds (activator.pl)
 restart_activated() {
@@ -518,6 +525,7 @@ loaded() {
 	wrk_figures "$D/wrk"
 	echo "$1: $REQ answers in ${LOAD_SECONDS} s, $ACTIONS x $6," \
 	    "non-2xx $BAD, socket errors $SOCKERR"
+	[ "$SOCKERR" = 0 ] || grep 'Socket errors' "$D/wrk"
 	check "$1: mailautoconf still serves" sh -c "curl -s --max-time 5 \
 	    -o /dev/null -w '%{http_code}' -H 'Host: autoconfig.mailbox.org' \
 	    'http://127.0.0.1:$port/mail/config-v1.1.xml?emailaddress=$QADDR' |
@@ -552,6 +560,8 @@ NO_RETRY=1 MAC_EXTRA="--workers 2" lossless nginx-workers-noretry \
 MAC_EXTRA="--workers 2" lossless apache-workers apache-proxy-fcgi 18093 \
     start_apache_proxy_fcgi 0.5 hup
 lossless lighttpd-own lighttpd-fastcgi 18094 start_lighttpd_fastcgi 0.5 hup
+loaded lighttpd-reload lighttpd-fastcgi 18099 start_lighttpd_fastcgi 1 \
+    lighttpd_reload
 lossless nginx-activated nginx-fastcgi 18095 start_nginx_activated 1 \
     restart_activated
 NO_RETRY=1 loaded nginx-activated-noretry nginx-fastcgi 18098 \
