@@ -131,6 +131,15 @@
  * beyond a few per CPU only hold memory; 256 is far past any use.
  */
 #define PF_WORKERS_MAX	256
+/*
+ * --workers: old workers that a reload told to retire and that still hold
+ * connections the web server keeps (each leaves when the web server has
+ * closed them, within FCGI_IDLE_TIMEOUT).  A reload every second for the
+ * 90 s of that bound, with a few workers, stays far below; past it the
+ * oldest is told to stop at once (its kept idle connections close, which
+ * the web server must then retry: docs/deploy.md).
+ */
+#define PF_RETIRED_MAX	1024
 
 /*
  * --import: ISPDB's config-v1.1.xml files are a few KiB, four elements
@@ -152,11 +161,16 @@
  * FastCGI (fcgi.c).  Connections one process holds at once: nginx keeps
  * a few per worker (upstream keepalive), a slot costs ~100 KiB once used
  * (~170 KiB with an answer waiting).  When all are taken the connection
- * that has waited longest for its peer is closed to make room; when none
- * can be (every one has an answer waiting), the process stops accepting
- * until a slot frees.
+ * that has waited longest for its peer is closed to make room; failing
+ * that, the one whose answer has waited longest to be read, once it has
+ * waited FCGI_EVICT_WAIT: a web server reads FastCGI output as it comes
+ * (nginx buffers it), so an answer unread that long is a peer that
+ * pipelines and does not read, and such peers cannot hold every slot.
+ * Only when every slot has an answer waiting for less than that does the
+ * process stop accepting, for that long at most (the next sweep).
  */
 #define FCGI_CONNS_MAX	256
+#define FCGI_EVICT_WAIT	2
 /*
  * Parameters: nginx sends about 1 KiB; a query is at most 4 KiB and the
  * rest are headers.  nginx's fastcgi_params sets 17 and adds one per
@@ -171,18 +185,34 @@
  * keepalive_timeout (60 s by default), so that nginx, which knows when it
  * is about to reuse a kept connection, is always the one to close it;
  * were ours shorter, nginx could send a request on a connection at the
- * instant we close it and answer that request 502.  A request, from its
+ * instant we close it and answer that request 502.  The same bound lets
+ * a retiring worker (after a reload) close a kept connection safely: idle
+ * for 90 s since our last answer means idle for longer than nginx's 60 s
+ * since it read that answer, so nginx has closed it already and cannot be
+ * sending (Apache's mod_proxy_fcgi and lighttpd do not keep connections
+ * by default).  A web server with a longer keepalive timeout for its
+ * FastCGI pool needs this raised with it.  A request, from its
  * first byte (half a record header counts) to its last, however it
  * trickles: nginx sends a buffered request at once.  Output, from the
  * first write the socket did not take until the connection is idle again
  * (a pipelining peer that reads slowly gets 30 s in all, not 30 s an
- * answer): nginx reads FastCGI output as it comes.  Stopping (SIGTERM, or an old worker after
- * a reload): requests under way get this long to finish.
+ * answer): nginx reads FastCGI output as it comes.  Stopping (SIGTERM):
+ * requests under way, and connections accepted whose request has not
+ * come yet, get this long to finish.
  */
 #define FCGI_IDLE_TIMEOUT	90
 #define FCGI_REQ_TIMEOUT	30
 #define FCGI_WRITE_TIMEOUT	30
 #define FCGI_DRAIN_TIMEOUT	5
+/*
+ * Stopping: a connection the web server keeps is closed once it has been
+ * idle this long, unless a request comes first (answered, then closed).
+ * nginx takes the most recently used connection of its pool first, so
+ * under load every kept connection gets its last request within
+ * milliseconds and is closed after it, never under a request; one idle
+ * for a second is one nginx is not using.  An idle server leaves at once.
+ */
+#define FCGI_STOP_GRACE		1
 /*
  * Connections accepted in one wake-up: enough to empty a burst's queue in
  * a few rounds, few enough that the requests of connections already held

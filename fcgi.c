@@ -79,6 +79,7 @@ struct fconn {
 	enum cstate	 state;
 	unsigned	 id;		/* request id */
 	bool		 keep;
+	bool		 used;		/* answered a request: idle means kept */
 	bool		 busy;		/* a request has begun: its deadline runs */
 	bool		 closing;	/* close once the output is out */
 	enum refusal	 refuse;
@@ -110,10 +111,12 @@ static size_t		 nconns;	/* slots in use */
 static int		 ep = -1;
 static int		 lsock = -1;	/* the listening socket */
 static bool		 listening;	/* lsock is in the epoll set */
-static bool		 draining;	/* stopping: no new requests */
+static bool		 draining;	/* retiring or stopping: accept no more */
+static bool		 stopping;	/* SIGTERM: and close what is kept idle */
 static int64_t		 drain_end;	/* ms: when stopping, no deadline later */
 static int64_t		 now;		/* ms, the current wake-up */
-/* one answer, framed: up to two STDOUT records, STDERR, the ends */
+/* one answer, framed: up to two STDOUT records, STDERR, the ends, and
+ * the farewell record */
 static unsigned char	 frame[HEAD_MAX + OUT_MAX + 1024 + 8 * HDR];
 
 static int64_t
@@ -128,7 +131,7 @@ clock_ms(void)
 static void
 set_deadline(struct fconn *c, int64_t t)
 {
-	c->deadline = draining && t > drain_end ? drain_end : t;
+	c->deadline = stopping && t > drain_end ? drain_end : t;
 }
 
 static bool
@@ -215,6 +218,7 @@ conn_open(struct fconn *c, int fd)
 	c->pendlen = c->pendoff = 0;
 	c->wsince = 0;
 	c->closing = false;
+	c->used = false;
 	conn_reset(c);
 	c->last = now;
 	set_deadline(c, now + FCGI_IDLE_TIMEOUT * 1000);
@@ -226,8 +230,9 @@ conn_open(struct fconn *c, int fd)
  * FCGI_IDLE_TIMEOUT; from the first byte of a request (even half a record
  * header) the whole request must arrive within FCGI_REQ_TIMEOUT, however
  * it trickles.  Only a connection whose socket had no more to read
- * (drained) is idle again for the write deadline (conn_send).  A
- * connection that goes idle while stopping is closed.
+ * (drained) is idle again for the write deadline (conn_send).  A kept
+ * connection that goes idle while stopping is closed; one that has not
+ * carried a request yet waits for it (drain()).
  */
 static void
 conn_arm(struct fconn *c, bool drained)
@@ -237,7 +242,7 @@ conn_arm(struct fconn *c, bool drained)
 		if (drained)
 			c->wsince = 0;
 		set_deadline(c, now + FCGI_IDLE_TIMEOUT * 1000);
-		if (draining)
+		if (stopping && c->used)
 			conn_close(c);
 		return;
 	}
@@ -308,6 +313,31 @@ put_end(unsigned char *p, unsigned id, int status)
 	memset(p + HDR, 0, 8);
 	p[HDR + 4] = (unsigned char)status;
 	return 2 * HDR;
+}
+
+/*
+ * After the END_REQUEST of a request: whether the connection closes once
+ * the answer is out (the peer did not ask to keep it, or this process is
+ * draining), and what follows the END_REQUEST in the same write.  A kept
+ * connection closed while draining gets an empty FCGI_GET_VALUES_RESULT
+ * (a management record, request id 0): nginx puts a connection back in
+ * its keepalive pool only when its read ended exactly at the END_REQUEST
+ * (ngx_http_fastcgi_module.c, both input filters), so it never sends the
+ * next request into our close; Apache does not reuse a connection with
+ * unread bytes or an EOF waiting (mod_proxy_fcgi.c: its
+ * ap_proxy_check_connection() with PROXY_CHECK_CONN_EMPTY).
+ * Returns the bytes put at p (0 or one header).
+ */
+static size_t
+put_farewell(struct fconn *c, unsigned char *p)
+{
+	c->closing = !c->keep || draining;
+	c->used = true;
+	conn_reset(c);
+	if (!c->keep || !draining)
+		return 0;
+	put_hdr(p, T_GET_VALUES_RESULT, 0, 0);
+	return HDR;
 }
 
 /* ---- the request, as the handlers see it ------------------------------ */
@@ -458,8 +488,7 @@ respond(struct fconn *c, const struct fcgi_hooks *h)
 	}
 	h->handle(h->arg, c, c->refuse != RF_NONE, &head, &hl, &body, &bl);
 	n = frame_answer(c, head, hl, body, bl);
-	c->closing = !c->keep || draining;
-	conn_reset(c);
+	n += put_farewell(c, frame + n);
 	if (conn_send(c, frame, n) && c->closing && !out_waits(c))
 		conn_close(c);
 }
@@ -559,7 +588,8 @@ static bool
 record(struct fconn *c, const struct fcgi_hooks *h, int type, unsigned id,
     const unsigned char *p, size_t len)
 {
-	unsigned char	out[2 * HDR];
+	unsigned char	out[3 * HDR];
+	size_t		n;
 
 	switch (type) {
 	case T_BEGIN:
@@ -569,10 +599,9 @@ record(struct fconn *c, const struct fcgi_hooks *h, int type, unsigned id,
 	case T_ABORT:
 		if (c->state == C_IDLE || id != c->id)
 			return true;
-		put_end(out, id, ST_COMPLETE);
-		c->closing = !c->keep || draining;
-		conn_reset(c);
-		if (conn_send(c, out, sizeof(out)) && c->closing &&
+		n = put_end(out, id, ST_COMPLETE);
+		n += put_farewell(c, out + n);
+		if (conn_send(c, out, n) && c->closing &&
 		    !out_waits(c))
 			conn_close(c);
 		return true;
@@ -590,7 +619,7 @@ record(struct fconn *c, const struct fcgi_hooks *h, int type, unsigned id,
 		put_hdr(out, T_UNKNOWN, 0, 8);
 		memset(out + HDR, 0, 8);
 		out[HDR] = (unsigned char)type;
-		return conn_send(c, out, sizeof(out));
+		return conn_send(c, out, 2 * HDR);
 	}
 }
 
@@ -695,24 +724,30 @@ conn_writable(struct fconn *c, const struct fcgi_hooks *h)
 /*
  * When every slot is taken, the connection that has waited longest for
  * its peer (idle between requests, or stalled inside one) makes room:
- * nginx's keep-alive pool connects again.  A connection with output
- * waiting is not taken; when every one has, there is no victim.
+ * nginx's keep-alive pool connects again.  Failing that, the one whose
+ * answer has waited longest for its peer to read, once that is
+ * FCGI_EVICT_WAIT or more: peers that pipeline and do not read cannot
+ * hold every slot.  With neither there is no victim.
  */
 static struct fconn *
 victim(void)
 {
-	struct fconn	*v = NULL;
+	struct fconn	*v = NULL, *w = NULL;
 	size_t		 i;
 
 	for (i = 0; i < FCGI_CONNS_MAX; i++) {
 		struct fconn *c = &conns[i];
 
-		if (c->state == C_FREE || out_waits(c))
+		if (c->state == C_FREE)
 			continue;
-		if (v == NULL || c->last < v->last)
-			v = c;
+		if (!out_waits(c)) {
+			if (v == NULL || c->last < v->last)
+				v = c;
+		} else if (c->wsince + FCGI_EVICT_WAIT * 1000 <= now &&
+		    (w == NULL || c->wsince < w->wsince))
+			w = c;
 	}
-	return v;
+	return v != NULL ? v : w;
 }
 
 static struct fconn *
@@ -792,7 +827,8 @@ conn_accept(const struct fcgi_hooks *h)
 
 /*
  * Close what has passed its deadline; take the listener back if it was
- * out for want of descriptors.  Returns when to look again: the nearest
+ * out for want of descriptors, or of a victim.  Returns when to look
+ * again: the nearest
  * deadline, a second from now at the latest (every timeout is longer,
  * so one set after this look is never missed by more than that).
  */
@@ -812,33 +848,48 @@ sweep(void)
 		else if (c->deadline < next)
 			next = c->deadline;
 	}
-	if (nconns < FCGI_CONNS_MAX)
+	if (nconns < FCGI_CONNS_MAX || (!listening && victim() != NULL))
 		listener(true);
 	return next;
 }
 
 /*
- * Stop: no new connections or requests.  Idle connections close now;
- * a request under way is answered if it completes within
- * FCGI_DRAIN_TIMEOUT.
+ * Accept no more; every request a connection brings is answered and the
+ * connection then closed (put_farewell), including one just accepted
+ * whose request has not arrived yet.  Retiring (an old worker after a
+ * reload, FCGI_RETIRE): a connection the peer keeps idle stays until the
+ * peer closes it, sends one more request, or is idle FCGI_IDLE_TIMEOUT,
+ * longer than the web server's own keepalive timeout (bounds.h): no
+ * connection a request may be on is closed.  Stopping (SIGTERM): a kept
+ * connection idle for FCGI_STOP_GRACE closes now, one in use more
+ * recently gets the rest of that time for one last request, and the rest
+ * get FCGI_DRAIN_TIMEOUT.
  */
 static void
-drain(void)
+drain(bool stop)
 {
 	size_t	i;
 
+	if (draining && (stopping || !stop))
+		return;
 	listener(false);
 	draining = true;
+	if (!stop)
+		return;
+	stopping = true;
 	drain_end = now + FCGI_DRAIN_TIMEOUT * 1000;
 	for (i = 0; i < FCGI_CONNS_MAX; i++) {
 		struct fconn *c = &conns[i];
 
 		if (c->state == C_FREE)
 			continue;
-		if (c->state == C_IDLE && c->inlen == 0 && !out_waits(c))
+		if (!c->used || c->state != C_IDLE || c->inlen > 0 ||
+		    out_waits(c))
+			set_deadline(c, c->deadline);
+		else if (c->last + FCGI_STOP_GRACE * 1000 <= now)
 			conn_close(c);
 		else
-			set_deadline(c, c->deadline);
+			c->deadline = c->last + FCGI_STOP_GRACE * 1000;
 	}
 }
 
@@ -857,34 +908,25 @@ dispatch(struct epoll_event *e, const struct fcgi_hooks *h)
 		conn_readable(c, h);
 }
 
-/*
- * Serve FastCGI on the listening socket lfd until *stop is set, then
- * finish the requests under way (drain()).  h->tick runs after every
- * wake-up (signals are looked at there).  Returns 0, or -1 when the
- * socket or epoll fails.
- */
-int
-fcgi_serve(int lfd, const struct fcgi_hooks *h, volatile sig_atomic_t *stop)
+/* The loop until *stop says FCGI_STOP or FCGI_RETIRE and all is done. */
+static int
+serve_loop(const struct fcgi_hooks *h, volatile sig_atomic_t *stop,
+    const sigset_t *waiting)
 {
 	struct epoll_event	 evs[64];
-	int			 n, i, fl;
+	int			 n, i;
 	int64_t			 next, wait;
 
-	if ((fl = fcntl(lfd, F_GETFL)) == -1 ||
-	    fcntl(lfd, F_SETFL, fl | O_NONBLOCK) == -1 ||
-	    (ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
-		return -1;
-	lsock = lfd;
-	listener(true);
-	if (!listening)
-		return -1;
 	now = clock_ms();
 	next = now + 1000;
-	while (!draining || nconns > 0) {
-		if (*stop && !draining)
-			drain();
+	for (;;) {
+		if (*stop != 0)
+			drain(*stop == FCGI_STOP);
+		if (draining && nconns == 0)
+			return 0;
 		wait = next - clock_ms();
-		n = epoll_wait(ep, evs, 64, wait < 0 ? 0 : (int)wait);
+		n = epoll_pwait(ep, evs, 64, wait < 0 ? 0 : (int)wait,
+		    waiting);
 		if (n < 0 && errno != EINTR)
 			return -1;
 		now = clock_ms();
@@ -894,7 +936,40 @@ fcgi_serve(int lfd, const struct fcgi_hooks *h, volatile sig_atomic_t *stop)
 		if (now >= next)
 			next = sweep();
 	}
-	return 0;
+}
+
+/*
+ * Serve FastCGI on the listening socket lfd until *stop is set (FCGI_STOP
+ * or FCGI_RETIRE), then finish as drain() says.  The signals that set it,
+ * and SIGHUP, are let in only while epoll_pwait() waits: one that comes
+ * while the loop works is taken at the next wait, which returns at once,
+ * so an idle server leaves as soon as it is told.  h->tick runs after
+ * every wake-up (signals are looked at there).  Returns 0, or -1 when the
+ * socket or epoll fails.
+ */
+int
+fcgi_serve(int lfd, const struct fcgi_hooks *h, volatile sig_atomic_t *stop)
+{
+	sigset_t	block, waiting;
+	int		fl, rc;
+
+	if ((fl = fcntl(lfd, F_GETFL)) == -1 ||
+	    fcntl(lfd, F_SETFL, fl | O_NONBLOCK) == -1 ||
+	    (ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		return -1;
+	lsock = lfd;
+	listener(true);
+	if (!listening)
+		return -1;
+	sigemptyset(&block);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, &waiting);
+	rc = serve_loop(h, stop, &waiting);
+	sigprocmask(SIG_SETMASK, &waiting, NULL);
+	return rc;
 }
 
 /* ---- for the fuzzer ----------------------------------------------------- */

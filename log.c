@@ -12,9 +12,11 @@
  * the sandbox (seccomp kills socket() afterwards, and glibc's syslog()
  * calls it again after any failed send), and a line is one write(2),
  * which every sandbox mode allows.  A line the socket does not take is
- * dropped; a server never blocks or dies for its syslog.  The socket is
- * never connected again: after the syslog daemon restarts, a running
- * server's lines are lost until it is restarted (docs/deploy.md 10.4).
+ * dropped; a server never blocks or dies for its syslog.  When the
+ * daemon it was connected to has gone (restarted: its new socket is
+ * another one at the same path), the line goes to the path with
+ * sendto(2), which finds the new daemon: no new socket and no connect(2),
+ * which the sandbox forbids (log_syslog()).
  *
  * Request lines name only what passed validation: the status, the
  * endpoint (the endpoint table's name), the domain (LDH, lower case,
@@ -24,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +42,9 @@ static struct {
 	bool		 journal;	/* stderr is journald's: "<N>" */
 	bool		 verbose;
 	bool		 stderr_closed;	/* fd 2 was closed at start */
-} lg = { LOG_TO_STDERR, -1, false, false, false };
+	bool		 lost;		/* the daemon fd met has gone */
+	struct sockaddr_un sun;		/* LOG_SOCKET */
+} lg = { LOG_TO_STDERR, -1, false, false, false, false, { 0 } };
 
 /* Before sane_fds(): a closed fd 2 leads nowhere. */
 void
@@ -79,21 +84,38 @@ stderr_journal(void)
 static int
 syslog_connect(void)
 {
-	struct sockaddr_un	sun;
-	int			fd;
+	int	fd;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	mac_strlcpy(sun.sun_path, LOG_SOCKET, sizeof(sun.sun_path));
+	lg.sun.sun_family = AF_UNIX;
+	mac_strlcpy(lg.sun.sun_path, LOG_SOCKET, sizeof(lg.sun.sun_path));
 	/* non-blocking: a full queue drops the line, never stalls a request */
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+	if (connect(fd, (struct sockaddr *)&lg.sun, sizeof(lg.sun)) != 0) {
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+/*
+ * One line to syslog.  The connected socket first; once the daemon it
+ * met has gone (the kernel says ECONNREFUSED, then ENOTCONN), every line
+ * is sent to LOG_SOCKET by name, where a restarted daemon listens again.
+ * A full queue (EAGAIN) is no reason: that line is dropped.
+ */
+static void
+log_syslog(const char *line, size_t n)
+{
+	if (!lg.lost) {
+		if (write(lg.fd, line, n) >= 0 || (errno != ECONNREFUSED &&
+		    errno != ENOTCONN && errno != ECONNRESET))
+			return;
+		lg.lost = true;
+	}
+	(void)sendto(lg.fd, line, n, 0, (struct sockaddr *)&lg.sun,
+	    sizeof(lg.sun));
 }
 
 /* "stderr", "syslog" or "" (choose); -1 for anything else */
@@ -181,12 +203,12 @@ log_msg(int prio, const char *fmt, ...)
 			line[i] = '?';
 	/* a line that cannot be written is dropped; the server goes on */
 	if (lg.dest == LOG_TO_SYSLOG)
-		w = write(lg.fd, line, n);
+		log_syslog(line, n);
 	else {
 		line[n++] = '\n';
 		w = write(STDERR_FILENO, line, n);
+		(void)w;
 	}
-	(void)w;
 }
 
 /* Lines some code writes to a FILE (the config loader): each one logged. */

@@ -596,6 +596,9 @@ struct fcgi_hooks {
 	void	*arg;
 };
 
+/* what fcgi_serve's *stop says: SIGTERM, or a worker replaced by a reload */
+#define FCGI_STOP	1
+#define FCGI_RETIRE	2
 int		 fcgi_serve(int, const struct fcgi_hooks *,
 		    volatile sig_atomic_t *);
 int		 fcgi_listen(const char *, mode_t, gid_t);

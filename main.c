@@ -282,7 +282,16 @@ static void
 on_term(int sig)
 {
 	(void)sig;
-	stop_pending = 1;
+	stop_pending = FCGI_STOP;
+}
+
+/* A worker a reload replaced (prefork.c): serve what it holds, then go. */
+static void
+on_retire(int sig)
+{
+	(void)sig;
+	if (stop_pending == 0)
+		stop_pending = FCGI_RETIRE;
 }
 
 static void
@@ -301,7 +310,8 @@ signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* A worker under --workers: SIGHUP is the supervisor's (prefork.c). */
+/* A worker under --workers: SIGHUP is the supervisor's, SIGUSR1 retires it
+ * (prefork.c). */
 static void
 worker_signals(void)
 {
@@ -312,6 +322,8 @@ worker_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_retire;
+	sigaction(SIGUSR1, &sa, NULL);
 }
 
 /* The supervisor's or a lone process's: workers ignore SIGHUP. */

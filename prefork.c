@@ -13,13 +13,21 @@
  * holds (fcgi.c's drain), so that every worker taking requests serves the
  * same config.  Workers ignore SIGHUP: a signal sent to every process
  * (pkill -HUP) reloads once, in the supervisor.  SIGTERM goes to every
- * worker, and the supervisor leaves when all of them have.
+ * worker, old ones too, and the supervisor leaves when all of them have.
+ *
+ * An old worker is told to retire with SIGUSR1, not to stop: it accepts
+ * nothing more but keeps every connection it holds until the web server
+ * closes it or has sent it one last request (fcgi.c's drain), so that a
+ * reload never closes a connection a request is on.  The listening socket
+ * stays open in the supervisor throughout: a connect made while the new
+ * set starts waits in its queue and is never refused.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -36,9 +44,16 @@ struct worker {
 };
 
 static struct worker	workers[PF_WORKERS_MAX];
-/* the set a reload replaced: stopped once the new set is running */
-static pid_t		retiring[PF_WORKERS_MAX];
-static int		nretiring;
+/*
+ * The sets reloads replaced: told to retire once the new set runs, and
+ * kept here until they have left, so that a stop reaches them too.  A
+ * full table stops its oldest at once (PF_RETIRED_MAX).
+ */
+static struct {
+	pid_t		pid;
+	bool		told;
+} retired[PF_RETIRED_MAX];
+static int		nretired;
 
 static void
 pf_signal(int sig)
@@ -47,7 +62,7 @@ pf_signal(int sig)
 		pf_hup = 1;
 	else if (sig == SIGCHLD)
 		pf_chld = 1;
-	else
+	else if (sig != SIGUSR1)	/* a worker's signal: not ours */
 		pf_term = 1;
 }
 
@@ -63,6 +78,7 @@ pf_handlers(void (*fn)(int))
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 }
 
 static void
@@ -75,6 +91,15 @@ pf_kill_all(int sig, int n)
 			kill(workers[i].pid, sig);
 }
 
+/* An old worker is gone from the table. */
+static void
+pf_old_drop(int i)
+{
+	memmove(&retired[i], &retired[i + 1],
+	    (size_t)(nretired - i - 1) * sizeof(retired[0]));
+	nretired--;
+}
+
 /* Reap what died; each slot is then started again (not an old worker's). */
 static void
 pf_reap(int n)
@@ -82,7 +107,10 @@ pf_reap(int n)
 	pid_t	pid;
 	int	st, i;
 
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (i = 0; i < nretired; i++)
+			if (retired[i].pid == pid)
+				pf_old_drop(i--);
 		for (i = 0; i < n; i++) {
 			if (workers[i].pid != pid)
 				continue;
@@ -98,6 +126,7 @@ pf_reap(int n)
 				    "starting another", (long)pid,
 				    WEXITSTATUS(st));
 		}
+	}
 }
 
 /*
@@ -150,29 +179,41 @@ pf_reload_all(int n, struct config **cfp, const char *file, pf_reload reload)
 	if ((*cfp = reload(was, file)) == was)
 		return;
 	for (i = 0; i < n; i++) {
-		if (workers[i].pid > 0)
-			retiring[nretiring++] = workers[i].pid;
+		if (workers[i].pid > 0) {
+			if (nretired == PF_RETIRED_MAX) {
+				kill(retired[0].pid, SIGTERM);
+				pf_old_drop(0);
+			}
+			retired[nretired].pid = workers[i].pid;
+			retired[nretired++].told = false;
+		}
 		workers[i].pid = 0;
 		workers[i].started = 0;
 	}
 }
 
+/* The old set, once the new one runs: retire. */
 static void
 pf_retire(void)
 {
 	int	i;
 
-	for (i = 0; i < nretiring; i++)
-		kill(retiring[i], SIGTERM);
-	nretiring = 0;
+	for (i = 0; i < nretired; i++)
+		if (!retired[i].told) {
+			kill(retired[i].pid, SIGUSR1);
+			retired[i].told = true;
+		}
 }
 
 /* Every worker, old or new, stopped; wait for all children. */
 static void
 pf_stop(int n)
 {
+	int	i;
+
 	pf_kill_all(SIGTERM, n);
-	pf_retire();
+	for (i = 0; i < nretired; i++)
+		kill(retired[i].pid, SIGTERM);
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
 }
@@ -198,6 +239,7 @@ pf_supervise(int n, struct config **cfp, const char *file, pf_reload reload,
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	pf_handlers(pf_signal);
 	if (sb_enter(SB_SUPERVISOR, file) != 0)

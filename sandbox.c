@@ -108,6 +108,9 @@ static const int sys_common[] = {
 	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(time),
 	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(getrandom),
 	SCMP_SYS(futex), SCMP_SYS(exit), SCMP_SYS(exit_group),
+	/* log.c: a line to the syslog socket by name once its daemon
+	 * restarted (no new socket: socket(2) and connect(2) kill) */
+	SCMP_SYS(sendto),
 };
 
 /*

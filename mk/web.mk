@@ -1,5 +1,5 @@
 # Deployment (docs/deploy.md): the web server setups of contrib/ in real
-# servers on 127.0.0.1:18081-18090, the systemd units, the docs' copies of
+# servers on 127.0.0.1:18081-18099, the systemd units, the docs' copies of
 # those files, and the Debian package.
 #   make web-check    the first three alone (root runs the workers as www-data)
 #   make deb          build the package from a copy of the tree (which

@@ -12,12 +12,15 @@
  *            connections, then fresh requests
  *        fcgi-proto -n SOCKET-PATH PID SECONDS   a pipelining non-reader
  *            and the server's CPU time meanwhile
- *        fcgi-proto -p SOCKET-PATH PID SLOTS  every slot with an answer
- *            waiting, then one more connection
+ *        fcgi-proto -p SOCKET-PATH PID PEERS  PEERS pipelining
+ *            non-readers (more than the slots), then fresh requests
  *        fcgi-proto -c SOCKET-PATH N TEXT     N requests, each on a
  *            connection of its own: print how many answers hold TEXT
  *        fcgi-proto -s SOCKET-PATH PID        SIGTERM to PID in the middle
- *            of a request: the request is still answered, then closed
+ *            of a request: the request is still answered, then closed;
+ *            so is one whose request comes after; a kept one is closed
+ *        fcgi-proto -r SOCKET-PATH PID        SIGHUP to the supervisor PID
+ *            (--workers): connections held are not closed under a request
  *        fcgi-proto -d SOCKET-PATH SECONDS    connections that stop
  *            inside a record header, inside the parameters, that do not
  *            read their answers or read them a little at a time, are
@@ -798,37 +801,51 @@ mode_nonreader(long pid, int secs)
 }
 
 /*
- * -p: every slot holds a connection whose answer waits (not a victim);
- * one more connection waits in the queue, is not dropped, and is served
- * once a slot frees.
+ * A request on a connection of its own, answered within secs (the test's
+ * own patience, not a speed limit): true if it began 200.
  */
-static int
-mode_pause(long pid, int slots)
+static bool
+answered_within(int secs)
 {
-	static int	fds[1024];
 	struct pollfd	pfd;
-	int		i, fd, n = slots < 1024 ? slots : 1024;
+	int		fd = dial();
 	bool		good;
 
-	for (i = 0; i < n; i++)
-		fds[i] = stuff(400);
-	settle(pid);
-	fd = dial();
 	m.n = 0;
 	get(&m, 1, 0, "emailaddress=a%40mailbox.org");
 	send_all(fd, m.b, m.n, m.n);
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	expect(poll(&pfd, 1, 1000) == 0,
-	    "every slot busy: the next connection waits, not dropped");
-	close(fds[0]);
-	pfd.events = POLLIN;
-	poll(&pfd, 1, 60000);
+	if (poll(&pfd, 1, secs * 1000) != 1) {
+		close(fd);
+		return false;
+	}
 	read_reply(fd, &r, 1);
 	good = r.end_status == 0 && status_is(&r, "Status: 200");
-	expect(good, "and is served once a slot frees");
 	close(fd);
-	for (i = 1; i < n; i++)
+	return good;
+}
+
+/*
+ * -p: more peers than slots pipeline and never read, so that every slot
+ * holds an answer waiting; fresh requests are answered all the same
+ * (FCGI_EVICT_WAIT, bounds.h), each within 15 s of the test's patience,
+ * half the FCGI_WRITE_TIMEOUT after which the old code let one in.
+ */
+static int
+mode_pause(long pid, int peers)
+{
+	static int	fds[1024];
+	int		i, got = 0, n = peers < 1024 ? peers : 1024;
+
+	for (i = 0; i < n; i++)
+		fds[i] = stuff(400);
+	settle(pid);
+	for (i = 0; i < 10; i++)
+		got += answered_within(15);
+	expect(got == 10, "%d non-readers: %d of 10 fresh requests answered",
+	    n, got);
+	for (i = 0; i < n; i++)
 		close(fds[i]);
 	expect(fresh_request(NULL), "all served after");
 	return expect_done();
@@ -847,14 +864,43 @@ server_closed(int fd)
 	return n == 0 || (n < 0 && errno == ECONNRESET);
 }
 
-/* -s: a request under way when the server is told to stop */
+/*
+ * After the END_REQUEST of a kept connection that a draining server
+ * closes: the farewell (an empty FCGI_GET_VALUES_RESULT, id 0), then EOF.
+ */
+static bool
+farewell(int fd)
+{
+	unsigned char	h[8];
+
+	return recv(fd, h, 8, MSG_WAITALL) == 8 && h[1] == 10 &&
+	    h[2] == 0 && h[3] == 0 && h[4] == 0 && h[5] == 0 && closed(fd);
+}
+
+/* one keep-conn request on fd and its answer: 200? */
+static bool
+kept_request(int fd, int id)
+{
+	m.n = 0;
+	get(&m, id, 1, "emailaddress=a%40mailbox.org");
+	send_all(fd, m.b, m.n, m.n);
+	read_reply(fd, &r, id);
+	return r.end_status == 0 && status_is(&r, "Status: 200");
+}
+
+/*
+ * -s: SIGTERM with a request under way, a kept connection idle, and one
+ * accepted whose request has not come yet.
+ */
 static int
 mode_stop(long pid)
 {
 	struct timespec	 pause = { 0, 300 * 1000 * 1000 };
-	int		 fd = dial(), idle = dial();
+	struct pollfd	 pfd;
+	int		 fd = dial(), kept = dial(), fresh = dial();
 	size_t		 cut;
 
+	expect(kept_request(kept, 1), "a kept connection served");
 	m.n = 0;
 	get(&m, 1, 1, "emailaddress=a%40mailbox.org");
 	cut = m.n - 21;		/* the empty PARAMS and STDIN (padded) records */
@@ -866,10 +912,51 @@ mode_stop(long pid)
 	read_reply(fd, &r, 1);
 	expect(r.end_status == 0 && status_is(&r, "Status: 200"),
 	    "a request under way at SIGTERM is answered");
-	expect(closed(fd), "and its connection closed after it, keep or not");
-	expect(closed(idle), "an idle connection is closed at SIGTERM");
+	expect(farewell(fd), "then the farewell record and the close");
+	pfd.fd = kept;
+	pfd.events = POLLIN;
+	poll(&pfd, 1, 5000);
+	expect(server_closed(kept), "a kept idle connection is closed after "
+	    "SIGTERM (within FCGI_STOP_GRACE of its last answer)");
+	expect(kept_request(fresh, 2),
+	    "a connection accepted before SIGTERM whose request came after: "
+	    "answered");
+	expect(farewell(fresh), "and closed after it");
 	close(fd);
-	close(idle);
+	close(kept);
+	close(fresh);
+	return expect_done();
+}
+
+/*
+ * -r: a reload under --workers (SIGHUP to the supervisor pid) while a
+ * kept connection idles and another was accepted without its request:
+ * the retiring worker closes neither; each is answered, then closed.
+ */
+static int
+mode_retire(long pid)
+{
+	struct timespec	 second = { 1, 0 };
+	struct pollfd	 pfd;
+	int		 kept = dial(), fresh = dial();
+
+	expect(kept_request(kept, 1), "a kept connection served");
+	nanosleep(&second, NULL);
+	expect(kill((pid_t)pid, SIGHUP) == 0, "SIGHUP sent");
+	nanosleep(&second, NULL);
+	nanosleep(&second, NULL);
+	pfd.fd = kept;
+	pfd.events = POLLIN;
+	expect(poll(&pfd, 1, 0) == 0,
+	    "2 s after the reload the kept connection is still open");
+	expect(kept_request(kept, 2), "and a request on it is answered");
+	expect(farewell(kept), "then the farewell record and the close");
+	expect(kept_request(fresh, 3), "the connection accepted without its "
+	    "request before the reload: answered");
+	expect(farewell(fresh), "and closed after it");
+	close(kept);
+	close(fresh);
+	expect(fresh_request(NULL), "new connections go to the new workers");
 	return expect_done();
 }
 
@@ -918,6 +1005,10 @@ main(int argc, char *argv[])
 {
 	/* a server that closes is a failed expectation, not our death */
 	signal(SIGPIPE, SIG_IGN);
+	if (argc == 4 && strcmp(argv[1], "-r") == 0) {
+		path = argv[2];
+		return mode_retire(atol(argv[3]));
+	}
 	if (argc == 4 && strcmp(argv[1], "-s") == 0) {
 		path = argv[2];
 		return mode_stop(atol(argv[3]));
@@ -948,7 +1039,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: fcgi-proto [-f|-n|-p|-c] socket ...\n");
+		fprintf(stderr, "usage: fcgi-proto [-f|-n|-p|-c|-s|-r|-d] socket ...\n");
 		return 2;
 	}
 	path = argv[1];

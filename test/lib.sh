@@ -213,3 +213,15 @@ port_free() {
 listening() {
 	! port_free "$1"
 }
+
+# wrk_figures FILE: from wrk's report, REQ (answers), BAD (non-2xx or 3xx),
+# SOCKERR (connect, read, write and timeout errors), RPS and P99
+wrk_figures() {
+	REQ=$(awk '/requests in/ { print $1 }' "$1")
+	BAD=$(awk -F': *' '/Non-2xx or 3xx responses/ { print $2 }' "$1")
+	SOCKERR=$(sed -n 's/.*Socket errors: connect \([0-9]*\), read \([0-9]*\), write \([0-9]*\), timeout \([0-9]*\).*/\1 \2 \3 \4/p' \
+	    "$1" | awk '{ print $1 + $2 + $3 + $4 }')
+	RPS=$(awk '/^Requests\/sec/ { print $2 }' "$1")
+	P99=$(awk '$1 == "99%" { print $2 }' "$1")
+	: "${REQ:=0}" "${BAD:=0}" "${SOCKERR:=0}"
+}

@@ -1,18 +1,22 @@
 #!/bin/sh
 # test/soak.sh: `make soak`, long load and faults on 127.0.0.1 (nginx on a
-# port of 17200-17239, FastCGI on 17250-17289), bounded in time.  Not part
-# of `make check`: it runs for minutes.
+# port of 17200-17239, FastCGI on a unix socket), bounded in time.  Not
+# part of `make check`: it runs for minutes.  nginx serves
+# contrib/nginx-fastcgi.conf as shipped (test/lib.sh's contrib_conf: only
+# paths and the port change), in 2 worker processes.
 #
 #   1. steady: nginx + mailautoconf (spawn-fcgi, --workers N, as nobody)
 #      under wrk until SOAK_REQUESTS (1000000) answers, a mix of autoconfig,
 #      POX, JSON and profile requests; every answer must be a 2xx, and the
 #      resident memory of the FastCGI processes the same at the end as
-#      after the warm-up (within SOAK_RSS_SLACK_KB, 512);
+#      after the first round (within SOAK_RSS_SLACK_KB, 512): a slot gets
+#      its buffers when first used, and nginx's keepalive pools (32 a
+#      worker) fill during the first round;
 #   2. SIGHUP every second for SOAK_PHASE_SECONDS (20) under load;
 #   3. a broken config and SIGHUP mid-load: the old config keeps serving;
 #   4. workers killed (SIGKILL) mid-load: the supervisor starts new ones;
-#      nginx retries the request a dying worker held (fastcgi_next_upstream
-#      over the same address listed twice), so no client sees an error;
+#      nginx retries a request a dying worker held on a kept connection
+#      (the shipped fastcgi_next_upstream), so no client sees an error;
 #   5. SIGTERM: the supervisor and its workers leave.
 # Prints its figures (and writes them to SOAK_OUT when set); ends with
 # "N passed, N failed".
@@ -30,7 +34,7 @@ NW=${SOAK_WORKERS:-$(nproc)}
 case $MAC_BIN in /*) BIN=$MAC_BIN ;; *) BIN=$TOP/$MAC_BIN ;; esac
 W=$T_TMP
 NGX=$((17200 + $$ % 40))
-FCGI=$((17250 + $$ % 40))
+SOCK=$W/run/mailautoconf.sock
 CONF=$W/providers.ini
 LOG=$W/mailautoconf.log
 FIG=$W/figures
@@ -38,7 +42,7 @@ FIG=$W/figures
 chmod 755 "$W"
 cp providers.ini "$CONF"
 chmod 644 "$CONF"
-mkdir -p "$W/ngx/logs"
+mkdir -p "$W/ngx/logs" "$W/run"
 
 cleanup() {
 	[ -s "$W/nginx.pid" ] && kill "$(cat "$W/nginx.pid")" 2>/dev/null
@@ -53,6 +57,8 @@ say() {
 	echo "$*" | tee -a "$FIG"
 }
 
+contrib_conf contrib/nginx-fastcgi.conf "$W" "$NGX" >"$W/ngx/site.conf"
+cp /etc/nginx/fastcgi_params "$W/"
 cat >"$W/nginx.conf" <<EOF
 worker_processes 2;
 pid $W/nginx.pid;
@@ -65,21 +71,7 @@ http {
 	fastcgi_temp_path $W/ngx/fastcgi;
 	uwsgi_temp_path $W/ngx/uwsgi;
 	scgi_temp_path $W/ngx/scgi;
-	# the same FastCGI address twice: a request whose worker dies is
-	# tried again, and another worker answers it
-	upstream mac {
-		server 127.0.0.1:$FCGI max_fails=0;
-		server 127.0.0.1:$FCGI max_fails=0;
-	}
-	server {
-		listen 127.0.0.1:$NGX;
-		location / {
-			include /etc/nginx/fastcgi_params;
-			fastcgi_param REQUEST_URI \$request_uri;
-			fastcgi_next_upstream error timeout invalid_header non_idempotent;
-			fastcgi_pass mac;
-		}
-	}
+	include $W/ngx/site.conf;
 }
 EOF
 
@@ -109,13 +101,7 @@ load() {
 
 # parse NAME: sets REQ, BAD (non-2xx), SOCKERR, RPS, P99 from NAME.wrk
 parse() {
-	REQ=$(awk '/requests in/ { print $1 }' "$W/$1.wrk")
-	BAD=$(awk -F': *' '/Non-2xx or 3xx responses/ { print $2 }' "$W/$1.wrk")
-	SOCKERR=$(sed -n 's/.*Socket errors: connect \([0-9]*\), read \([0-9]*\), write \([0-9]*\), timeout \([0-9]*\).*/\1 \2 \3 \4/p' \
-	    "$W/$1.wrk" | awk '{ print $1 + $2 + $3 + $4 }')
-	RPS=$(awk '/^Requests\/sec/ { print $2 }' "$W/$1.wrk")
-	P99=$(awk '$1 == "99%" { print $2 }' "$W/$1.wrk")
-	: "${REQ:=0}" "${BAD:=0}" "${SOCKERR:=0}"
+	wrk_figures "$W/$1.wrk"
 }
 
 # clean NAME: the last load failed nothing
@@ -132,7 +118,7 @@ done
 U=
 [ "$(id -u)" = 0 ] && U="-u nobody -g nogroup"
 # -n: spawn-fcgi binds, then becomes mailautoconf (whose log we want)
-spawn-fcgi -n -a 127.0.0.1 -p "$FCGI" $U -- \
+spawn-fcgi -n -s "$SOCK" -M 0666 $U -- \
     "$BIN" -c "$CONF" --workers "$NW" >"$W/spawn.out" 2>"$LOG" &
 echo $! >"$W/fcgi.pid"
 nginx -p "$W/ngx" -c "$W/nginx.conf" >"$W/nginx.out" 2>&1 ||
@@ -145,12 +131,12 @@ until curl -s -o /dev/null -w '%{http_code}' \
 	[ $i -gt 50 ] && { fail "nginx + mailautoconf do not answer"; finish; exit; }
 	sleep 0.1
 done
-say "soak: nginx :$NGX -> spawn-fcgi :$FCGI, mailautoconf --workers $NW," \
+say "soak: nginx :$NGX (contrib/nginx-fastcgi.conf) -> spawn-fcgi $SOCK," \
+    "mailautoconf --workers $NW," \
     "wrk -t $THREADS -c $CONNS, $(nproc) CPUs"
 
 # ---- 1. steady load, memory --------------------------------------------
 load warmup 3
-rss0=$(rss)
 total=0 bad=0 sockerr=0 secs=0 round=0
 start=$(date +%s)
 while [ "$total" -lt "$REQS" ]; do
@@ -161,11 +147,12 @@ while [ "$total" -lt "$REQS" ]; do
 	sockerr=$((sockerr + SOCKERR))
 	say "  round $round: $REQ requests, $RPS/s, p99 $P99, non-2xx $BAD," \
 	    "socket errors $SOCKERR, RSS $(rss) kB"
+	[ "$round" = 1 ] && rss0=$(rss)
 done
 secs=$(($(date +%s) - start))
 rss1=$(rss)
 say "1 steady: $total requests in ${secs}s, non-2xx $bad, socket errors" \
-    "$sockerr; RSS of the FastCGI processes $rss0 kB after warm-up," \
+    "$sockerr; RSS of the FastCGI processes $rss0 kB after the first round," \
     "$rss1 kB at the end"
 check "steady: at least $REQS requests" test "$total" -ge "$REQS"
 check_eq "steady: no non-2xx answer" 0 "$bad"
@@ -206,6 +193,14 @@ clean "broken config"
 check "broken config: the failed reload is logged" test "$failed" -ge 1
 cp "$W/good.ini" "$CONF"
 kill -HUP "$sup"
+# the old workers retire: they leave once nginx has closed the connections
+# they hold (each gets one more request, or nginx's keepalive_timeout)
+run flush 2
+n=0
+while [ "$(workers | wc -l)" -gt "$NW" ] && [ $n -lt 100 ]; do
+	sleep 1
+	n=$((n + 1))
+done
 
 # ---- 4. workers killed mid-load ----------------------------------------
 before=$(workers | tr '\n' ' ')

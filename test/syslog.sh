@@ -3,7 +3,7 @@
 # mailautoconf under spawn-fcgi, whose standard error is /dev/null, logs to
 # syslog by itself: start, a miss with its domain, a reload that fails
 # with its first error, signing that needs a restart, a good reload with
-# its counts, the stop.  The syslog socket is a socat listener on a file
+# its counts, lines after the syslog daemon restarted, the stop.  The syslog socket is a socat listener on a file
 # of the test, mounted over /dev inside a private mount namespace
 # (unshare -m), so the machine's own /dev/log is never touched.  Then the
 # CGI under MAILAUTOCONF_LOG=syslog and MAILAUTOCONF_VERBOSE=1, a POX miss
@@ -84,6 +84,18 @@ printf '[second.example]\nimap = imap.second.example\nsmtp = smtp.second.example
     >>"$W/providers.ini"
 kill -HUP "$PID"; sleep 0.5
 req second.example 'curl/7.88.1'
+cp "$W/req.out" "$W/second.out"
+# the syslog daemon restarts: a new socket at the same path
+kill "$SOCAT"
+wait "$SOCAT" 2>/dev/null
+socat -u UNIX-RECV:/dev/log,mode=666,unlink-early \
+    OPEN:"$W/syslog.raw",creat,append &
+SOCAT=$!
+n=0
+while [ ! -S /dev/log ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+sleep 0.2
+req restarted.example 'curl/7.88.1'
+req restarted2.example 'curl/7.88.1'
 kill -TERM "$PID"
 n=0
 while kill -0 "$PID" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
@@ -128,9 +140,13 @@ else
 	fail "openssl could not make a key: the signing reload was not tried"
 fi
 check "a good reload logs its counts" has 30 "$F: reloaded, 2 providers, 2 domains"
-check "the reloaded file serves" grep -q 'imap.second.example' "$W/req.out"
+check "the reloaded file serves" grep -q 'imap.second.example' "$W/second.out"
+check "after the syslog daemon restarted, the next line arrives" \
+    has 29 "404: unknown domain (autoconfig restarted.example curl)"
+check "and the one after it" \
+    has 29 "404: unknown domain (autoconfig restarted2.example curl)"
 check "the stop is logged with the counts" \
-    has 30 "stopped: 2 answered, 1 missed (404), 0 refused, 0 failed (500)"
+    has 30 "stopped: 2 answered, 3 missed (404), 0 refused, 0 failed (500)"
 check "the pid is in every line" \
     sh -c "! grep -v 'mailautoconf\[[0-9][0-9]*\]: ' '$W/syslog' | grep -q ."
 check "CGI: MAILAUTOCONF_VERBOSE logs an answer as info" \

@@ -2,8 +2,8 @@
 # t14-fcgi-proto.sh: fcgi.c at the byte level (test/fcgi-proto.c) against
 # the real binary on unix sockets of its own: the protocol; thousands of
 # idle and stalled connections; a pipelining non-reader and the server's
-# CPU time; every slot with an answer waiting; SIGHUP under --workers
-# with a good and with a broken file.
+# CPU time; more pipelining non-readers than slots; SIGHUP under --workers
+# with a good and with a broken file, and with connections held.
 . "$(dirname "$0")/lib.sh"
 
 PROTO=${FCGI_PROTO:-$TOP/build/fcgi-proto}
@@ -83,7 +83,8 @@ start p -c "$TOP/providers.ini"
 run protocol "$PROTO" "$T_TMP/p.sock"
 run flood "$PROTO" -f "$T_TMP/p.sock" "$PID" "$NFLOOD"
 run non-reader "$PROTO" -n "$T_TMP/p.sock" "$PID" 4
-run pause "$PROTO" -p "$T_TMP/p.sock" "$PID" 256
+# more pipelining non-readers than slots (FCGI_CONNS_MAX, 256)
+run pause "$PROTO" -p "$T_TMP/p.sock" "$PID" 270
 stopped p
 
 # ---- --workers and SIGHUP ---------------------------------------------
@@ -117,6 +118,9 @@ check "SIGHUP, good file: three new workers, the old ones gone" \
 check_eq "every answer from the new file" 30 \
     "$("$PROTO" -c "$T_TMP/w.sock" 30 'reloaded name')"
 check "the reload logged" grep -q 'reloaded' "$T_TMP/w.err"
+# a reload closes no connection a request may be on
+run retire "$PROTO" -r "$T_TMP/w.sock" "$PID"
+until_ok n_children 3
 NEW=$(children)
 printf '[broken\nnot a line\n' >>"$CONF"
 kill -HUP "$PID"
@@ -172,4 +176,25 @@ PID=$DPID
 stopped d
 gone() { for p in $NEW; do ! kill -0 "$p" 2>/dev/null || return 1; done; }
 check "the workers left with the supervisor" gone
+
+# ---- an idle server leaves at once on SIGTERM ----------------------------
+# (the normal build only: strace sees whether the loop waited once more
+# for its timeout after the signal, as the code before did, up to 1 s)
+if [ -z "${MAC_WRAP:-}" ] && [ -z "${MAC_SUITE_TAG:-}" ] &&
+    command -v strace >/dev/null; then
+	rm -f "$T_TMP/i.sock"
+	strace -f -o "$T_TMP/i.st" -e trace=epoll_wait,epoll_pwait \
+	    $MAC_BIN $USER_OPT --listen "$T_TMP/i.sock" -c "$TOP/providers.ini" \
+	    2>"$T_TMP/i.err" &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	until_ok test -S "$T_TMP/i.sock"
+	"$PROTO" -c "$T_TMP/i.sock" 1 x >/dev/null
+	sleep 0.5
+	kill -TERM "$(pgrep -P "$SPID")"
+	wait "$SPID"
+	check "an idle server got SIGTERM" grep -q -e '--- SIGTERM' "$T_TMP/i.st"
+	check "and left without waiting for the loop's next tick" sh -c \
+	    "! sed -n '/--- SIGTERM/,\$p' '$T_TMP/i.st' | grep -q 'epoll_p*wait(.*) *= 0\$'"
+fi
 finish

@@ -5,6 +5,11 @@
 # mailautoconf package installed already, only the build and the package's
 # contents are checked, and a note says so. DEB_KEEP=DIR keeps the .deb in
 # DIR; DEB_BUILD_ONLY=1 stops after the build (make deb).
+# The upgrade: an older package (0.0.9, built from the same tree the way
+# packages were built before the sample left /etc: providers.ini a
+# conffile, and a sample that differs) is installed, its providers.ini
+# edited, and this package installed over it with apt-get, no terminal
+# and no standard input: no conffile prompt, the edit kept.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 1
 . "$TOP/test/lib.sh"
@@ -55,6 +60,14 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 else
 	cp -a . "$W/src"
 fi
+# the older package's tree: its rules without the sample's move, another
+# sample, a lower version
+if [ -z "${DEB_BUILD_ONLY:-}" ] && [ "$(id -u)" -eq 0 ]; then
+	cp -a "$W/src" "$W/old"
+	sed -i '/# upgrade-sample$/,/# upgrade-sample end/d' "$W/old/debian/rules"
+	echo '# the sample of 0.0.9' >>"$W/old/providers.ini"
+	sed -i '1s/(0\.1\.0)/(0.0.9)/' "$W/old/debian/changelog"
+fi
 if (cd "$W/src" && dpkg-buildpackage -us -uc -b) >"$W/build.log" 2>&1; then
 	ok "dpkg-buildpackage -us -uc -b"
 else
@@ -77,7 +90,16 @@ fi
 # ---- the package --------------------------------------------------------
 
 dpkg-deb -e "$deb" "$W/control"
-check_eq "conffiles" /etc/mailautoconf/providers.ini "$(cat "$W/control/conffiles" 2>/dev/null)"
+check "providers.ini is not a conffile (no prompt on upgrade)" sh -c \
+    "! grep -q providers.ini '$W/control/conffiles' 2>/dev/null"
+# after an upgrade the running service is restarted, if it runs; the
+# socket is not (connections wait in its queue)
+check "postinst: try-restart of mailautoconf.service after an upgrade" \
+    grep -q "deb-systemd-invoke try-restart 'mailautoconf.service'" "$W/control/postinst"
+check "postinst: the socket is not restarted" sh -c \
+    "! grep 'restart' '$W/control/postinst' | grep -q mailautoconf.socket"
+check "prerm/preinst: nothing stopped on upgrade" sh -c \
+    "! grep -q 'deb-systemd-invoke stop' '$W/control/preinst' 2>/dev/null"
 depends=$(dpkg-deb -f "$deb" Depends)
 # the package links the libraries as shared ones (LINK=dynamic), so
 # dpkg-shlibdeps names each in Depends; libcrypto is opened at run time;
@@ -96,7 +118,7 @@ check_eq "Recommends libssl3 (signing)" libssl3 "$(dpkg-deb -f "$deb" Recommends
 
 dpkg-deb -c "$deb" | awk '{ sub(/^\./, "", $6); print $6 }' >"$W/contents"
 doc=/usr/share/doc/mailautoconf
-for f in /usr/sbin/mailautoconf /etc/mailautoconf/providers.ini \
+for f in /usr/sbin/mailautoconf /usr/share/mailautoconf/providers.ini \
     /usr/share/man/man8/mailautoconf.8.gz /usr/share/man/man5/providers.ini.5.gz \
     $doc/copyright $doc/deploy.md.gz \
     $doc/examples/nginx-fastcgi.conf $doc/examples/nginx-fcgiwrap.conf \
@@ -198,5 +220,44 @@ fi
 check "purged: /usr/sbin/mailautoconf" test ! -e /usr/sbin/mailautoconf
 check "purged: /etc/mailautoconf" test ! -e /etc/mailautoconf
 check "purged: unit no longer enabled" test ! -e /etc/systemd/system/sockets.target.wants/mailautoconf.socket
+
+# ---- upgrade from a package whose sample was a conffile ------------------
+
+if (cd "$W/old" && dpkg-buildpackage -us -uc -b) >"$W/old.log" 2>&1; then
+	ok "the older package (0.0.9) built"
+else
+	fail "the older package (0.0.9) did not build"
+	tail -n 30 "$W/old.log"
+	finish
+	exit
+fi
+old=$W/mailautoconf_0.0.9_$(dpkg --print-architecture).deb
+installed=1
+DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install \
+    -y -qq --no-install-recommends "$old" >"$W/old-install.log" 2>&1 </dev/null
+check "0.0.9: providers.ini is a conffile there" sh -c \
+    "dpkg-query -W -f='\${Conffiles}' mailautoconf | grep -q /etc/mailautoconf/providers.ini"
+echo '# a local edit' >>/etc/mailautoconf/providers.ini
+if DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install \
+    -y -qq --no-install-recommends "$deb" >"$W/upgrade.log" 2>&1 </dev/null; then
+	ok "upgrade 0.0.9 -> $version: apt-get, no terminal, no stdin"
+else
+	fail "upgrade 0.0.9 -> $version failed"
+	tail -n 20 "$W/upgrade.log"
+fi
+check "no conffile prompt" sh -c "! grep -qi 'configuration file' '$W/upgrade.log'"
+check_eq "upgraded and configured" "install ok installed $version" \
+    "$(dpkg-query -W -f='${Status} ${Version}' mailautoconf 2>/dev/null)"
+check "the edited providers.ini kept" grep -q '^# a local edit$' \
+    /etc/mailautoconf/providers.ini
+check "the new sample beside it" cmp -s providers.ini /usr/share/mailautoconf/providers.ini
+check "compiled from the kept file" sh -c "/usr/sbin/mailautoconf --check \
+    -c /etc/mailautoconf/providers.ini >/dev/null 2>&1 &&
+    test -s /etc/mailautoconf/providers.ini.cdb"
+if DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 purge \
+    -y -qq mailautoconf >>"$W/purge.log" 2>&1 </dev/null; then
+	installed=
+fi
+check "purged after the upgrade: /etc/mailautoconf" test ! -e /etc/mailautoconf
 
 finish

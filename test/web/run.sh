@@ -14,6 +14,19 @@
 # only, and is stopped at exit. As root the servers run their workers as
 # www-data, as Debian does. VERBOSE=1 prints every passing check too; a
 # failing setup prints its server's error log.
+#
+# Then the FastCGI setups under full load (wrk, test/soak/mix.lua:
+# autoconfig GETs and Autodiscover POSTs among others) for LOAD_SECONDS
+# (8) each, on 127.0.0.1:18091-18099, while mailautoconf is reloaded
+# every half second (SIGHUP: --workers 2 and a single process behind
+# nginx, --workers 2 behind Apache, lighttpd's own process) or restarted
+# every second as systemd restarts a socket-activated service (the socket
+# stays open; a perl stand-in for systemd holds it): every answer must
+# be a 200 and no connection may fail.  The stop and start of section
+# 10.1 of docs/deploy.md (spawn-fcgi) cannot be lossless (the socket goes
+# away meanwhile), nor lighttpd's own reload (a graceful restart that
+# drops HTTP keep-alive connections): both are measured and their counts
+# printed.  RUN_PARTS ("drive load") picks either half.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 1
 . "$TOP/test/lib.sh"
@@ -280,15 +293,17 @@ spawn() {
 }
 
 spawn_mailautoconf() {
-	# the same command as in docs/deploy.md
+	# the same command as in docs/deploy.md (MAC_EXTRA: --workers 2)
 	spawn mailautoconf "$W/run/mailautoconf.sock" \
-	    "$W/sbin/mailautoconf" -c "$W/etc/providers.ini"
+	    "$W/sbin/mailautoconf" -c "$W/etc/providers.ini" ${MAC_EXTRA:-}
 }
 
 # ---- nginx --------------------------------------------------------------
 
 start_nginx() {
 	install_conf "contrib/$setup.conf" "$D/site.conf" "$port"
+	# NO_RETRY: an admin's own file, without the shipped retry
+	[ -n "${NO_RETRY:-}" ] && sed -i '/fastcgi_next_upstream/d' "$D/site.conf"
 	nginx_conf "$D"
 	nginx -q -t -p "$D" -e "$D/error.log" -c "$D/nginx.conf" >>"$D/error.log" 2>&1 &&
 	    nginx -p "$D" -e "$D/error.log" -c "$D/nginx.conf" >>"$D/error.log" 2>&1 &&
@@ -419,6 +434,7 @@ chmod 755 "$W/sbin/mailautoconf" "$W/sbin" "$W/etc" "$W/run" "$W/www"
 chmod 644 "$W/etc/providers.ini"
 [ -n "$ROOT" ] && chown www-data:www-data "$W/run/lighttpd"
 
+case " ${RUN_PARTS:-drive load} " in *" drive "*)
 run nginx-fastcgi 18081 start_nginx_fastcgi
 run nginx-fcgiwrap 18082 start_nginx_fcgiwrap
 run apache-cgi 18083 start_apache_cgi
@@ -427,5 +443,132 @@ run lighttpd-cgi 18085 start_lighttpd_cgi
 check "lighttpd-cgi: mailautoconf's lines reach server.breakagelog" \
     grep -q 'unknown domain' "$W/lighttpd-cgi/breakage.log"
 run lighttpd-fastcgi 18086 start_lighttpd_fastcgi
+
+;; esac
+
+# ---- under load: reloads and restarts ------------------------------------
+
+LOAD_SECONDS=${LOAD_SECONDS:-8}
+
+# the pid to signal: spawn-fcgi's pid file, or lighttpd's own child
+mac_pid() {
+	if [ -s "$D/mailautoconf.pid" ]; then
+		cat "$D/mailautoconf.pid"
+	else
+		pgrep -P "$(cat "$D/lighttpd.pid")" -x mailautoconf | head -n 1
+	fi
+}
+
+hup() {
+	kill -HUP "$(mac_pid)"
+}
+
+# lighttpd's own reload (Debian's lighttpd.service: SIGUSR1, a graceful
+# restart that starts its FastCGI process again)
+lighttpd_reload() {
+	kill -USR1 "$(cat "$D/lighttpd.pid")"
+}
+
+# systemd's restart of a socket-activated service: SIGTERM, wait until it
+# has gone, start it again on the socket it holds (activator.pl)
+restart_activated() {
+	kill -USR1 "$(cat "$D/activator.pid")" && sleep 0.3
+}
+
+# the stop and start of docs/deploy.md section 10.1, as written there
+restart_spawned() {
+	kill -TERM "$(cat "$D/mailautoconf.pid")"
+	while kill -0 "$(cat "$D/mailautoconf.pid")" 2>/dev/null; do sleep 0.1; done
+	rm -f "$D/mailautoconf.pid"
+	spawn_mailautoconf
+}
+
+start_nginx_activated() {
+	sock=$W/run/mailautoconf.sock
+	rm -f "$sock"
+	U=
+	[ -n "$ROOT" ] && U="--user $RUN_USER"
+	perl "$TOP/test/web/activator.pl" "$sock" "$D/activator.pid" \
+	    "$W/sbin/mailautoconf" $U -c "$W/etc/providers.ini" \
+	    >>"$D/activator.log" 2>&1 &
+	wait_until test -s "$D/activator.pid" && started "$D/activator.pid" &&
+	    wait_until test -S "$sock" && start_nginx
+}
+
+# loaded NAME SETUP PORT START EVERY ACTION: SETUP (a contrib/ file)
+# started by START on PORT, under wrk for LOAD_SECONDS, ACTION every EVERY
+# seconds; sets REQ, BAD, SOCKERR and ACTIONS
+loaded() {
+	setup=$2
+	port=$3
+	D=$W/$1
+	mkdir -p "$D"
+	REQ=0 BAD=0 SOCKERR=0 ACTIONS=0
+	if ! port_free "$port"; then
+		fail "$1: port $port is in use"
+		return
+	fi
+	if ! { $4 && wait_until listening "$port"; }; then
+		fail "$1: did not start"
+		stop_all
+		return
+	fi
+	wrk -t 2 -c 12 -d "${LOAD_SECONDS}s" -s "$TOP/test/soak/mix.lua" \
+	    "http://127.0.0.1:$port" >"$D/wrk" 2>&1 &
+	wp=$!
+	sleep "$5"
+	while kill -0 "$wp" 2>/dev/null; do
+		$6 && ACTIONS=$((ACTIONS + 1))
+		sleep "$5"
+	done
+	wait "$wp"
+	wrk_figures "$D/wrk"
+	echo "$1: $REQ answers in ${LOAD_SECONDS} s, $ACTIONS x $6," \
+	    "non-2xx $BAD, socket errors $SOCKERR"
+	[ "$SOCKERR" = 0 ] || grep 'Socket errors' "$D/wrk"
+	check "$1: mailautoconf still serves" sh -c "curl -s --max-time 5 \
+	    -o /dev/null -w '%{http_code}' -H 'Host: autoconfig.mailbox.org' \
+	    'http://127.0.0.1:$port/mail/config-v1.1.xml?emailaddress=$QADDR' |
+	    grep -qx 200"
+	stop_all
+}
+
+# lossless NAME ...: loaded, and nothing may be lost
+lossless() {
+	loaded "$@"
+	check "$1: answers counted" test "$REQ" -gt 0
+	check "$1: $5 s apart, happened" test "$ACTIONS" -ge 4
+	check_eq "$1: every answer 200 (wrk's non-2xx)" 0 "$BAD"
+	check_eq "$1: no socket error" 0 "$SOCKERR"
+	if [ "$BAD" != 0 ] || [ "$SOCKERR" != 0 ]; then
+		grep -h -m 5 -e error -e failed "$D"/*error.log 2>/dev/null
+	fi
+}
+
+case " ${RUN_PARTS:-drive load} " in *" load "*)
+if ! command -v wrk >/dev/null || ! command -v perl >/dev/null; then
+	fail "wrk and perl are needed (test/deps.sh web)"
+	finish
+	exit
+fi
+MAC_EXTRA="--workers 2" lossless nginx-workers nginx-fastcgi 18091 \
+    start_nginx_fastcgi 0.5 hup
+lossless nginx-single nginx-fastcgi 18092 start_nginx_fastcgi 0.5 hup
+# the server loses nothing by itself: nginx without the shipped retry
+NO_RETRY=1 MAC_EXTRA="--workers 2" lossless nginx-workers-noretry \
+    nginx-fastcgi 18097 start_nginx_fastcgi 0.5 hup
+MAC_EXTRA="--workers 2" lossless apache-workers apache-proxy-fcgi 18093 \
+    start_apache_proxy_fcgi 0.5 hup
+lossless lighttpd-own lighttpd-fastcgi 18094 start_lighttpd_fastcgi 0.5 hup
+loaded lighttpd-reload lighttpd-fastcgi 18099 start_lighttpd_fastcgi 1 \
+    lighttpd_reload
+lossless nginx-activated nginx-fastcgi 18095 start_nginx_activated 1 \
+    restart_activated
+NO_RETRY=1 loaded nginx-activated-noretry nginx-fastcgi 18098 \
+    start_nginx_activated 1 restart_activated
+loaded nginx-spawn-restart nginx-fastcgi 18096 start_nginx_fastcgi 1 \
+    restart_spawned
+check "nginx-spawn-restart: restarts measured" test "$ACTIONS" -ge 2
+;; esac
 
 finish
