@@ -101,9 +101,13 @@ all: $(O)/mailautoconf
 	$(info built with: $(file <$(FLAGS_FILE)))
 	@:
 
+# -MMD -MP: the compiler writes the headers of each object and program
+# into TARGET.d (read at the end of this file), so that a change to any
+# header rebuilds all that include it (test/build-deps.sh)
+DEPFLAGS = -MMD -MP -MF $@.d
 $(O)/%.o: %.c $(HDRS) $(FLAGS_FILE)
 	@mkdir -p $(O)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(O)/libmac.a: $(LIBOBJ)
 	rm -f $@
@@ -118,7 +122,7 @@ $(O)/mailautoconf: $(O)/main.o $(O)/libmac.a $(FLAGS_FILE)
 $(O)/sbgen: sandbox.c $(HDRS)
 	@mkdir -p $(O)
 	$(CC) -std=c11 $(WARN) -D_GNU_SOURCE -DSB_GENERATE $(SECCOMP_CFLAGS) -O1 \
-	    -o $@ sandbox.c $(SECCOMP_LIBS)
+	    $(DEPFLAGS) -o $@ sandbox.c $(SECCOMP_LIBS)
 
 $(O)/sb_filter.h: $(O)/sbgen
 	$(O)/sbgen >$@.tmp && mv $@.tmp $@
@@ -132,15 +136,15 @@ TB = $(if $(filter .,$(O)),build/test,$(O)/test)
 TEST_CFLAGS = $(ALL_CFLAGS) -I. $(ALL_LDFLAGS)
 
 $(O)/unit: test/unit.c test/unit-clients.c test/unit-dav.c test/expect.h $(O)/libmac.a $(HDRS)
-	$(CC) $(TEST_CFLAGS) -o $@ test/unit.c $(O)/libmac.a $(PKG_LIBS)
+	$(CC) $(TEST_CFLAGS) $(DEPFLAGS) -o $@ test/unit.c $(O)/libmac.a $(PKG_LIBS)
 
 $(TB)/alloc: test/alloc.c $(O)/libmac.a $(HDRS)
 	@mkdir -p $(TB)
-	$(CC) $(TEST_CFLAGS) -o $@ test/alloc.c $(O)/libmac.a $(PKG_LIBS)
+	$(CC) $(TEST_CFLAGS) $(DEPFLAGS) -o $@ test/alloc.c $(O)/libmac.a $(PKG_LIBS)
 
 $(TB)/sbtest: test/sbtest.c $(O)/libmac.a $(HDRS)
 	@mkdir -p $(TB)
-	$(CC) $(TEST_CFLAGS) -o $@ test/sbtest.c $(O)/libmac.a $(PKG_LIBS)
+	$(CC) $(TEST_CFLAGS) $(DEPFLAGS) -o $@ test/sbtest.c $(O)/libmac.a $(PKG_LIBS)
 
 probe: $(O)/mailautoconf-probe
 
@@ -153,7 +157,7 @@ $(O)/mailautoconf-probe: $(PROBE_OBJ) $(O)/libmac.a
 # a FastCGI client at the byte level, for t14 (an ordinary build is enough)
 build/fcgi-proto: test/fcgi-proto.c test/expect.h
 	@mkdir -p build
-	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -o $@ test/fcgi-proto.c
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(DEPFLAGS) -o $@ test/fcgi-proto.c
 
 TEST_PROGS = $(O)/mailautoconf $(O)/unit $(TB)/alloc $(TB)/sbtest
 
@@ -185,6 +189,8 @@ SUITES += 'plain asan vg|sh test/t02-hostile.sh'
 SUITES += 'plain asan vg|sh test/t03-config.sh'
 SUITES += 'plain asan|sh test/t04-fastcgi.sh'
 SUITES += 'plain asan|sh test/t05-docs.sh'
+# the build itself: a changed header rebuilds all that include it
+SUITES += 'plain|sh test/build-deps.sh'
 # asan: the fuzz targets are ASan+UBSan builds of their own (mk/fuzz.mk)
 SUITES += 'plain|sh test/t06-fuzz.sh'
 SUITES += 'plain asan|sh test/t07-hostile-corpus.sh'
@@ -306,8 +312,11 @@ uninstall:
 	rm -rf $(DESTDIR)$(DOCDIR)/examples
 
 clean:
-	rm -rf *.o *.a mailautoconf mailautoconf-probe unit clients-unit build \
+	rm -rf *.o *.a *.d mailautoconf mailautoconf-probe unit clients-unit build \
 	    .build-flags sbgen sb_filter.h
+
+# the headers each object and program was built from (DEPFLAGS)
+-include $(wildcard $(O)/*.d $(TB)/*.d build/*.d)
 
 # Other parts of the tree (web servers, benchmarks, fuzzing, packaging) add
 # their targets and suites from mk/*.mk.
