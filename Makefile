@@ -22,7 +22,7 @@ CFLAGS ?= -O2 -g
 # The FastCGI protocol is fcgi.c's own (why: its header); libfcgi-dev is
 # needed by the benchmarks' reference responder only, libfcgi-bin's
 # cgi-fcgi by the tests.
-# libseccomp: the seccomp program is compiled at build time (sandbox.c,
+# libseccomp: the seccomp program is compiled at build time (sbgen.c,
 # the sb_filter.h rule below), so only that build step links it.
 # libcdb: tinycdb, the compiled config's table (image.c).
 PKGS = inih libidn2 expat libcdb
@@ -116,13 +116,13 @@ $(O)/libmac.a: $(LIBOBJ)
 $(O)/mailautoconf: $(O)/main.o $(O)/libmac.a $(FLAGS_FILE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(O)/main.o $(O)/libmac.a $(PKG_LIBS)
 
-# The seccomp program: sandbox.c built with -DSB_GENERATE writes its rules,
-# compiled by libseccomp, as BPF into sb_filter.h, which sandbox.o
-# includes (why: sandbox.c).  Built without sanitizers: it runs once, here.
-$(O)/sbgen: sandbox.c $(HDRS)
+# The seccomp program: sbgen.c writes its rules, compiled by libseccomp,
+# as BPF into sb_filter.h, which sandbox.o includes (why: sbgen.c).
+# Built without sanitizers: it runs once, here.
+$(O)/sbgen: sbgen.c $(HDRS)
 	@mkdir -p $(O)
-	$(CC) -std=c11 $(WARN) -D_GNU_SOURCE -DSB_GENERATE $(SECCOMP_CFLAGS) -O1 \
-	    $(DEPFLAGS) -o $@ sandbox.c $(SECCOMP_LIBS)
+	$(CC) -std=c11 $(WARN) -D_GNU_SOURCE $(SECCOMP_CFLAGS) -O1 \
+	    $(DEPFLAGS) -o $@ sbgen.c $(SECCOMP_LIBS)
 
 $(O)/sb_filter.h: $(O)/sbgen
 	$(O)/sbgen >$@.tmp && mv $@.tmp $@

@@ -515,6 +515,10 @@ int	 imp_file(const char *, FILE *, FILE *);
 enum sb_mode {
 	SB_CGI, SB_FASTCGI, SB_SUPERVISOR
 };
+/* Room for the largest program (sb_filter.h has about 150 instructions) */
+#define SB_PROG_MAX	1024
+/* Stands for the pid in the programs of sbgen.c; beyond any pid_max */
+#define SB_PID_MARK	0x7a5ec0deU
 
 extern const bool sb_built;	/* false: built with SANDBOX=0 or a sanitizer */
 

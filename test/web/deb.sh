@@ -81,7 +81,7 @@ check_eq "conffiles" /etc/mailautoconf/providers.ini "$(cat "$W/control/conffile
 depends=$(dpkg-deb -f "$deb" Depends)
 # the package links the libraries as shared ones (LINK=dynamic), so
 # dpkg-shlibdeps names each in Depends; libcrypto is opened at run time;
-# libseccomp is used at build time only (sandbox.c: sb_filter.h)
+# libseccomp is used at build time only (sbgen.c: sb_filter.h)
 for lib in libinih libidn2 libexpat libcdb; do
 	case $depends in
 	*"$lib"*) ok "Depends has $lib" ;;
