@@ -5,9 +5,9 @@
 #ifndef BOUNDS_H
 #define BOUNDS_H
 
-/* SPEC §8: a longer QUERY_STRING is refused with 414. */
+/* DESIGN.md §8: a longer QUERY_STRING is refused with 414. */
 #define QUERY_MAX	4096
-/* SPEC §8 / §4: a POX or form body over 64 KiB is refused with 413. */
+/* DESIGN.md §8 / §4: a POX or form body over 64 KiB is refused with 413. */
 #define BODY_MAX	65536
 /* RFC 5321 §4.5.3.1 as amended by RFC 3696 errata: 254 bytes of address. */
 #define ADDR_MAX	254
@@ -68,7 +68,7 @@
 /*
  * Debian 12's libinih r55 reads lines into a 200-byte buffer and parses the
  * rest of a longer line as a new line; it cuts section names to 49 bytes.
- * providers-ini.md: a line of 200 bytes or more, or a section name of 50
+ * providers.ini(5): a line of 200 bytes or more, or a section name of 50
  * bytes or more, is an error.
  */
 #define INI_LINE_MAX	200

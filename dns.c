@@ -1,6 +1,6 @@
 /*
  * dns.c: mailautoconf --dns, the DNS records that make clients find us
- * (SPEC §7), as zone-file lines.
+ * (DESIGN.md §7), as zone-file lines.
  *
  * Per domain: autoconfig. and autodiscover. CNAMEs to web_host (no
  * autodiscover. with --srv-only; none for a name that is web_host), the

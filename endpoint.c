@@ -1,6 +1,6 @@
 /*
  * endpoint.c: the endpoint table, one row for each thing we answer
- * (SPEC §2): its paths, methods, query keys, handler, content type,
+ * (DESIGN.md §2): its paths, methods, query keys, handler, content type,
  * caching and extra headers.  request.c routes with it, http.c dispatches
  * and writes the headers with it, main.c's --check renders the rows that
  * ask for it, and the docs test (t05) reads it through `unit --tables`.
@@ -81,7 +81,7 @@ attachment(char *buf, size_t cap, const char *domain)
 	return buf;
 }
 
-/* SPEC §6: the profile, or without an address the page that asks. */
+/* DESIGN.md §6: the profile, or without an address the page that asks. */
 static int
 ep_mobileconfig(struct request *r, const struct config *cf,
     const struct provider *p, struct out *o, struct reply *rp)

@@ -1,6 +1,6 @@
 /*
- * idn.c: internationalised domain names (SPEC §2: "a UTF-8 domain is
- * matched through its A-label (punycode) form").
+ * idn.c: internationalised domain names (DESIGN.md §2: a UTF-8 domain is
+ * looked up by its A-label, its punycode form).
  *
  * A domain with bytes >= 0x80 is mapped with libidn2 (UTS #46,
  * non-transitional, as browsers and mail clients resolve names: "ß" stays

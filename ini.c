@@ -1,5 +1,5 @@
 /*
- * ini.c: the INI syntax of providers.ini (providers-ini.md), safe for
+ * ini.c: the INI syntax of providers.ini (providers.ini(5)), safe for
  * Debian 12's libinih r55, and the load diagnostics.  It knows nothing of
  * providers or keys: it hands sections and entries, each with its line,
  * to its caller's sink, and asks the caller only how a continued value of

@@ -153,7 +153,7 @@ void	 diag_msg(struct diag *, const char *, bool, int, const char *, ...)
 	    __attribute__((format(printf, 5, 6)));
 const char *diag_safe(char *, size_t, const char *);
 
-/* How a continued value is joined (providers-ini.md). */
+/* How a continued value is joined (providers.ini(5)). */
 enum ini_join {
 	INI_JOIN_NONE, INI_JOIN_SPACE, INI_JOIN_CONCAT
 };
@@ -428,22 +428,22 @@ int	 req_start(struct request *, req_getenv, void *);
 int	 req_finish(struct request *);
 int	 req_address(struct address *, const char *, size_t, const char **);
 
-/* pox.c: the POX body (SPEC §4) into the address and schema */
+/* pox.c: the POX body (DESIGN.md §4) into the address and schema */
 int	 req_pox(struct request *, const char *, size_t);
 
 /* ---- handlers: (request, provider) -> writer calls -> HTTP status ---- */
 
-/* autoconfig.c: Thunderbird's config-v1.1.xml (SPEC §3) */
+/* autoconfig.c: Thunderbird's config-v1.1.xml (DESIGN.md §3) */
 int	 ac_render(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
-/* autodiscover.c: Outlook's POX (SPEC §4) and the v2 JSON (SPEC §5) */
+/* autodiscover.c: Outlook's POX (DESIGN.md §4), the v2 JSON (§5) */
 int	 ad_render(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
 int	 ad_error(const struct request *, int, struct out *);
 int	 ad_json(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
 void	 ad_json_error(const struct request *, int, struct out *);
-/* mobileconfig.c: the Apple profile and its page (SPEC §6) */
+/* mobileconfig.c: the Apple profile and its page (DESIGN.md §6) */
 int	 mc_render(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
 int	 mc_page(const struct request *, const struct config *,

@@ -2,7 +2,7 @@
  * main.c: options, modes, the CGI-once answer and the FastCGI set-up,
  * signals, reload.  The FastCGI protocol itself is fcgi.c's.
  *
- * Modes (SPEC §1): CGI when fd 0 is not a listening socket (web server
+ * Modes (DESIGN.md §1): CGI when fd 0 is not a listening socket (web server
  * CGI, or a shell with QUERY_STRING set); FastCGI on fd 0 (spawn-fcgi),
  * on a socket handed over by systemd (LISTEN_FDS), or on our own socket
  * (--listen).  Setup failures are loud and exit; request failures only

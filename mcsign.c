@@ -1,5 +1,5 @@
 /*
- * mcsign.c: signing Apple configuration profiles (SPEC §6) as CMS
+ * mcsign.c: signing Apple configuration profiles (DESIGN.md §6) as CMS
  * SignedData, with libcrypto.
  *
  * An unsigned profile installs, but iOS and macOS mark it "Not Verified";

@@ -1,5 +1,5 @@
 /*
- * providers.c: the meaning of providers.ini (providers-ini.md, normative):
+ * providers.c: the meaning of providers.ini (providers.ini(5)):
  * the config-key table, the value checks, the providers built from the
  * entries ini.c hands over, and the domain table and its lookup.
  *
@@ -511,7 +511,7 @@ add_domains(struct loader *l, struct pbuild *b, int line, const char *s)
 			s++;
 		if ((n = strcspn(s, " ,\t")) == 0)
 			break;
-		/* a UTF-8 name is stored as its A-label (SPEC §2) */
+		/* a UTF-8 name is stored as its A-label (DESIGN.md §2) */
 		if (mac_domain_idn(d, &dl, s, n, &why) != 0) {
 			ERR(l, line, "bad domain: %s", why);
 			return false;
@@ -992,7 +992,7 @@ kp_instr(struct loader *l, const struct cfg_key *k, const struct kv *e,
 #define USERPH	(PH_USERNAME)
 
 /*
- * Every key of providers.ini (providers-ini.md), once: the loader, the
+ * Every key of providers.ini (providers.ini(5)), once: the loader, the
  * join of continued values, import.c and the docs test read it.  The
  * target is an offset in the struct of the key's scope (struct config;
  * the loader for CFG_LATER; struct provider; struct server).  Server

@@ -37,7 +37,7 @@ req_path(struct request *r, const char *uri, const char *sn, const char *pi,
 }
 
 /*
- * SPEC §2: the endpoint table's paths, matched case-insensitively
+ * DESIGN.md §2: the endpoint table's paths, matched case-insensitively
  * (Outlook, Windows Mail), then the paths that carry an address.
  */
 static int
@@ -228,7 +228,7 @@ atext(unsigned char c)
 }
 
 /*
- * SPEC §2: at most 254 bytes; a local part of at most 64 bytes, a dot-atom
+ * DESIGN.md §2: at most 254 bytes; a local part of at most 64 bytes, a dot-atom
  * of RFC 5322 atext or UTF-8 without control characters (RFC 6531), never
  * quoted; a domain of LDH labels, no IP literal.
  */
@@ -263,7 +263,7 @@ req_address(struct address *a, const char *s, size_t n, const char **why)
 		return *why = "local part is not valid UTF-8 text", 400;
 	if (n - ll - 1 > 0 && s[ll + 1] == '[')
 		return *why = "IP literal as domain", 400;
-	/* a UTF-8 domain is matched through its A-label form (SPEC §2) */
+	/* a UTF-8 domain is matched through its A-label form (DESIGN.md §2) */
 	if (mac_domain_idn(a->domain, &a->dlen, at + 1, n - ll - 1, why) != 0)
 		return 400;
 	/* an A-label may be longer than the UTF-8 it came from */

@@ -1,7 +1,7 @@
 /*
  * sandbox.c: what the process may do once its config is loaded and its
- * socket bound (SPEC §8: "after the config is loaded the process needs no
- * file system").
+ * socket bound (DESIGN.md §8: once the config is loaded, the process needs no
+ * file system).
  *
  *  1. sb_privileges(): a FastCGI daemon refuses to serve as root unless
  *     --user names the account to become; that account's groups, group

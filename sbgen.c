@@ -32,7 +32,7 @@
  * writing) kills the process.  Anything else fails with
  * EPERM: a library that takes a path nobody foresaw while re-reading the
  * config (OpenSSL loading a signing key) makes that reload fail, logged,
- * and the old config keeps serving (SPEC §1) instead of the server dying.
+ * and the old config keeps serving (DESIGN.md §1) instead of the server dying.
  */
 
 /* Serving one request, whatever the transport. */

@@ -207,7 +207,7 @@ mac_alloc_fail_after(long n)
 }
 
 /*
- * A domain name as SPEC §2 wants it: labels of 1..63 letters, digits and
+ * A domain name as DESIGN.md §2 wants it: labels of 1..63 letters, digits and
  * hyphens (no hyphen first or last), 253 bytes at most, lower-cased, one
  * trailing dot dropped, and not a dotted IP address (its last label all
  * digits).  Writes the normal form to dst (DOMAIN_MAX + 1 bytes).

@@ -1,7 +1,7 @@
 #!/bin/sh
 # t07-hostile-corpus.sh: every case of test/hostile/cases.txt through CGI
 # (environment + stdin) and through FastCGI (spawn-fcgi + cgi-fcgi, one
-# long-lived process on a port of 17100-17189): the status SPEC §2/§4/§5/§8
+# long-lived process on a port of 17100-17189): the status DESIGN.md §2/§4/§5/§8
 # ask for, fixed error bodies, well-formed XML and JSON, nothing injected
 # (test/hostile/run.pl checks each answer).  The FastCGI process must
 # still be there at the end: no case may crash it.
