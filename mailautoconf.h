@@ -360,10 +360,7 @@ int		 img_write(const struct config *, const struct img_src *,
 struct config	*img_load(const char *, FILE *, bool);
 struct config	*img_open_mem(const void *, size_t, const char *,
 		    const char **);
-const struct provider *img_lookup(const struct config *, const char *,
-		    size_t);
 bool		 img_broken(const struct config *);
-void		 img_free(struct config *);
 void		 img_reseal(unsigned char *, size_t);
 
 
