@@ -22,8 +22,6 @@
 /* Query keys we know are short; value slots hold an address at most. */
 #define QKEY_MAX	32
 #define QVAL_MAX	(ADDR_MAX + 1)
-/* Parameters in one query: our endpoints know at most five keys. */
-#define QPARAM_MAX	8
 /*
  * CGI: a body the answer does not need is still read and dropped, up to
  * this much (main.c cgi_drain: Apache's mod_cgid drops the answer of a
@@ -81,8 +79,6 @@
  * some hundred bytes, so 256 cost well under 1 MiB at most.
  */
 #define IMG_CACHE	256
-/* Options on one server line; the format defines nine. */
-#define SRV_OPTS_MAX	16
 /* Authentication methods in one list; the format defines nine. */
 #define AUTH_MAX	9
 /* Rows of the config-key table: the loader keeps a line per row. */
