@@ -1,7 +1,10 @@
 /*
  * mailautoconf.h: the types that cross files, and what each file offers
  * the others, grouped by the file that offers it.  Everything else is
- * static.  Test hooks are in the marked section at the end.
+ * static.  Test hooks (what only test/ and fuzz/ call) are in the marked
+ * section at the end, except those kept beside their file's declarations:
+ * fcgi_feed and fcgi_log (fcgi.c), img_open_mem and img_reseal (image.c),
+ * imp_mem (import.c).
  *
  * Who uses whom (each file uses only what is below it, none two ways):
  *
@@ -15,6 +18,8 @@
  *	autoconfig.c autodiscover.c mobileconfig.c	the handlers
  *	dns.c import.c	--dns; --import (written through the config-key
  *			table, then loaded with the real loader)
+ *	pacc.c		the PACC document (a handler) and its digest (--dns)
+ *	dav.c		caldav/carddav URLs, filled and taken apart
  *	image.c		the compiled config: --compile, the mapped reader
  *			(answers through the hooks of struct config)
  *	providers.c	the config-key table, providers, the domain table
@@ -22,8 +27,17 @@
  *	mcsign.c	profile signatures: the loader loads the key,
  *			mobileconfig.c signs
  *	xmlout.c	the escaping writer and the placeholder table
- *	util.c idn.c sha1.c	strings, numbers, UTF-8 and XML characters,
- *			allocation and the arena; A-labels; SHA-1
+ *	util.c idn.c sha1.c sha256.c	strings, numbers, UTF-8 and XML
+ *			characters, allocation and the arena; A-labels; SHA-1;
+ *			SHA-256 and base64
+ *
+ * sbgen.c is a build tool: it writes the seccomp programs sandbox.c
+ * installs.  mailautoconf-probe (probe*.c, probe.h, probe_client.h) is a
+ * second program on the same library: it loads the config and looks
+ * domains up (providers.c), checks addresses (request.c), takes the PACC
+ * digest (pacc.c) and escapes (xmlout.c); its answer readers
+ * (probe_parse.c) sit in the library for fuzz/fuzz_probe.c.  Nothing of
+ * the server uses the probe.  docs/DESIGN.md tells the whole.
  */
 #ifndef MAILAUTOCONF_H
 #define MAILAUTOCONF_H
@@ -66,6 +80,7 @@ int	 mac_domain_idn(char *, size_t *, const char *, size_t,
 #define MAC_SHA1_LEN	20
 #define MAC_UUID_LEN	36
 void	 mac_uuid5(char *, const unsigned char *, const char *, size_t);
+void	 mac_sha1(const void *, size_t, unsigned char *);
 
 /* sha256.c: SHA-256 and base64, for the digest of the PACC document */
 #define MAC_SHA256_LEN	32
@@ -119,6 +134,8 @@ void	 out_init(struct out *, char *, size_t);
 void	 out_raw(struct out *, const char *, size_t);	/* unescaped */
 void	 out_str(struct out *, const char *);
 void	 out_text(struct out *, const char *, size_t);
+/* the escaper out_text uses, for a buffer of one's own (the probe) */
+bool	 xml_escape(char *, size_t, const char *, size_t, size_t *);
 void	 out_uint(struct out *, unsigned long);
 void	 xml_decl(struct out *);
 void	 xml_open(struct out *, const char *);
@@ -266,7 +283,6 @@ struct provider {
 };
 
 
-struct arena;
 struct dslot;		/* a slot of the domain table (providers.c) */
 struct image;		/* a compiled config (image.c) */
 struct mc_signer;
@@ -625,13 +641,9 @@ void		 log_stop(bool);
 
 /* util.c: fail the Nth allocation from now (0: never) */
 void	 mac_alloc_fail_after(long);
-/* xmlout.c: the escaper out_text uses */
-bool	 xml_escape(char *, size_t, const char *, size_t, size_t *);
 /* request.c: the parts of req_start */
 int	 req_query(struct request *, const char *, size_t);
 int	 req_host(char *, const char *, const char **);
 ssize_t	 req_urldecode(char *, size_t, const char *, size_t);
-/* sha1.c: the digest mac_uuid5 uses */
-void	 mac_sha1(const void *, size_t, unsigned char *);
 
 #endif
