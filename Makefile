@@ -312,7 +312,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DOCDIR)/examples
 
 clean:
-	rm -rf *.o *.a *.d mailautoconf mailautoconf-probe unit clients-unit build \
+	rm -rf *.o *.a *.d mailautoconf mailautoconf-probe unit build \
 	    .build-flags sbgen sb_filter.h
 
 # the headers each object and program was built from (DEPFLAGS)
