@@ -14,7 +14,7 @@ CONF=$T_TMP/providers.ini
 cat providers.ini test/data/ews.ini test/hostile/dav.ini >"$CONF"
 chmod 755 "$T_TMP"
 chmod 644 "$CONF"
-# MAC_IMAGE=1 (t15): every case answered from the compiled config
+# MAC_IMAGE=1 (t16): every case answered from the compiled config
 if [ "${MAC_IMAGE:-0}" = 1 ]; then
 	$MAC_BIN --compile -c "$CONF" >"$T_TMP/compile.log" 2>&1
 	check "compiled for the image-backed run" test -s "$CONF.cdb"
