@@ -440,6 +440,7 @@ struct request {
 int	 req_start(struct request *, req_getenv, void *);
 int	 req_finish(struct request *);
 int	 req_address(struct address *, const char *, size_t, const char **);
+const char	*req_svc_domain(const char *);
 
 /* pox.c: the POX body (DESIGN.md §4) into the address and schema */
 int	 req_pox(struct request *, const char *, size_t);

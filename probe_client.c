@@ -296,16 +296,11 @@ static bool
 by_host(const struct pctx *x, const char *url, char *dom, size_t n)
 {
 	char	host[DOMAIN_MAX + 1];
-	size_t	skip = 0;
 
 	if (x->cf == NULL || strstr(url, "?emailaddress=") != NULL ||
 	    strstr(url, "Email=") != NULL || !url_host(url, host, sizeof(host)))
 		return false;
-	if (strncmp(host, "autoconfig.", 11) == 0)
-		skip = 11;
-	else if (strncmp(host, "autodiscover.", 13) == 0)
-		skip = 13;
-	mac_strlcpy(dom, host + skip, n);
+	mac_strlcpy(dom, req_svc_domain(host), n);
 	return prov_lookup(x->cf, dom, strlen(dom)) == NULL;
 }
 

@@ -300,20 +300,35 @@ req_host(char *dst, const char *h, const char **why)
 }
 
 /*
- * The mail domain a Host names: without autoconfig., autodiscover. or
- * PACC's ua-auto-config.
+ * The service host prefixes: a client that has no address asks the host
+ * of the service, and the mail domain is what follows the prefix
+ * (DESIGN.md §2).  Thunderbird's autoconfig., Outlook's autodiscover.,
+ * PACC's ua-auto-config. (draft-ietf-mailmaint-pacc).  The probe strips
+ * them the same way (req_svc_domain).
  */
+static const char *const svc_prefixes[] = {
+	"autoconfig.", "autodiscover.", "ua-auto-config.",
+};
+
+/* The mail domain host h names: h without a service prefix. */
+const char *
+req_svc_domain(const char *h)
+{
+	size_t	i, n;
+
+	for (i = 0; i < sizeof(svc_prefixes) / sizeof(svc_prefixes[0]); i++) {
+		n = strlen(svc_prefixes[i]);
+		if (strncmp(h, svc_prefixes[i], n) == 0 && h[n] != '\0')
+			return h + n;
+	}
+	return h;
+}
+
 static void
 host_domain(struct request *r)
 {
-	const char	*h = r->host;
+	const char	*h = req_svc_domain(r->host);
 
-	if (strncmp(h, "autoconfig.", 11) == 0 && h[11] != '\0')
-		h += 11;
-	else if (strncmp(h, "autodiscover.", 13) == 0 && h[13] != '\0')
-		h += 13;
-	else if (strncmp(h, "ua-auto-config.", 15) == 0 && h[15] != '\0')
-		h += 15;
 	r->dlen = strlen(h);
 	memcpy(r->domain, h, r->dlen + 1);
 }

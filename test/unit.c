@@ -216,6 +216,26 @@ test_address(void)
 
 /* ---- Host headers ------------------------------------------------------ */
 
+/* The service prefixes come off a Host, the server's and the probe's. */
+static void
+test_svc_domain(void)
+{
+	static const char *const t[][2] = {
+		{ "autoconfig.example.com", "example.com" },
+		{ "autodiscover.example.com", "example.com" },
+		{ "ua-auto-config.example.com", "example.com" },
+		{ "autoconfig.", "autoconfig." },
+		{ "mail.example.com", "mail.example.com" },
+		{ "autoconfigexample.com", "autoconfigexample.com" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		expect(strcmp(req_svc_domain(t[i][0]), t[i][1]) == 0,
+		    "service domain of '%s': want '%s', got '%s'", t[i][0],
+		    t[i][1], req_svc_domain(t[i][0]));
+}
+
 static void
 test_host(void)
 {
@@ -248,6 +268,7 @@ test_host(void)
 			expect(st == 0 && strcmp(h, t[i].out) == 0,
 			    "host '%s'", t[i].in);
 	}
+	test_svc_domain();
 }
 
 /* ---- the escaper ------------------------------------------------------ */
