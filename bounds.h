@@ -5,6 +5,10 @@
 #ifndef BOUNDS_H
 #define BOUNDS_H
 
+/* A limit as text, so that messages quote it: LIMIT_STR(ADDR_MAX) "254" */
+#define LIMIT_STR_(n)	#n
+#define LIMIT_STR(n)	LIMIT_STR_(n)
+
 /* DESIGN.md §8: a longer QUERY_STRING is refused with 414. */
 #define QUERY_MAX	4096
 /* DESIGN.md §8 / §4: a POX or form body over 64 KiB is refused with 413. */

@@ -34,7 +34,7 @@ mac_domain_idn(char *dst, size_t *dlen, const char *s, size_t n,
 	if (i == n)
 		return mac_domain(dst, dlen, s, n, why);
 	if (n > IDN_IN_MAX) {
-		*why = "domain longer than 253 bytes";
+		*why = "domain longer than " LIMIT_STR(DOMAIN_MAX) " bytes";
 		return -1;
 	}
 	if (!mac_text_ok(s, n) || memchr(s, '\0', n) != NULL) {

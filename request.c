@@ -11,6 +11,12 @@
 
 #define REJECT(r, st, rule)	do { (r)->why = (rule); return (st); } while (0)
 
+/* The limits' messages, with bounds.h's numbers */
+#define MSG_QUERY_LONG	"query string longer than " LIMIT_STR(QUERY_MAX) " bytes"
+#define MSG_BODY_LONG	"body larger than " LIMIT_STR(BODY_MAX) " bytes"
+#define MSG_ADDR_LONG	"address longer than " LIMIT_STR(ADDR_MAX) " bytes"
+#define MSG_LOCAL_LONG	"local part longer than " LIMIT_STR(LOCAL_MAX) " bytes"
+
 /* ---- routing ---------------------------------------------------------- */
 
 /* The path: REQUEST_URI without its query, else SCRIPT_NAME + PATH_INFO. */
@@ -160,7 +166,7 @@ query_pair(struct request *r, const char *k, size_t kl, const char *v,
 		if (r->has_qaddr)
 			REJECT(r, 400, "repeated parameter");
 		if (vl > 3 * QVAL_MAX)
-			REJECT(r, 400, "address longer than 254 bytes");
+			REJECT(r, 400, MSG_ADDR_LONG);
 		dl = req_urldecode(r->qaddr, sizeof(r->qaddr), v, vl);
 		if (dl < 0)
 			REJECT(r, 400, "bad percent-escape, %00 or overlong "
@@ -241,14 +247,14 @@ req_address(struct address *a, const char *s, size_t n, const char **why)
 	if (n == 0)
 		return *why = "empty address", 400;
 	if (n > ADDR_MAX)
-		return *why = "address longer than 254 bytes", 400;
+		return *why = MSG_ADDR_LONG, 400;
 	if ((at = memchr(s, '@', n)) == NULL)
 		return *why = "address has no '@'", 400;
 	ll = (size_t)(at - s);
 	if (ll == 0)
 		return *why = "empty local part", 400;
 	if (ll > LOCAL_MAX)
-		return *why = "local part longer than 64 bytes", 400;
+		return *why = MSG_LOCAL_LONG, 400;
 	for (i = 0; i < ll; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -268,7 +274,7 @@ req_address(struct address *a, const char *s, size_t n, const char **why)
 		return 400;
 	/* an A-label may be longer than the UTF-8 it came from */
 	if (ll + 1 + a->dlen > ADDR_MAX)
-		return *why = "address longer than 254 bytes", 400;
+		return *why = MSG_ADDR_LONG, 400;
 	memcpy(a->local, s, ll);
 	a->local[ll] = '\0';
 	memcpy(a->full, s, ll + 1);
@@ -370,7 +376,7 @@ req_body_rules(struct request *r, const char *ct, const char *cl)
 	if (mac_strtonum(cl, 0, 0x7fffffffffffffffLL, &len) != 0)
 		REJECT(r, 400, "bad Content-Length");
 	if (len > BODY_MAX)
-		REJECT(r, 413, "body larger than 64 KiB");
+		REJECT(r, 413, MSG_BODY_LONG);
 	r->body_want = (long)len;
 	return 0;
 }
@@ -468,7 +474,7 @@ req_start(struct request *r, req_getenv get, void *ctx)
 	q = get(ctx, "QUERY_STRING");
 	ql = q == NULL ? 0 : strlen(q);
 	if (ql > QUERY_MAX)
-		REJECT(r, 414, "query string longer than 4 KiB");
+		REJECT(r, 414, MSG_QUERY_LONG);
 	if ((st = req_query(r, q == NULL ? "" : q, ql)) != 0)
 		return st;
 	h = get(ctx, "HTTP_HOST");
@@ -484,7 +490,7 @@ req_finish(struct request *r)
 	int	st;
 
 	if (r->method == M_POST && r->bodylen > BODY_MAX)
-		REJECT(r, 413, "body larger than 64 KiB");
+		REJECT(r, 413, MSG_BODY_LONG);
 	/* an empty POX request is malformed too, not a request by Host */
 	if (r->method == M_POST && r->bodylen == 0 && r->ep == EP_POX) {
 		r->pox_error = true;

@@ -225,7 +225,7 @@ mac_domain(char *dst, size_t *dlen, const char *s, size_t n, const char **why)
 		return -1;
 	}
 	if (n > DOMAIN_MAX) {
-		*why = "domain longer than 253 bytes";
+		*why = "domain longer than " LIMIT_STR(DOMAIN_MAX) " bytes";
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -256,7 +256,7 @@ mac_domain(char *dst, size_t *dlen, const char *s, size_t n, const char **why)
 		if (c < '0' || c > '9')
 			digits = false;
 		if (++lab > LABEL_MAX) {
-			*why = "label longer than 63 bytes";
+			*why = "label longer than " LIMIT_STR(LABEL_MAX) " bytes";
 			return -1;
 		}
 		dst[d++] = c;

@@ -179,7 +179,7 @@ test_address(void)
 	struct address	 a;
 	const char	*why;
 	size_t		 i;
-	char		 big[400];
+	char		 big[400], msg[64];
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		int st = req_address(&a, t[i].in, strlen(t[i].in), &why);
@@ -198,6 +198,9 @@ test_address(void)
 	memset(big, 'a', 65);
 	memcpy(big + 65, "@example.com", 13);
 	expect(req_address(&a, big, strlen(big), &why) == 400, "local part 65");
+	/* the messages quote bounds.h's limits */
+	snprintf(msg, sizeof(msg), "local part longer than %d bytes", LOCAL_MAX);
+	expect(strcmp(why, msg) == 0, "local part 65: '%s'", why);
 	/* a 63-byte label passes, 64 fails */
 	memcpy(big, "a@", 2);
 	memset(big + 2, 'b', 64);
@@ -212,6 +215,8 @@ test_address(void)
 		big[i] = '.';
 	big[255] = '\0';
 	expect(req_address(&a, big, 255, &why) == 400, "address of 255 bytes");
+	snprintf(msg, sizeof(msg), "address longer than %d bytes", ADDR_MAX);
+	expect(strcmp(why, msg) == 0, "address of 255 bytes: '%s'", why);
 }
 
 /* ---- Host headers ------------------------------------------------------ */
