@@ -27,11 +27,7 @@
 const char *
 diag_safe(char *buf, size_t cap, const char *s)
 {
-	size_t	i;
-
-	for (i = 0; s[i] != '\0' && i + 1 < cap; i++)
-		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	buf[i] = '\0';
+	mac_printable(buf, cap, s, strnlen(s, cap));
 	return buf;
 }
 

@@ -177,6 +177,26 @@ mac_text_ok(const char *str, size_t n)
 	return true;
 }
 
+/*
+ * The one printable filter: s[0..n) into dst as printable ASCII, every
+ * other byte '?', at most cap - 1 bytes and a NUL (cap > 0); returns the
+ * bytes written.  dst may be s.  Whatever a file, the command line or the
+ * network holds reaches a log or a terminal only through here.
+ */
+size_t
+mac_printable(char *dst, size_t cap, const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n && i + 1 < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	dst[i] = '\0';
+	return i;
+}
+
 /* Every allocation goes through here, so tests can make one fail. */
 void *
 mac_alloc(size_t n)

@@ -278,6 +278,25 @@ test_host(void)
 
 /* ---- the escaper ------------------------------------------------------ */
 
+/* The printable filter: every byte, in place and cut to the room. */
+static void
+test_printable(void)
+{
+	char	in[256], out[257], d[8];
+	size_t	i, n;
+
+	for (i = 0; i < 256; i++)
+		in[i] = (char)i;
+	n = mac_printable(out, sizeof(out), in, sizeof(in));
+	expect(n == 256 && out[256] == '\0', "printable: all 256 bytes");
+	for (i = 0; i < 256; i++)
+		expect(out[i] == (i >= 0x20 && i < 0x7f ? (char)i : '?'),
+		    "printable: byte 0x%02zx", i);
+	memcpy(d, "a\nb\x80" "c", 6);
+	expect(mac_printable(d, 4, d, 5) == 3 && strcmp(d, "a?b") == 0,
+	    "printable: in place, cut to the room: '%s'", d);
+}
+
 static void
 test_escape(void)
 {
@@ -1049,6 +1068,7 @@ main(int argc, char *argv[])
 	test_address();
 	test_host();
 	test_escape();
+	test_printable();
 	test_writer();
 	test_ini_errors();
 	test_ini_messages();
