@@ -80,7 +80,8 @@ check_eq "README's layout table lacks none of the *.c" "" "$missing"
 # checkout, every DESIGN.md section cited is one of docs/DESIGN.md.
 find "$TOP" -path "$TOP/build" -prune -o -path "$TOP/.git" -prune -o \
     -type f \( -name '*.[ch]' -o -name '*.sh' -o -name '*.mk' -o \
-    -name '*.py' -o -name Makefile \) -print | sort >"$T_TMP/code"
+    -name '*.py' -o -name '*.pl' -o -name '*.txt' -o -name Makefile \) \
+    -print | sort >"$T_TMP/code"
 check "the tree has code to read" test -s "$T_TMP/code"
 bad=$(xargs grep -nE 'SPE[C]( §|\.md)|\.\./shar[e]d|shared spe[c]' <"$T_TMP/code" |
     sed "s|^$TOP/||")
