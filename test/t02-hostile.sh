@@ -5,7 +5,8 @@
 # document), exactly one log line naming a rule when it is refused, no
 # crash, and none of the injected bytes in the answer
 # (test/hostile/run.pl judges).  t07 sends the same corpus through
-# FastCGI.
+# FastCGI.  Under valgrind, where an answer takes a third of a second,
+# the 71 cases named "t02 N" alone (the rest run under ASan).
 . "$(dirname "$0")/lib.sh"
 cd "$TOP" || exit 1
 
@@ -14,9 +15,11 @@ cd "$TOP" || exit 1
 cat providers.ini test/data/ews.ini test/hostile/dav.ini >"$T_TMP/providers.ini"
 CONF=$(image_of "$T_TMP/providers.ini")
 
-MAC_WRAP="$MAC_WRAP" perl test/hostile/run.pl cgi "$MAC_BIN" "$CONF" \
-    >"$T_TMP/cgi.out" 2>&1
+only=
+[ -n "$MAC_WRAP" ] && only='^t02 '
+MAC_WRAP="$MAC_WRAP" HOSTILE_NAMES=$only perl test/hostile/run.pl cgi \
+    "$MAC_BIN" "$CONF" >"$T_TMP/cgi.out" 2>&1
 tally "$T_TMP/cgi.out"
-n=$(grep -c '^name:' test/hostile/cases.txt)
-check "at least 300 hostile requests ($n)" [ "$n" -ge 300 ]
+n=$(grep -c "^name: ${only#^}" test/hostile/cases.txt)
+check "at least 70 hostile requests ($n)" [ "$n" -ge 70 ]
 finish
