@@ -2,6 +2,7 @@
 #   make              build ./mailautoconf
 #   make demo         answer a sample autoconfig and Autodiscover request
 #   make check        every test suite; ends with "N passed, N failed"
+#   make quick        the fast suites (unit, CGI, hostile, config, FastCGI)
 #   make install      PREFIX, DESTDIR, SYSCONFDIR honoured
 #   WERROR=1          turn warnings into errors (CI)
 
@@ -191,6 +192,8 @@ SUITES += 'plain asan|sh test/t04-fastcgi.sh'
 SUITES += 'plain asan|sh test/t05-docs.sh'
 # the build itself: a changed header rebuilds all that include it
 SUITES += 'plain|sh test/build-deps.sh'
+# make check without root: a suite whose packages are missing is skipped
+SUITES += 'plain|sh test/skip.sh'
 # asan: the fuzz targets are ASan+UBSan builds of their own (mk/fuzz.mk)
 SUITES += 'plain|sh test/t06-fuzz.sh'
 SUITES += 'plain asan|sh test/t07-hostile-corpus.sh'
@@ -238,19 +241,35 @@ VG = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=d
 check: check-deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: all probe $(TEST_PROGS) build/fcgi-proto
+# Without root, a suite whose packages are missing is skipped and named
+# (test/run-suites.sh), and so is the probe's build.
+check-run: all $(TEST_PROGS) build/fcgi-proto
+	@[ -n "$$(test/deps.sh -m probe-build)" ] || \
+	    $(MAKE) --no-print-directory probe
 	@MAC_B=. MAC_T=build/test test/run-suites.sh -b plain $(SUITES) \
 	    "$(MAKE) --no-print-directory check-asan" \
 	    "$(MAKE) --no-print-directory check-valgrind"
+
+# make quick: the suites to run after every change, as any user, in under
+# a minute: unit, CGI answers, hostile input, config, FastCGI
+QUICK = /unit t01-cgi t02-hostile t03-config t04-fastcgi t07-hostile \
+	t14-fcgi-proto
+quick: all $(TEST_PROGS) build/fcgi-proto
+	@test/deps.sh -s quick
+	@MAC_B=. MAC_T=build/test test/run-suites.sh -b plain -m "$(QUICK)" \
+	    $(SUITES)
 
 # the suites of the list whose command holds M, against the normal build:
 # make suite M=t07 (M empty: all of the plain build, none of the others)
 suite: all probe $(TEST_PROGS) build/fcgi-proto
 	@MAC_B=. MAC_T=build/test test/run-suites.sh -b plain -m "$(M)" $(SUITES)
 
-# every Debian package that make check needs (CI calls this first)
-deps check-deps:
+# every Debian package that make check needs (CI calls this first); make
+# check without root goes on without them (-s), skipping what needs them
+deps:
 	@test/deps.sh check $(CHECK_DEPS)
+check-deps:
+	@test/deps.sh -s check $(CHECK_DEPS)
 
 # the suites of the list that name asan, against a clang ASan+UBSan build
 check-asan:
@@ -322,4 +341,4 @@ clean:
 # their targets and suites from mk/*.mk.
 -include mk/*.mk
 
-.PHONY: probe install-probe all demo check check-run suite deps check-deps check-asan check-valgrind install uninstall clean
+.PHONY: probe install-probe all demo check check-run quick suite deps check-deps check-asan check-valgrind install uninstall clean

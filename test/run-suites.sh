@@ -3,8 +3,13 @@
 # command whose last line is "N passed, N failed"), then print the sum as
 # the one closing line.  A suite of the Makefile's list is "BUILDS|COMMAND":
 # with -b it runs only when BUILDS names BUILD (without -b, always); -m
-# runs only the suites whose command holds TEXT, -x none that hold it.
+# runs only the suites whose command holds TEXT (or any word of it), -x
+# none that hold it.
+# A suite whose Debian packages are missing (test/deps.sh -m) is skipped
+# and named with them; the closing line then ends in ", N skipped", and
+# in CI (CI=true) any skipped suite fails the run.
 set -u
+deps=$(dirname "$0")/deps.sh
 build=""
 match=""
 skip=""
@@ -18,6 +23,8 @@ while [ $# -gt 0 ]; do
 done
 p=0
 f=0
+k=0
+skipped=""
 for s in "$@"; do
 	case $s in
 	*"|"*)
@@ -29,25 +36,51 @@ for s in "$@"; do
 		;;
 	esac
 	if [ -n "$match" ]; then
-		case $s in *"$match"*) ;; *) continue ;; esac
+		hit=
+		for w in $match; do
+			case $s in *"$w"*) hit=1 ;; esac
+		done
+		[ -n "$hit" ] || continue
 	fi
 	if [ -n "$skip" ]; then
 		case $s in *"$skip"*) continue ;; esac
 	fi
 	echo "== $s"
+	need=$(sh "$deps" -m "$s")
+	if [ -n "$need" ]; then
+		echo "SKIP $s: needs $need"
+		skipped="$skipped
+  $s: $need"
+		k=$((k + 1))
+		continue
+	fi
 	out=$(mktemp)
 	sh -c "$s" 2>&1 | tee "$out"
-	rc=$(tail -n 1 "$out" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p')
+	rc=$(tail -n 1 "$out" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed\(, \([0-9][0-9]*\) skipped\)\{0,1\}$/\1 \2 \4/p')
 	if [ -z "$rc" ]; then
 		echo "FAIL $s: no closing 'N passed, N failed' line"
 		f=$((f + 1))
 	else
-		sp=${rc% *}
-		sf=${rc#* }
+		sp=${rc%% *}
+		rest=${rc#* }
+		sf=${rest%% *}
+		sk=${rest#* }
 		p=$((p + sp))
 		f=$((f + sf))
+		k=$((k + ${sk:-0}))
 	fi
 	rm -f "$out"
 done
-printf '%d passed, %d failed\n' "$p" "$f"
+if [ -n "$skipped" ]; then
+	echo "skipped, for want of Debian packages (sudo apt-get install them):$skipped"
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL: CI skips no suite (make deps installs everything)"
+		f=$((f + 1))
+	fi
+fi
+if [ "$k" -gt 0 ]; then
+	printf '%d passed, %d failed, %d skipped\n' "$p" "$f" "$k"
+else
+	printf '%d passed, %d failed\n' "$p" "$f"
+fi
 [ "$f" -eq 0 ]
