@@ -391,4 +391,12 @@ for u in 'https://user@dav.example/|URL with a user name' \
 done
 check "--check: hoster's caldav warning names its line" grep -q \
     "dav.ini:15: warning: provider 'hoster': PACC leaves out caldav" "$T_TMP/check"
+# --compile says what --check says: the same warnings, the same count
+nwarn() { sed -n 's/.* \([0-9][0-9]*\) warnings*$/\1/p' "$1" | tail -n 1; }
+cp "$MAC_CONF" "$T_TMP/c.ini"
+$B --compile -c "$T_TMP/c.ini" >"$T_TMP/compile" 2>&1
+check_eq "--compile: as many warnings as --check" "$(nwarn "$T_TMP/check")" \
+    "$(nwarn "$T_TMP/compile")"
+check_eq "--compile: the same PACC warnings" \
+    "$(grep -c 'PACC' "$T_TMP/check")" "$(grep -c 'PACC' "$T_TMP/compile")"
 finish
