@@ -298,6 +298,7 @@ struct config {
 	const struct provider	*catch_all;
 	unsigned long		 cache_max_age;
 	long			 ad_ttl;	/* hours; -1: not set */
+	signed char		 pacc_warnings;	/* 0: --check is silent on PACC */
 	const char		*web_host;
 	struct arena		*arena;
 	struct mc_signer	*mc_signer;	/* NULL: profiles go unsigned */

@@ -1008,6 +1008,8 @@ const struct cfg_key cfg_keys[] = {
 	{ "web_host", CFG_GLOBAL, 0, NO, 0, kp_domain, G_(web_host), 0, 0, 0 },
 	{ "autodiscover.ttl", CFG_GLOBAL, 0, NO, 0, kp_long, G_(ad_ttl),
 	    1, AD_TTL_MAX, 0 },
+	{ "pacc.warnings", CFG_GLOBAL, 0, NO, 0, kp_bool, G_(pacc_warnings),
+	    0, 0, 0 },
 	{ "mobileconfig.sign_cert", CFG_GLOBAL, CFG_LATER, NO, 0, kp_later,
 	    L_(sign_cert), 0, 0, 1 },
 	{ "mobileconfig.sign_key", CFG_GLOBAL, CFG_LATER, NO, 0, kp_later,
@@ -1433,6 +1435,7 @@ prov_load_mem(const char *buf, size_t len, const char *file, struct diag *d)
 	cf->arena = a;
 	cf->cache_max_age = 3600;
 	cf->ad_ttl = -1;
+	cf->pacc_warnings = 1;
 	l.cf = cf;
 	if ((cf->file = adup(&l, file)) == NULL)
 		goto oom;

@@ -399,4 +399,15 @@ check_eq "--compile: as many warnings as --check" "$(nwarn "$T_TMP/check")" \
     "$(nwarn "$T_TMP/compile")"
 check_eq "--compile: the same PACC warnings" \
     "$(grep -c 'PACC' "$T_TMP/check")" "$(grep -c 'PACC' "$T_TMP/compile")"
+# pacc.warnings = false silences them, in both
+{ echo "pacc.warnings = false"; cat "$MAC_CONF"; } >"$T_TMP/q.ini"
+for m in check compile; do
+	$B --$m -c "$T_TMP/q.ini" >"$T_TMP/q.$m" 2>&1
+	check_eq "pacc.warnings = false: --$m succeeds" 0 "$?"
+	check "pacc.warnings = false: --$m says nothing of PACC" \
+	    sh -c "! grep -q PACC '$T_TMP/q.$m'"
+	check_eq "pacc.warnings = false: --$m counts none of them" \
+	    "$(($(nwarn "$T_TMP/check") - $(grep -c 'PACC' "$T_TMP/check")))" \
+	    "$(nwarn "$T_TMP/q.$m")"
+done
 finish
