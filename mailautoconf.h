@@ -507,6 +507,12 @@ struct endpoint_def {
 	bool		 no_body;	/* a body is not read (nor refused) */
 	bool		 any_domain;	/* the handler runs without a provider
 					   too (NULL), and without a Host */
+	bool		 xml_body;	/* a POST body is Autodiscover XML
+					   (pox.c; empty: error 600), else a
+					   form */
+	bool		 need_protocol;	/* 400 without a Protocol key */
+	bool		 need_host;	/* 400 without a valid Host */
+	bool		 dav_card;	/* ep_dav: CardDAV, else CalDAV */
 };
 
 extern const struct endpoint_def endpoints[];

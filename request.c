@@ -360,7 +360,7 @@ req_body_rules(struct request *r, const char *ct, const char *cl)
 	r->form_body = false;
 	if (r->method != M_POST || endpoints[r->ep].no_body)
 		return 0;
-	if (r->ep == EP_POX) {
+	if (endpoints[r->ep].xml_body) {
 		if (ct != NULL && *ct != '\0' && !ctype_is(ct, "text/xml") &&
 		    !ctype_is(ct, "application/xml"))
 			REJECT(r, 415, "POX body is not text/xml");
@@ -492,7 +492,8 @@ req_finish(struct request *r)
 	if (r->method == M_POST && r->bodylen > BODY_MAX)
 		REJECT(r, 413, MSG_BODY_LONG);
 	/* an empty POX request is malformed too, not a request by Host */
-	if (r->method == M_POST && r->bodylen == 0 && r->ep == EP_POX) {
+	if (r->method == M_POST && r->bodylen == 0 &&
+	    endpoints[r->ep].xml_body) {
 		r->pox_error = true;
 		r->why = "empty Autodiscover request (error 600)";
 		return 0;
@@ -506,12 +507,10 @@ req_finish(struct request *r)
 		if (r->pox_error)
 			return 0;
 	}
-	if (r->ep == EP_JSON) {
-		if (!r->has_protocol)
-			REJECT(r, 400, "no Protocol parameter");
-		if (r->host[0] == '\0')
-			REJECT(r, 400, "JSON request without a valid Host");
-	}
+	if (endpoints[r->ep].need_protocol && !r->has_protocol)
+		REJECT(r, 400, "no Protocol parameter");
+	if (endpoints[r->ep].need_host && r->host[0] == '\0')
+		REJECT(r, 400, "request without a valid Host");
 	if (r->has_qaddr) {
 		if ((st = req_address(&r->addr, r->qaddr, strlen(r->qaddr),
 		    &r->why)) != 0)
