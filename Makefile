@@ -2,6 +2,7 @@
 #   make              build ./mailautoconf
 #   make demo         answer a sample autoconfig and Autodiscover request
 #   make check        every test suite; ends with "N passed, N failed"
+#   make quick        the fast suites (unit, CGI, hostile, config, FastCGI)
 #   make install      PREFIX, DESTDIR, SYSCONFDIR honoured
 #   WERROR=1          turn warnings into errors (CI)
 
@@ -22,7 +23,7 @@ CFLAGS ?= -O2 -g
 # The FastCGI protocol is fcgi.c's own (why: its header); libfcgi-dev is
 # needed by the benchmarks' reference responder only, libfcgi-bin's
 # cgi-fcgi by the tests.
-# libseccomp: the seccomp program is compiled at build time (sandbox.c,
+# libseccomp: the seccomp program is compiled at build time (sbgen.c,
 # the sb_filter.h rule below), so only that build step links it.
 # libcdb: tinycdb, the compiled config's table (image.c).
 PKGS = inih libidn2 expat libcdb
@@ -101,9 +102,13 @@ all: $(O)/mailautoconf
 	$(info built with: $(file <$(FLAGS_FILE)))
 	@:
 
+# -MMD -MP: the compiler writes the headers of each object and program
+# into TARGET.d (read at the end of this file), so that a change to any
+# header rebuilds all that include it (test/build-deps.sh)
+DEPFLAGS = -MMD -MP -MF $@.d
 $(O)/%.o: %.c $(HDRS) $(FLAGS_FILE)
 	@mkdir -p $(O)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(O)/libmac.a: $(LIBOBJ)
 	rm -f $@
@@ -112,13 +117,13 @@ $(O)/libmac.a: $(LIBOBJ)
 $(O)/mailautoconf: $(O)/main.o $(O)/libmac.a $(FLAGS_FILE)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(O)/main.o $(O)/libmac.a $(PKG_LIBS)
 
-# The seccomp program: sandbox.c built with -DSB_GENERATE writes its rules,
-# compiled by libseccomp, as BPF into sb_filter.h, which sandbox.o
-# includes (why: sandbox.c).  Built without sanitizers: it runs once, here.
-$(O)/sbgen: sandbox.c $(HDRS)
+# The seccomp program: sbgen.c writes its rules, compiled by libseccomp,
+# as BPF into sb_filter.h, which sandbox.o includes (why: sbgen.c).
+# Built without sanitizers: it runs once, here.
+$(O)/sbgen: sbgen.c $(HDRS)
 	@mkdir -p $(O)
-	$(CC) -std=c11 $(WARN) -D_GNU_SOURCE -DSB_GENERATE $(SECCOMP_CFLAGS) -O1 \
-	    -o $@ sandbox.c $(SECCOMP_LIBS)
+	$(CC) -std=c11 $(WARN) -D_GNU_SOURCE $(SECCOMP_CFLAGS) -O1 \
+	    $(DEPFLAGS) -o $@ sbgen.c $(SECCOMP_LIBS)
 
 $(O)/sb_filter.h: $(O)/sbgen
 	$(O)/sbgen >$@.tmp && mv $@.tmp $@
@@ -132,15 +137,15 @@ TB = $(if $(filter .,$(O)),build/test,$(O)/test)
 TEST_CFLAGS = $(ALL_CFLAGS) -I. $(ALL_LDFLAGS)
 
 $(O)/unit: test/unit.c test/unit-clients.c test/unit-dav.c test/expect.h $(O)/libmac.a $(HDRS)
-	$(CC) $(TEST_CFLAGS) -o $@ test/unit.c $(O)/libmac.a $(PKG_LIBS)
+	$(CC) $(TEST_CFLAGS) $(DEPFLAGS) -o $@ test/unit.c $(O)/libmac.a $(PKG_LIBS)
 
 $(TB)/alloc: test/alloc.c $(O)/libmac.a $(HDRS)
 	@mkdir -p $(TB)
-	$(CC) $(TEST_CFLAGS) -o $@ test/alloc.c $(O)/libmac.a $(PKG_LIBS)
+	$(CC) $(TEST_CFLAGS) $(DEPFLAGS) -o $@ test/alloc.c $(O)/libmac.a $(PKG_LIBS)
 
 $(TB)/sbtest: test/sbtest.c $(O)/libmac.a $(HDRS)
 	@mkdir -p $(TB)
-	$(CC) $(TEST_CFLAGS) -o $@ test/sbtest.c $(O)/libmac.a $(PKG_LIBS)
+	$(CC) $(TEST_CFLAGS) $(DEPFLAGS) -o $@ test/sbtest.c $(O)/libmac.a $(PKG_LIBS)
 
 probe: $(O)/mailautoconf-probe
 
@@ -153,7 +158,7 @@ $(O)/mailautoconf-probe: $(PROBE_OBJ) $(O)/libmac.a
 # a FastCGI client at the byte level, for t14 (an ordinary build is enough)
 build/fcgi-proto: test/fcgi-proto.c test/expect.h
 	@mkdir -p build
-	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -o $@ test/fcgi-proto.c
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(DEPFLAGS) -o $@ test/fcgi-proto.c
 
 TEST_PROGS = $(O)/mailautoconf $(O)/unit $(TB)/alloc $(TB)/sbtest
 
@@ -185,6 +190,10 @@ SUITES += 'plain asan vg|sh test/t02-hostile.sh'
 SUITES += 'plain asan vg|sh test/t03-config.sh'
 SUITES += 'plain asan|sh test/t04-fastcgi.sh'
 SUITES += 'plain asan|sh test/t05-docs.sh'
+# the build itself: a changed header rebuilds all that include it
+SUITES += 'plain|sh test/build-deps.sh'
+# make check without root: a suite whose packages are missing is skipped
+SUITES += 'plain|sh test/skip.sh'
 # asan: the fuzz targets are ASan+UBSan builds of their own (mk/fuzz.mk)
 SUITES += 'plain|sh test/t06-fuzz.sh'
 SUITES += 'plain asan|sh test/t07-hostile-corpus.sh'
@@ -234,19 +243,36 @@ VG = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=d
 check: check-deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: all probe $(TEST_PROGS) build/fcgi-proto
+# Without root, a suite whose packages are missing is skipped and named
+# (test/run-suites.sh), and so is the probe's build.
+check-run: all $(TEST_PROGS) build/fcgi-proto
+	@[ -n "$$(test/deps.sh -m probe-build)" ] || \
+	    $(MAKE) --no-print-directory probe
 	@MAC_B=. MAC_T=build/test test/run-suites.sh -b plain $(SUITES) \
 	    "$(MAKE) --no-print-directory check-asan" \
 	    "$(MAKE) --no-print-directory check-valgrind"
+
+# make quick: the suites to run after every change, as any user, in under
+# a minute: unit, CGI answers, hostile input, config, FastCGI; side by
+# side (-p), as t14 spends half a minute waiting on the server's deadlines
+QUICK = /unit t01-cgi t02-hostile t03-config t04-fastcgi t07-hostile \
+	t14-fcgi-proto
+quick: all $(TEST_PROGS) build/fcgi-proto
+	@test/deps.sh -s quick
+	@MAC_B=. MAC_T=build/test test/run-suites.sh -p -b plain -m "$(QUICK)" \
+	    $(SUITES)
 
 # the suites of the list whose command holds M, against the normal build:
 # make suite M=t07 (M empty: all of the plain build, none of the others)
 suite: all probe $(TEST_PROGS) build/fcgi-proto
 	@MAC_B=. MAC_T=build/test test/run-suites.sh -b plain -m "$(M)" $(SUITES)
 
-# every Debian package that make check needs (CI calls this first)
-deps check-deps:
+# every Debian package that make check needs (CI calls this first); make
+# check without root goes on without them (-s), skipping what needs them
+deps:
 	@test/deps.sh check $(CHECK_DEPS)
+check-deps:
+	@test/deps.sh -s check $(CHECK_DEPS)
 
 # the suites of the list that name asan, against a clang ASan+UBSan build
 check-asan:
@@ -310,11 +336,14 @@ uninstall:
 	rm -rf $(DESTDIR)$(DOCDIR)/examples
 
 clean:
-	rm -rf *.o *.a mailautoconf mailautoconf-probe unit clients-unit build \
+	rm -rf *.o *.a *.d mailautoconf mailautoconf-probe unit build \
 	    .build-flags sbgen sb_filter.h
+
+# the headers each object and program was built from (DEPFLAGS)
+-include $(wildcard $(O)/*.d $(TB)/*.d build/*.d)
 
 # Other parts of the tree (web servers, benchmarks, fuzzing, packaging) add
 # their targets and suites from mk/*.mk.
 -include mk/*.mk
 
-.PHONY: probe install-probe all demo check check-run suite deps check-deps check-asan check-valgrind install uninstall clean
+.PHONY: probe install-probe all demo check check-run quick suite deps check-deps check-asan check-valgrind install uninstall clean

@@ -1,5 +1,5 @@
 /*
- * autoconfig.c: the Mozilla autoconfig answer (SPEC §3), config-v1.1.xml.
+ * autoconfig.c: the Mozilla autoconfig answer (DESIGN.md §3), config-v1.1.xml.
  *
  * A pure mapping from (request, provider) to writer calls.  Usernames and
  * host names keep their placeholders: the client fills them in, so the
@@ -154,7 +154,7 @@ ac_texts(struct out *o, const char *name, const struct text *t, size_t n)
 		xml_elem_attr(o, name, "lang", t[i].lang, t[i].text);
 }
 
-/* CardDAV and CalDAV share the provider's login (providers-ini.md). */
+/* CardDAV and CalDAV share the provider's login (providers.ini(5)). */
 static void
 ac_dav(struct out *o, const struct provider *p, const char *el,
     const char *type, const char *url)

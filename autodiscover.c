@@ -1,6 +1,6 @@
 /*
- * autodiscover.c: Outlook Autodiscover, POX (SPEC §4) and the v2 JSON
- * answer (SPEC §5).
+ * autodiscover.c: Outlook Autodiscover, POX (DESIGN.md §4) and the v2 JSON
+ * answer (DESIGN.md §5).
  *
  * Unlike autoconfig, Outlook fills in nothing itself: LoginName and host
  * templates are filled with the requested address here.
@@ -243,7 +243,7 @@ ad_error(const struct request *r, int code, struct out *o)
 	return 200;
 }
 
-/* ---- Autodiscover v2 JSON (SPEC §5) ---------------------------------- */
+/* ---- Autodiscover v2 JSON (DESIGN.md §5) ----------------------------- */
 
 /* Outlook 2019 sends "Autodiscoverv1": compared case-insensitively. */
 static bool
@@ -256,7 +256,7 @@ ad_json_v1(const struct request *r)
 
 /*
  * The JSON endpoint's error bodies, fixed text like every error body
- * (SPEC §8): nothing of the request is echoed, not even the Protocol it
+ * (DESIGN.md §8): nothing of the request is echoed, not even the Protocol it
  * named.  Exchange Online answers a protocol it does not serve with
  * ErrorCode InvalidProtocol; the other codes are ours.
  */

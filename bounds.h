@@ -5,9 +5,13 @@
 #ifndef BOUNDS_H
 #define BOUNDS_H
 
-/* SPEC §8: a longer QUERY_STRING is refused with 414. */
+/* A limit as text, so that messages quote it: LIMIT_STR(ADDR_MAX) "254" */
+#define LIMIT_STR_(n)	#n
+#define LIMIT_STR(n)	LIMIT_STR_(n)
+
+/* DESIGN.md §8: a longer QUERY_STRING is refused with 414. */
 #define QUERY_MAX	4096
-/* SPEC §8 / §4: a POX or form body over 64 KiB is refused with 413. */
+/* DESIGN.md §8 / §4: a POX or form body over 64 KiB is refused with 413. */
 #define BODY_MAX	65536
 /* RFC 5321 §4.5.3.1 as amended by RFC 3696 errata: 254 bytes of address. */
 #define ADDR_MAX	254
@@ -22,8 +26,6 @@
 /* Query keys we know are short; value slots hold an address at most. */
 #define QKEY_MAX	32
 #define QVAL_MAX	(ADDR_MAX + 1)
-/* Parameters in one query: our endpoints know at most five keys. */
-#define QPARAM_MAX	8
 /*
  * CGI: a body the answer does not need is still read and dropped, up to
  * this much (main.c cgi_drain: Apache's mod_cgid drops the answer of a
@@ -70,7 +72,7 @@
 /*
  * Debian 12's libinih r55 reads lines into a 200-byte buffer and parses the
  * rest of a longer line as a new line; it cuts section names to 49 bytes.
- * providers-ini.md: a line of 200 bytes or more, or a section name of 50
+ * providers.ini(5): a line of 200 bytes or more, or a section name of 50
  * bytes or more, is an error.
  */
 #define INI_LINE_MAX	200
@@ -113,8 +115,6 @@
  * some hundred bytes, so 256 cost well under 1 MiB at most.
  */
 #define IMG_CACHE	256
-/* Options on one server line; the format defines nine. */
-#define SRV_OPTS_MAX	16
 /* Authentication methods in one list; the format defines nine. */
 #define AUTH_MAX	9
 /* Rows of the config-key table: the loader keeps a line per row. */

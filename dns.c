@@ -1,8 +1,8 @@
 /*
- * dns.c: mailautoconf --dns, the DNS records that make clients find us,
- * as zone-file lines (docs/deploy.md section 3), on standard output or one
- * fragment per domain in a directory; and --cert-names, the names a
- * certificate must cover for them.
+ * dns.c: mailautoconf --dns, the DNS records that make clients find us
+ * (DESIGN.md §7), as zone-file lines (docs/deploy.md section 3), on
+ * standard output or one fragment per domain in a directory; and
+ * --cert-names, the names a certificate must cover for them.
  *
  * Per domain: autoconfig. and autodiscover. CNAMEs to web_host (no
  * autodiscover. with --srv-only; none for a name that is web_host), the

@@ -1,6 +1,6 @@
 /*
  * endpoint.c: the endpoint table, one row for each thing we answer
- * (SPEC §2): its paths, methods, query keys, handler, content type,
+ * (DESIGN.md §2): its paths, methods, query keys, handler, content type,
  * caching and extra headers.  request.c routes with it, http.c dispatches
  * and writes the headers with it, main.c's --check renders the rows that
  * ask for it, and the docs test (t05) reads it through `unit --tables`.
@@ -81,7 +81,7 @@ attachment(char *buf, size_t cap, const char *domain)
 	return buf;
 }
 
-/* SPEC §6: the profile, or without an address the page that asks. */
+/* DESIGN.md §6: the profile, or without an address the page that asks. */
 static int
 ep_mobileconfig(struct request *r, const struct config *cf,
     const struct provider *p, struct out *o, struct reply *rp)
@@ -126,7 +126,7 @@ ep_dav(struct request *r, const struct config *cf, const struct provider *p,
 
 	(void)cf;
 	(void)o;
-	st = dav_redirect(p, r->domain, r->ep == EP_CARDDAV, rp->xh,
+	st = dav_redirect(p, r->domain, endpoints[r->ep].dav_card, rp->xh,
 	    sizeof(rp->xh), &r->why);
 	if (st == 307)
 		rp->extra = rp->xh;
@@ -176,6 +176,7 @@ const struct endpoint_def endpoints[] = {
 		.methods = M_ALL,
 		.query = Q_ANY,
 		.answer = ep_pox,
+		.xml_body = true,
 		.ctype = CT_XML,
 		/* EXCH and WEB are left out for Outlook (autodiscover.c) */
 		.extra = "Vary: User-Agent",
@@ -188,6 +189,9 @@ const struct endpoint_def endpoints[] = {
 		.methods = MB(M_GET) | MB(M_HEAD),
 		.query = Q_ANY | QB(Q_PROTOCOL) | QB(Q_REDIRECTCOUNT),
 		.answer = ep_json,
+		/* the answer names the POX endpoint on this Host */
+		.need_protocol = true,
+		.need_host = true,
 		/* a JSON client gets its errors as JSON, fixed text still */
 		.error = ad_json_error,
 		.ctype = CT_JSON,
@@ -220,6 +224,7 @@ const struct endpoint_def endpoints[] = {
 		.paths = { "/.well-known/carddav" },
 		.methods = M_ALL | MB(M_OTHER),
 		.answer = ep_dav,
+		.dav_card = true,
 		.ctype = CT_TEXT,
 		.no_body = true,
 	},

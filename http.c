@@ -4,7 +4,7 @@
  * table (endpoint.c).
  *
  * Error bodies are fixed text: nothing of the request reaches them or any
- * header (SPEC §8).
+ * header (DESIGN.md §8).
  */
 #include <string.h>
 

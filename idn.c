@@ -1,6 +1,6 @@
 /*
- * idn.c: internationalised domain names (SPEC §2: "a UTF-8 domain is
- * matched through its A-label (punycode) form").
+ * idn.c: internationalised domain names (DESIGN.md §2: a UTF-8 domain is
+ * looked up by its A-label, its punycode form).
  *
  * A domain with bytes >= 0x80 is mapped with libidn2 (UTS #46,
  * non-transitional, as browsers and mail clients resolve names: "ß" stays
@@ -34,7 +34,7 @@ mac_domain_idn(char *dst, size_t *dlen, const char *s, size_t n,
 	if (i == n)
 		return mac_domain(dst, dlen, s, n, why);
 	if (n > IDN_IN_MAX) {
-		*why = "domain longer than 253 bytes";
+		*why = "domain longer than " LIMIT_STR(DOMAIN_MAX) " bytes";
 		return -1;
 	}
 	if (!mac_text_ok(s, n) || memchr(s, '\0', n) != NULL) {

@@ -467,6 +467,7 @@ img_seal(int fd, size_t metapos, unsigned char *meta)
 }
 
 static struct provider *img_provider(struct image *, uint32_t);
+static void	img_free(struct config *);
 
 /*
  * The written file read back as a process will read it: every provider
@@ -1164,7 +1165,7 @@ lookup(struct image *im, const char *d, size_t n)
  * The provider serving domain d; NULL: none, or a broken image
  * (img_broken tells: the request gets a 500, never another provider).
  */
-const struct provider *
+static const struct provider *
 img_lookup(const struct config *cf, const char *d, size_t n)
 {
 	struct image		*im = cf->img;
@@ -1466,7 +1467,7 @@ say:
 	return NULL;
 }
 
-void
+static void
 img_free(struct config *cf)
 {
 	struct image	*im = cf->img;

@@ -1,5 +1,5 @@
 /*
- * import.c: mailautoconf --import FILE.xml (SPEC §1).  An existing
+ * import.c: mailautoconf --import FILE.xml (DESIGN.md §1).  An existing
  * config-v1.1.xml (a hand-written one like the seed's mailbox.org file,
  * an ISPDB entry) becomes a providers.ini section on stdout that, served
  * back, gives the same answer: the same servers, ports, socket types,
@@ -736,7 +736,7 @@ imp_ini_safe(struct imp *m, const char *what, const char *v)
 	return true;
 }
 
-/* One line, which must stay under the 200-byte rule (providers-ini.md). */
+/* One line, which must stay under the 200-byte rule (providers.ini(5)). */
 static void
 imp_line(struct imp *m, const char *lead, const char *s, size_t n)
 {
@@ -857,7 +857,7 @@ imp_streq(const char *a, const char *b)
 
 /*
  * The provider's auth and username.  CardDAV and CalDAV answers are
- * written with them (providers-ini.md), so a file with an addressBook or
+ * written with them (providers.ini(5)), so a file with an addressBook or
  * calendar decides them; otherwise the first server's, which keeps most
  * server lines short.
  */

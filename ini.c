@@ -1,5 +1,5 @@
 /*
- * ini.c: the INI syntax of providers.ini (providers-ini.md), safe for
+ * ini.c: the INI syntax of providers.ini (providers.ini(5)), safe for
  * Debian 12's libinih r55, and the load diagnostics.  It knows nothing of
  * providers or keys: it hands sections and entries, each with its line,
  * to its caller's sink, and asks the caller only how a continued value of
@@ -27,11 +27,7 @@
 const char *
 diag_safe(char *buf, size_t cap, const char *s)
 {
-	size_t	i;
-
-	for (i = 0; s[i] != '\0' && i + 1 < cap; i++)
-		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	buf[i] = '\0';
+	mac_printable(buf, cap, s, strnlen(s, cap));
 	return buf;
 }
 

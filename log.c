@@ -165,7 +165,7 @@ log_msg(int prio, const char *fmt, ...)
 	static const char mon[12][4] = { "Jan", "Feb", "Mar", "Apr", "May",
 	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	char		 line[LOG_LINE_MAX];
-	size_t		 n = 0, start, i;
+	size_t		 n = 0, start;
 	ssize_t		 w;
 	int		 k;
 	va_list		 ap;
@@ -198,9 +198,7 @@ log_msg(int prio, const char *fmt, ...)
 	 * One line of printable ASCII, as diag_safe() makes the loader's:
 	 * a file or socket name from the command line may hold anything.
 	 */
-	for (i = start; i < n; i++)
-		if (line[i] < 0x20 || line[i] >= 0x7f)
-			line[i] = '?';
+	mac_printable(line + start, n - start + 1, line + start, n - start);
 	/* a line that cannot be written is dropped; the server goes on */
 	if (lg.dest == LOG_TO_SYSLOG)
 		log_syslog(line, n);

@@ -1,7 +1,10 @@
 /*
  * mailautoconf.h: the types that cross files, and what each file offers
  * the others, grouped by the file that offers it.  Everything else is
- * static.  Test hooks are in the marked section at the end.
+ * static.  Test hooks (what only test/ and fuzz/ call) are in the marked
+ * section at the end, except those kept beside their file's declarations:
+ * fcgi_feed and fcgi_log (fcgi.c), img_open_mem and img_reseal (image.c),
+ * imp_mem (import.c).
  *
  * Who uses whom (each file uses only what is below it, none two ways):
  *
@@ -15,6 +18,8 @@
  *	autoconfig.c autodiscover.c mobileconfig.c	the handlers
  *	dns.c import.c	--dns; --import (written through the config-key
  *			table, then loaded with the real loader)
+ *	pacc.c		the PACC document (a handler) and its digest (--dns)
+ *	dav.c		caldav/carddav URLs, filled and taken apart
  *	image.c		the compiled config: --compile, the mapped reader
  *			(answers through the hooks of struct config)
  *	providers.c	the config-key table, providers, the domain table
@@ -22,8 +27,17 @@
  *	mcsign.c	profile signatures: the loader loads the key,
  *			mobileconfig.c signs
  *	xmlout.c	the escaping writer and the placeholder table
- *	util.c idn.c sha1.c	strings, numbers, UTF-8 and XML characters,
- *			allocation and the arena; A-labels; SHA-1
+ *	util.c idn.c sha1.c sha256.c	strings, numbers, UTF-8 and XML
+ *			characters, allocation and the arena; A-labels; SHA-1;
+ *			SHA-256 and base64
+ *
+ * sbgen.c is a build tool: it writes the seccomp programs sandbox.c
+ * installs.  mailautoconf-probe (probe*.c, probe.h, probe_client.h) is a
+ * second program on the same library: it loads the config and looks
+ * domains up (providers.c), checks addresses (request.c), takes the PACC
+ * digest (pacc.c) and escapes (xmlout.c); its answer readers
+ * (probe_parse.c) sit in the library for fuzz/fuzz_probe.c.  Nothing of
+ * the server uses the probe.  docs/DESIGN.md tells the whole.
  */
 #ifndef MAILAUTOCONF_H
 #define MAILAUTOCONF_H
@@ -45,6 +59,7 @@ int	 mac_strtonum(const char *, long long, long long, long long *);
 int	 mac_casecmp_n(const char *, size_t, const char *);
 bool	 mac_utf8_ok(const unsigned char *, size_t);
 bool	 mac_text_ok(const char *, size_t);
+size_t	 mac_printable(char *, size_t, const char *, size_t);
 size_t	 mac_xml_seq(const unsigned char *, size_t);
 int	 mac_domain(char *, size_t *, const char *, size_t, const char **);
 void	*mac_alloc(size_t);
@@ -66,6 +81,7 @@ int	 mac_domain_idn(char *, size_t *, const char *, size_t,
 #define MAC_SHA1_LEN	20
 #define MAC_UUID_LEN	36
 void	 mac_uuid5(char *, const unsigned char *, const char *, size_t);
+void	 mac_sha1(const void *, size_t, unsigned char *);
 
 /* sha256.c: SHA-256 and base64, for the digest of the PACC document */
 #define MAC_SHA256_LEN	32
@@ -119,6 +135,8 @@ void	 out_init(struct out *, char *, size_t);
 void	 out_raw(struct out *, const char *, size_t);	/* unescaped */
 void	 out_str(struct out *, const char *);
 void	 out_text(struct out *, const char *, size_t);
+/* the escaper out_text uses, for a buffer of one's own (the probe) */
+bool	 xml_escape(char *, size_t, const char *, size_t, size_t *);
 void	 out_uint(struct out *, unsigned long);
 void	 xml_decl(struct out *);
 void	 xml_open(struct out *, const char *);
@@ -153,7 +171,7 @@ void	 diag_msg(struct diag *, const char *, bool, int, const char *, ...)
 	    __attribute__((format(printf, 5, 6)));
 const char *diag_safe(char *, size_t, const char *);
 
-/* How a continued value is joined (providers-ini.md). */
+/* How a continued value is joined (providers.ini(5)). */
 enum ini_join {
 	INI_JOIN_NONE, INI_JOIN_SPACE, INI_JOIN_CONCAT
 };
@@ -267,7 +285,6 @@ struct provider {
 };
 
 
-struct arena;
 struct dslot;		/* a slot of the domain table (providers.c) */
 struct image;		/* a compiled config (image.c) */
 struct mc_signer;
@@ -312,6 +329,7 @@ struct config {
 	const struct provider	*catch_all;
 	unsigned long		 cache_max_age;
 	long			 ad_ttl;	/* hours; -1: not set */
+	signed char		 pacc_warnings;	/* 0: --check is silent on PACC */
 	const char		*web_host;
 	struct arena		*arena;
 	struct mc_signer	*mc_signer;	/* NULL: profiles go unsigned */
@@ -411,13 +429,10 @@ int		 img_write(const struct config *, const struct img_src *,
 struct config	*img_load(const char *, FILE *, bool);
 struct config	*img_open_mem(const void *, size_t, const char *,
 		    const char **);
-const struct provider *img_lookup(const struct config *, const char *,
-		    size_t);
 bool		 img_broken(const struct config *);
 bool		 img_served(const struct config *, const char *, size_t);
 void		 img_each_domain(const struct config *,
 		    void (*)(void *, const char *, size_t), void *);
-void		 img_free(struct config *);
 void		 img_reseal(unsigned char *, size_t);
 
 
@@ -481,23 +496,24 @@ struct request {
 int	 req_start(struct request *, req_getenv, void *);
 int	 req_finish(struct request *);
 int	 req_address(struct address *, const char *, size_t, const char **);
+const char	*req_svc_domain(const char *);
 
-/* pox.c: the POX body (SPEC §4) into the address and schema */
+/* pox.c: the POX body (DESIGN.md §4) into the address and schema */
 int	 req_pox(struct request *, const char *, size_t);
 
 /* ---- handlers: (request, provider) -> writer calls -> HTTP status ---- */
 
-/* autoconfig.c: Thunderbird's config-v1.1.xml (SPEC §3) */
+/* autoconfig.c: Thunderbird's config-v1.1.xml (DESIGN.md §3) */
 int	 ac_render(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
-/* autodiscover.c: Outlook's POX (SPEC §4) and the v2 JSON (SPEC §5) */
+/* autodiscover.c: Outlook's POX (DESIGN.md §4), the v2 JSON (§5) */
 int	 ad_render(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
 int	 ad_error(const struct request *, int, struct out *);
 int	 ad_json(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
 void	 ad_json_error(const struct request *, int, struct out *);
-/* mobileconfig.c: the Apple profile and its page (SPEC §6) */
+/* mobileconfig.c: the Apple profile and its page (DESIGN.md §6) */
 int	 mc_render(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
 int	 mc_page(const struct request *, const struct config *,
@@ -545,6 +561,12 @@ struct endpoint_def {
 	bool		 no_body;	/* a body is not read (nor refused) */
 	bool		 any_domain;	/* the handler runs without a provider
 					   too (NULL), and without a Host */
+	bool		 xml_body;	/* a POST body is Autodiscover XML
+					   (pox.c; empty: error 600), else a
+					   form */
+	bool		 need_protocol;	/* 400 without a Protocol key */
+	bool		 need_host;	/* 400 without a valid Host */
+	bool		 dav_card;	/* ep_dav: CardDAV, else CalDAV */
 };
 
 extern const struct endpoint_def endpoints[];
@@ -569,6 +591,10 @@ int	 imp_file(const char *, FILE *, FILE *);
 enum sb_mode {
 	SB_CGI, SB_FASTCGI, SB_SUPERVISOR
 };
+/* Room for the largest program (sb_filter.h has about 150 instructions) */
+#define SB_PROG_MAX	1024
+/* Stands for the pid in the programs of sbgen.c; beyond any pid_max */
+#define SB_PID_MARK	0x7a5ec0deU
 
 extern const bool sb_built;	/* false: built with SANDBOX=0 or a sanitizer */
 
@@ -690,13 +716,9 @@ void		 log_stop(bool);
 
 /* util.c: fail the Nth allocation from now (0: never) */
 void	 mac_alloc_fail_after(long);
-/* xmlout.c: the escaper out_text uses */
-bool	 xml_escape(char *, size_t, const char *, size_t, size_t *);
 /* request.c: the parts of req_start */
 int	 req_query(struct request *, const char *, size_t);
 int	 req_host(char *, const char *, const char **);
 ssize_t	 req_urldecode(char *, size_t, const char *, size_t);
-/* sha1.c: the digest mac_uuid5 uses */
-void	 mac_sha1(const void *, size_t, unsigned char *);
 
 #endif

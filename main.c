@@ -2,7 +2,7 @@
  * main.c: options, modes, the CGI-once answer and the FastCGI set-up,
  * signals, reload.  The FastCGI protocol itself is fcgi.c's.
  *
- * Modes (SPEC §1): CGI when fd 0 is not a listening socket (web server
+ * Modes (DESIGN.md §1): CGI when fd 0 is not a listening socket (web server
  * CGI, or a shell with QUERY_STRING set); FastCGI on fd 0 (spawn-fcgi),
  * on a socket handed over by systemd (LISTEN_FDS), or on our own socket
  * (--listen).  Setup failures are loud and exit; request failures only
@@ -497,6 +497,23 @@ check_render(const struct config *cf)
 	return bad;
 }
 
+/*
+ * What --check and --compile say of a loaded config: an answer that does
+ * not fit (an error), PACC's warnings, the note on signing.
+ */
+static int
+check_loaded(const struct config *cf, struct diag *d, const char *f)
+{
+	int	bad = check_render(cf);
+
+	pacc_warn(cf, d);
+	if (cf->mc_signer != NULL)
+		fprintf(stderr, "mailautoconf: %s: note: profiles are signed; "
+		    "a running FastCGI server started without signing needs a "
+		    "restart to sign, a reload cannot turn it on\n", f);
+	return bad;
+}
+
 static int
 run_check(const char *file)
 {
@@ -512,12 +529,7 @@ run_check(const char *file)
 		    d.warns == 1 ? "" : "s");
 		return 1;
 	}
-	bad = check_render(cf);
-	pacc_warn(cf, &d);
-	if (cf->mc_signer != NULL)
-		fprintf(stderr, "mailautoconf: %s: note: profiles are signed; "
-		    "a running FastCGI server started without signing needs a "
-		    "restart to sign, a reload cannot turn it on\n", f);
+	bad = check_loaded(cf, &d, f);
 	fprintf(stderr, "mailautoconf: %s: %s, %zu providers, %zu domains, "
 	    "%d warning%s\n", f, bad ? "errors" : "ok", cf->nprov,
 	    cf->ndomains, d.warns, d.warns == 1 ? "" : "s");
@@ -542,7 +554,7 @@ run_compile(const char *file)
 		    d.errors == 1 ? "" : "s", d.warns, d.warns == 1 ? "" : "s");
 		return 1;
 	}
-	if (check_render(cf) != 0)
+	if (check_loaded(cf, &d, f) != 0)
 		fprintf(stderr, "mailautoconf: %s: errors; nothing compiled\n",
 		    f);
 	else if (img_path(path, sizeof(path), file) != 0)

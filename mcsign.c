@@ -1,5 +1,5 @@
 /*
- * mcsign.c: signing Apple configuration profiles (SPEC §6) as CMS
+ * mcsign.c: signing Apple configuration profiles (DESIGN.md §6) as CMS
  * SignedData, with libcrypto.
  *
  * An unsigned profile installs, but iOS and macOS mark it "Not Verified";
@@ -42,32 +42,32 @@
 #define STR(x)		STR_(x)
 #define LIBCRYPTO	"libcrypto.so." STR(OPENSSL_VERSION_MAJOR)
 
+/*
+ * Each pointer has the type of the real declaration in the OpenSSL
+ * headers (__typeof__), so the compiler checks every call through it.
+ */
+#define FN(n)	__typeof__(n)	*n
 static struct {
 	void		*dl;
-	BIO		*(*BIO_new_file)(const char *, const char *);
-	BIO		*(*BIO_new_mem_buf)(const void *, int);
-	int		 (*BIO_free)(BIO *);
-	X509		*(*PEM_read_bio_X509)(BIO *, X509 **, pem_password_cb *,
-			    void *);
-	EVP_PKEY	*(*PEM_read_bio_PrivateKey)(BIO *, EVP_PKEY **,
-			    pem_password_cb *, void *);
-	void		 (*X509_free)(X509 *);
-	int		 (*X509_check_private_key)(const X509 *,
-			    const EVP_PKEY *);
-	void		 (*EVP_PKEY_free)(EVP_PKEY *);
-	OPENSSL_STACK	*(*OPENSSL_sk_new_null)(void);
-	int		 (*OPENSSL_sk_push)(OPENSSL_STACK *, const void *);
-	void		 (*OPENSSL_sk_pop_free)(OPENSSL_STACK *,
-			    void (*)(void *));
-	CMS_ContentInfo	*(*CMS_sign)(X509 *, EVP_PKEY *, STACK_OF(X509) *,
-			    BIO *, unsigned int);
-	void		 (*CMS_ContentInfo_free)(CMS_ContentInfo *);
-	int		 (*i2d_CMS_ContentInfo)(const CMS_ContentInfo *,
-			    unsigned char **);
-	unsigned long	 (*ERR_get_error)(void);
-	void		 (*ERR_error_string_n)(unsigned long, char *, size_t);
-	void		 (*ERR_clear_error)(void);
+	FN(BIO_new_file);
+	FN(BIO_new_mem_buf);
+	FN(BIO_free);
+	FN(PEM_read_bio_X509);
+	FN(PEM_read_bio_PrivateKey);
+	FN(X509_free);
+	FN(X509_check_private_key);
+	FN(EVP_PKEY_free);
+	FN(OPENSSL_sk_new_null);
+	FN(OPENSSL_sk_push);
+	FN(OPENSSL_sk_pop_free);
+	FN(CMS_sign);
+	FN(CMS_ContentInfo_free);
+	FN(i2d_CMS_ContentInfo);
+	FN(ERR_get_error);
+	FN(ERR_error_string_n);
+	FN(ERR_clear_error);
 } ssl;
+#undef FN
 
 static const struct {
 	const char	*name;

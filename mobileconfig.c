@@ -1,5 +1,5 @@
 /*
- * mobileconfig.c: Apple configuration profiles (SPEC §6), and the page
+ * mobileconfig.c: Apple configuration profiles (DESIGN.md §6), and the page
  * that asks for the address when the request brings none.
  *
  * Apple Mail fills in nothing itself: host names and usernames are filled
@@ -27,7 +27,7 @@ static char	mc_plain[OUT_MAX];
 /*
  * The PayloadUUID of one payload: v5 of "identifier\naddress\nrole".  The
  * same address always gets the same UUIDs, so that installing the profile
- * again replaces it (SPEC §6).  A name that does not fit is never hashed
+ * again replaces it (DESIGN.md §6).  A name that does not fit is never hashed
  * cut short (two profiles would share a UUID): false, and the answer
  * becomes a 500.
  */

@@ -313,12 +313,18 @@ pacc_warn_one(const struct config *cf, const struct provider *p,
 		    "/.well-known/user-agent-configuration.json answers 404");
 }
 
-/* --check: for every provider, what PACC cannot say. */
+/*
+ * --check and --compile: for every provider, what PACC cannot say; not a
+ * word with pacc.warnings = false (a site that does not care for a draft
+ * no client ships yet).
+ */
 void
 pacc_warn(const struct config *cf, struct diag *d)
 {
 	size_t	i;
 
+	if (cf->pacc_warnings == 0)
+		return;
 	for (i = 0; i < cf->nprov; i++)
 		if (cf->prov[i].ndomains > 0)
 			pacc_warn_one(cf, &cf->prov[i], d);

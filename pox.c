@@ -1,5 +1,5 @@
 /*
- * pox.c: the body of an Autodiscover POX request (SPEC §4) into the
+ * pox.c: the body of an Autodiscover POX request (DESIGN.md §4) into the
  * request's address and schema: a bounded scanner of the little XML such
  * a request holds, no XML engine.  No DOCTYPE, entity declaration or
  * CDATA section is taken; the five predefined entities are.  Nothing here
@@ -285,7 +285,7 @@ trim(char *s)
 }
 
 /*
- * SPEC §4: EMailAddress and AcceptableResponseSchema, whatever their
+ * DESIGN.md §4: EMailAddress and AcceptableResponseSchema, whatever their
  * prefix.  A malformed body is not a 4xx: Outlook reads error 600.
  */
 int

@@ -7,7 +7,7 @@
  * for good, and SIGHUP must reach every child by hand, each reading the
  * file at its own moment.  Here the supervisor loads the config once and
  * the workers inherit it.  SIGHUP loads the new file in the supervisor
- * alone: if it fails, nothing changes anywhere (SPEC §1: the old config
+ * alone: if it fails, nothing changes anywhere (DESIGN.md §1: the old config
  * serves on); if it loads, a new set of workers starts with it and the
  * old set is told to stop, each old worker finishing the requests it
  * holds (fcgi.c's drain), so that every worker taking requests serves the

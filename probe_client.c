@@ -56,7 +56,7 @@ struct client {
 #define WK_Q	"/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=%A"
 #define AD	"/autodiscover/autodiscover.xml"
 
-/* discovery.md: Thunderbird 153, in its priority order */
+/* mailautoconf-probe(8): Thunderbird 153, in its priority order */
 static const struct step tb_steps[] = {
 	{ SK_AC, true, H_AUTOCONFIG, AC_Q },
 	{ SK_AC, true, H_DOMAIN, WK_Q },
@@ -126,7 +126,7 @@ static const struct client clients[] = {
 };
 const size_t pc_nclients = N(clients);
 
-/* Thunderbird's request body (client-requests.md), address XML-escaped */
+/* Thunderbird's request body (DESIGN.md §4), address XML-escaped */
 static const char pox_body[] =
     "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
     "    <Autodiscover xmlns=\"http://schemas.microsoft.com/exchange/"
@@ -289,23 +289,18 @@ transport_fail(const char *url, const char *host, const struct fetch *f,
 
 /*
  * A request without an address (Thunderbird for Android) is answered for
- * its Host with autoconfig. removed (SPEC §2): true, with that domain in
+ * its Host with autoconfig. removed (DESIGN.md §2): true, with that domain in
  * dom, when providers.ini has no provider for it.
  */
 static bool
 by_host(const struct pctx *x, const char *url, char *dom, size_t n)
 {
 	char	host[DOMAIN_MAX + 1];
-	size_t	skip = 0;
 
 	if (x->cf == NULL || strstr(url, "?emailaddress=") != NULL ||
 	    strstr(url, "Email=") != NULL || !url_host(url, host, sizeof(host)))
 		return false;
-	if (strncmp(host, "autoconfig.", 11) == 0)
-		skip = 11;
-	else if (strncmp(host, "autodiscover.", 13) == 0)
-		skip = 13;
-	mac_strlcpy(dom, host + skip, n);
+	mac_strlcpy(dom, req_svc_domain(host), n);
 	return prov_lookup(x->cf, dom, strlen(dom)) == NULL;
 }
 

@@ -1,6 +1,6 @@
 /*
  * probe_parse.c: the answers the probe fetched, read as the clients read
- * them: config-v1.1.xml (Thunderbird's readFromXML rules, SPEC §3), the
+ * them: config-v1.1.xml (Thunderbird's readFromXML rules, DESIGN.md §3), the
  * POX response (Response/Account/Protocol), the Autodiscover v2 JSON
  * (its Url) and an Apple profile's mail payload.  Everything here came
  * from the network: bounded, never trusted, never printed unfiltered
@@ -191,7 +191,7 @@ ac_end(struct pp *p, const char *el)
 	else if (is(el, "username"))
 		pp_copy(s->user, sizeof(s->user), p->text, p->tlen);
 	else if (is(el, "socketType")) {
-		/* exactly these spellings (SPEC §3) */
+		/* exactly these spellings (DESIGN.md §3) */
 		s->sock_ok = true;
 		if (is(p->text, "SSL"))
 			s->sock = SOCK_SSL;
@@ -236,7 +236,7 @@ pox_field(struct pp *p, struct msrv *s, const char *el)
 	else if (is(el, "LoginName"))
 		pp_copy(s->user, sizeof(s->user), p->text, p->tlen);
 	else if (is(el, "SSL")) {
-		/* exactly on/off (SPEC §4): anything else is refused */
+		/* exactly on/off (DESIGN.md §4): anything else is refused */
 		if (is(p->text, "off"))
 			s->sock = SOCK_PLAIN;
 		else if (!is(p->text, "on"))

@@ -1,5 +1,5 @@
 /*
- * providers.c: the meaning of providers.ini (providers-ini.md, normative):
+ * providers.c: the meaning of providers.ini (providers.ini(5)):
  * the config-key table, the value checks, the providers built from the
  * entries ini.c hands over, and the domain table and its lookup.
  *
@@ -564,7 +564,7 @@ add_domains(struct loader *l, struct pbuild *b, int line, const char *s)
 			s++;
 		if ((n = strcspn(s, " ,\t")) == 0)
 			break;
-		/* a UTF-8 name is stored as its A-label */
+		/* a UTF-8 name is stored as its A-label (DESIGN.md §2) */
 		if (mac_domain_idn(d, &dl, s, n, &why) != 0) {
 			ERR(l, line, "bad domain: %s", why);
 			return false;
@@ -1455,7 +1455,7 @@ kp_instr(struct loader *l, const struct cfg_key *k, const struct kv *e,
 #define USERPH	(PH_USERNAME)
 
 /*
- * Every key of providers.ini (providers-ini.md), once: the loader, the
+ * Every key of providers.ini (providers.ini(5)), once: the loader, the
  * join of continued values, import.c and the docs test read it.  The
  * target is an offset in the struct of the key's scope (struct config;
  * the loader for CFG_LATER; struct provider; struct server).  Server
@@ -1471,6 +1471,8 @@ const struct cfg_key cfg_keys[] = {
 	{ "web_host", CFG_GLOBAL, 0, NO, 0, kp_domain, G_(web_host), 0, 0, 0 },
 	{ "autodiscover.ttl", CFG_GLOBAL, 0, NO, 0, kp_long, G_(ad_ttl),
 	    1, AD_TTL_MAX, 0 },
+	{ "pacc.warnings", CFG_GLOBAL, 0, NO, 0, kp_bool, G_(pacc_warnings),
+	    0, 0, 0 },
 	{ "mobileconfig.sign_cert", CFG_GLOBAL, CFG_LATER, NO, 0, kp_later,
 	    L_(sign_cert), 0, 0, 1 },
 	{ "mobileconfig.sign_key", CFG_GLOBAL, CFG_LATER, NO, 0, kp_later,
@@ -1978,6 +1980,7 @@ load(const char *buf, size_t len, const char *file, const struct stat *st,
 	cf->cache_max_age = 3600;
 	cf->ad_ttl = -1;
 	cf->max_drop = MAX_DROP_DEFAULT;
+	cf->pacc_warnings = 1;
 	l.cf = cf;
 	if ((cf->file = adup(&l, file)) == NULL)
 		goto oom;

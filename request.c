@@ -11,6 +11,12 @@
 
 #define REJECT(r, st, rule)	do { (r)->why = (rule); return (st); } while (0)
 
+/* The limits' messages, with bounds.h's numbers */
+#define MSG_QUERY_LONG	"query string longer than " LIMIT_STR(QUERY_MAX) " bytes"
+#define MSG_BODY_LONG	"body larger than " LIMIT_STR(BODY_MAX) " bytes"
+#define MSG_ADDR_LONG	"address longer than " LIMIT_STR(ADDR_MAX) " bytes"
+#define MSG_LOCAL_LONG	"local part longer than " LIMIT_STR(LOCAL_MAX) " bytes"
+
 /* ---- routing ---------------------------------------------------------- */
 
 /* The path: REQUEST_URI without its query, else SCRIPT_NAME + PATH_INFO. */
@@ -37,7 +43,7 @@ req_path(struct request *r, const char *uri, const char *sn, const char *pi,
 }
 
 /*
- * SPEC §2: the endpoint table's paths, matched case-insensitively
+ * DESIGN.md §2: the endpoint table's paths, matched case-insensitively
  * (Outlook, Windows Mail), then the paths that carry an address.
  */
 static int
@@ -160,7 +166,7 @@ query_pair(struct request *r, const char *k, size_t kl, const char *v,
 		if (r->has_qaddr)
 			REJECT(r, 400, "repeated parameter");
 		if (vl > 3 * QVAL_MAX)
-			REJECT(r, 400, "address longer than 254 bytes");
+			REJECT(r, 400, MSG_ADDR_LONG);
 		dl = req_urldecode(r->qaddr, sizeof(r->qaddr), v, vl);
 		if (dl < 0)
 			REJECT(r, 400, "bad percent-escape, %00 or overlong "
@@ -228,7 +234,7 @@ atext(unsigned char c)
 }
 
 /*
- * SPEC §2: at most 254 bytes; a local part of at most 64 bytes, a dot-atom
+ * DESIGN.md §2: at most 254 bytes; a local part of at most 64 bytes, a dot-atom
  * of RFC 5322 atext or UTF-8 without control characters (RFC 6531), never
  * quoted; a domain of LDH labels, no IP literal.
  */
@@ -241,14 +247,14 @@ req_address(struct address *a, const char *s, size_t n, const char **why)
 	if (n == 0)
 		return *why = "empty address", 400;
 	if (n > ADDR_MAX)
-		return *why = "address longer than 254 bytes", 400;
+		return *why = MSG_ADDR_LONG, 400;
 	if ((at = memchr(s, '@', n)) == NULL)
 		return *why = "address has no '@'", 400;
 	ll = (size_t)(at - s);
 	if (ll == 0)
 		return *why = "empty local part", 400;
 	if (ll > LOCAL_MAX)
-		return *why = "local part longer than 64 bytes", 400;
+		return *why = MSG_LOCAL_LONG, 400;
 	for (i = 0; i < ll; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -263,12 +269,12 @@ req_address(struct address *a, const char *s, size_t n, const char **why)
 		return *why = "local part is not valid UTF-8 text", 400;
 	if (n - ll - 1 > 0 && s[ll + 1] == '[')
 		return *why = "IP literal as domain", 400;
-	/* a UTF-8 domain is matched through its A-label form (SPEC §2) */
+	/* a UTF-8 domain is matched through its A-label form (DESIGN.md §2) */
 	if (mac_domain_idn(a->domain, &a->dlen, at + 1, n - ll - 1, why) != 0)
 		return 400;
 	/* an A-label may be longer than the UTF-8 it came from */
 	if (ll + 1 + a->dlen > ADDR_MAX)
-		return *why = "address longer than 254 bytes", 400;
+		return *why = MSG_ADDR_LONG, 400;
 	memcpy(a->local, s, ll);
 	a->local[ll] = '\0';
 	memcpy(a->full, s, ll + 1);
@@ -300,20 +306,35 @@ req_host(char *dst, const char *h, const char **why)
 }
 
 /*
- * The mail domain a Host names: without autoconfig., autodiscover. or
- * PACC's ua-auto-config.
+ * The service host prefixes: a client that has no address asks the host
+ * of the service, and the mail domain is what follows the prefix
+ * (DESIGN.md §2).  Thunderbird's autoconfig., Outlook's autodiscover.,
+ * PACC's ua-auto-config. (draft-ietf-mailmaint-pacc).  The probe strips
+ * them the same way (req_svc_domain).
  */
+static const char *const svc_prefixes[] = {
+	"autoconfig.", "autodiscover.", "ua-auto-config.",
+};
+
+/* The mail domain host h names: h without a service prefix. */
+const char *
+req_svc_domain(const char *h)
+{
+	size_t	i, n;
+
+	for (i = 0; i < sizeof(svc_prefixes) / sizeof(svc_prefixes[0]); i++) {
+		n = strlen(svc_prefixes[i]);
+		if (strncmp(h, svc_prefixes[i], n) == 0 && h[n] != '\0')
+			return h + n;
+	}
+	return h;
+}
+
 static void
 host_domain(struct request *r)
 {
-	const char	*h = r->host;
+	const char	*h = req_svc_domain(r->host);
 
-	if (strncmp(h, "autoconfig.", 11) == 0 && h[11] != '\0')
-		h += 11;
-	else if (strncmp(h, "autodiscover.", 13) == 0 && h[13] != '\0')
-		h += 13;
-	else if (strncmp(h, "ua-auto-config.", 15) == 0 && h[15] != '\0')
-		h += 15;
 	r->dlen = strlen(h);
 	memcpy(r->domain, h, r->dlen + 1);
 }
@@ -339,7 +360,7 @@ req_body_rules(struct request *r, const char *ct, const char *cl)
 	r->form_body = false;
 	if (r->method != M_POST || endpoints[r->ep].no_body)
 		return 0;
-	if (r->ep == EP_POX) {
+	if (endpoints[r->ep].xml_body) {
 		if (ct != NULL && *ct != '\0' && !ctype_is(ct, "text/xml") &&
 		    !ctype_is(ct, "application/xml"))
 			REJECT(r, 415, "POX body is not text/xml");
@@ -355,7 +376,7 @@ req_body_rules(struct request *r, const char *ct, const char *cl)
 	if (mac_strtonum(cl, 0, 0x7fffffffffffffffLL, &len) != 0)
 		REJECT(r, 400, "bad Content-Length");
 	if (len > BODY_MAX)
-		REJECT(r, 413, "body larger than 64 KiB");
+		REJECT(r, 413, MSG_BODY_LONG);
 	r->body_want = (long)len;
 	return 0;
 }
@@ -453,7 +474,7 @@ req_start(struct request *r, req_getenv get, void *ctx)
 	q = get(ctx, "QUERY_STRING");
 	ql = q == NULL ? 0 : strlen(q);
 	if (ql > QUERY_MAX)
-		REJECT(r, 414, "query string longer than 4 KiB");
+		REJECT(r, 414, MSG_QUERY_LONG);
 	if ((st = req_query(r, q == NULL ? "" : q, ql)) != 0)
 		return st;
 	h = get(ctx, "HTTP_HOST");
@@ -469,9 +490,10 @@ req_finish(struct request *r)
 	int	st;
 
 	if (r->method == M_POST && r->bodylen > BODY_MAX)
-		REJECT(r, 413, "body larger than 64 KiB");
+		REJECT(r, 413, MSG_BODY_LONG);
 	/* an empty POX request is malformed too, not a request by Host */
-	if (r->method == M_POST && r->bodylen == 0 && r->ep == EP_POX) {
+	if (r->method == M_POST && r->bodylen == 0 &&
+	    endpoints[r->ep].xml_body) {
 		r->pox_error = true;
 		r->why = "empty Autodiscover request (error 600)";
 		return 0;
@@ -485,12 +507,10 @@ req_finish(struct request *r)
 		if (r->pox_error)
 			return 0;
 	}
-	if (r->ep == EP_JSON) {
-		if (!r->has_protocol)
-			REJECT(r, 400, "no Protocol parameter");
-		if (r->host[0] == '\0')
-			REJECT(r, 400, "JSON request without a valid Host");
-	}
+	if (endpoints[r->ep].need_protocol && !r->has_protocol)
+		REJECT(r, 400, "no Protocol parameter");
+	if (endpoints[r->ep].need_host && r->host[0] == '\0')
+		REJECT(r, 400, "request without a valid Host");
 	if (r->has_qaddr) {
 		if ((st = req_address(&r->addr, r->qaddr, strlen(r->qaddr),
 		    &r->why)) != 0)

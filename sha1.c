@@ -1,6 +1,6 @@
 /*
  * sha1.c: SHA-1 (FIPS 180-4) and name-based UUIDs (RFC 9562 §5.5,
- * version 5), for the PayloadUUIDs of Apple profiles (SPEC §6): the same
+ * version 5), for the PayloadUUIDs of Apple profiles (DESIGN.md §6): the same
  * address must always get the same UUIDs, so that installing a profile
  * again replaces it instead of adding a second account.
  *

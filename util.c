@@ -177,6 +177,26 @@ mac_text_ok(const char *str, size_t n)
 	return true;
 }
 
+/*
+ * The one printable filter: s[0..n) into dst as printable ASCII, every
+ * other byte '?', at most cap - 1 bytes and a NUL (cap > 0); returns the
+ * bytes written.  dst may be s.  Whatever a file, the command line or the
+ * network holds reaches a log or a terminal only through here.
+ */
+size_t
+mac_printable(char *dst, size_t cap, const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n && i + 1 < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	dst[i] = '\0';
+	return i;
+}
+
 /* Every allocation goes through here, so tests can make one fail. */
 void *
 mac_alloc(size_t n)
@@ -207,7 +227,7 @@ mac_alloc_fail_after(long n)
 }
 
 /*
- * A domain name as SPEC §2 wants it: labels of 1..63 letters, digits and
+ * A domain name as DESIGN.md §2 wants it: labels of 1..63 letters, digits and
  * hyphens (no hyphen first or last), 253 bytes at most, lower-cased, one
  * trailing dot dropped, and not a dotted IP address (its last label all
  * digits).  Writes the normal form to dst (DOMAIN_MAX + 1 bytes).
@@ -225,7 +245,7 @@ mac_domain(char *dst, size_t *dlen, const char *s, size_t n, const char **why)
 		return -1;
 	}
 	if (n > DOMAIN_MAX) {
-		*why = "domain longer than 253 bytes";
+		*why = "domain longer than " LIMIT_STR(DOMAIN_MAX) " bytes";
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -256,7 +276,7 @@ mac_domain(char *dst, size_t *dlen, const char *s, size_t n, const char **why)
 		if (c < '0' || c > '9')
 			digits = false;
 		if (++lab > LABEL_MAX) {
-			*why = "label longer than 63 bytes";
+			*why = "label longer than " LIMIT_STR(LABEL_MAX) " bytes";
 			return -1;
 		}
 		dst[d++] = c;

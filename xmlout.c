@@ -410,7 +410,7 @@ xml_empty(struct out *o, const char *name)
 }
 
 /*
- * A JSON string, quotes included (SPEC §5).  '"' and '\' are escaped as
+ * A JSON string, quotes included (DESIGN.md §5).  '"' and '\' are escaped as
  * JSON wants; control bytes (C0, DEL, C1) and & < > ' become \u00XX, so
  * the string stays inert if a browser or a log viewer shows it as HTML.
  * Invalid UTF-8 is refused: the answer becomes a 500.
@@ -456,7 +456,7 @@ out_json_str(struct out *o, const char *s, size_t n)
  * A token inside a quoted header value (the file name of a profile):
  * letters, digits, '.', '-' and '_' only.  Anything else, which a
  * validated domain never holds, fails the answer instead of being
- * escaped: no request byte reaches a header unchecked (SPEC §8).
+ * escaped: no request byte reaches a header unchecked (DESIGN.md §8).
  */
 void
 out_hdr_token(struct out *o, const char *s)

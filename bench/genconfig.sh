@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/genconfig.sh DOMAINS PROVIDERS [PER_LINE]: write a providers.ini
-# (shared spec, providers-ini.md) with DOMAINS domains spread evenly over
+# (providers.ini(5)) with DOMAINS domains spread evenly over
 # PROVIDERS providers, to stdout. For the config-size benchmarks.
 #
 # Provider J is [pJ.example] with the server lines of the mailbox.org

@@ -9,7 +9,7 @@
  *
  * The request is Thunderbird's autoconfig GET for jane@DOMAIN (default
  * mailbox.org), or with -p the Autodiscover POX POST
- * (shared spec, client-requests.md). With -t (default 2) it prints
+ * (DESIGN.md §4). With -t (default 2) it prints
  * ns/request for the whole path and for its parts. With -n it runs the
  * whole path COUNT times and prints nothing but errors: under
  *	valgrind --tool=callgrind --instr-atstart=no

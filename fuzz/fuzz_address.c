@@ -1,6 +1,6 @@
 /*
  * fuzz_address.c: req_address and req_host, the address and Host rules
- * of SPEC §2.  An accepted address must come out within its limits, with
+ * of DESIGN.md §2.  An accepted address must come out within its limits, with
  * a lower-case LDH domain and the local part unchanged.
  */
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * declarations refused) and the providers.ini writer behind it.
  *
  * Beyond memory errors: a section that imp_mem prints must keep the
- * line rules of providers-ini.md (every line under 200 bytes, no NUL, a
+ * line rules of providers.ini(5) (every line under 200 bytes, no NUL, a
  * continuation never starting with ';' or '#'), and must load with the
  * real loader (imp_mem checks that itself; here it is checked again from
  * the printed bytes, comment line included).

@@ -1,5 +1,5 @@
 /*
- * fuzz_json.c: the Autodiscover v2 JSON endpoint (SPEC §5) end to end, and
+ * fuzz_json.c: the Autodiscover v2 JSON endpoint (DESIGN.md §5) end to end, and
  * the JSON string escaper out_json_str on raw bytes.
  *
  * The input is "PATH\nQUERY\nHOST": PATH is appended to

@@ -1,5 +1,5 @@
 /*
- * fuzz_pox.c: req_pox, the bounded POX scanner (SPEC §4), and what follows
+ * fuzz_pox.c: req_pox, the bounded POX scanner (DESIGN.md §4), and what follows
  * it for a POST: req_finish and the answer, against the shipped
  * mailbox.org section and one with ews and owa lines (EXCH and WEB
  * blocks; an odd-sized input is asked as Outlook, which gets neither).

@@ -26,7 +26,9 @@ endif
 $(FUZZ_O)/bin/%: fuzz/%.c fuzz/fuzz.h $(FUZZ_O)/libmac.a $(HDRS)
 	@mkdir -p $(FUZZ_O)/bin
 	$(FUZZ_CC) -std=c11 $(WARN) $(DEFS) $(PKG_CFLAGS) -I. $(FUZZ_CFLAGS) \
-	    $(FUZZ_LDFLAGS) -o $@ $< $(FUZZ_O)/libmac.a $(PKG_LIBS)
+	    $(FUZZ_LDFLAGS) $(DEPFLAGS) -o $@ $< $(FUZZ_O)/libmac.a $(PKG_LIBS)
+
+-include $(wildcard $(FUZZ_O)/bin/*.d)
 
 fuzz-build: check-deps $(FUZZ_BIN)
 

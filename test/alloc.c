@@ -136,7 +136,7 @@ run(const char *file)
 	    failed == f0 ? "each failed cleanly" : "FAILURES");
 }
 
-/* Every key of providers-ini.md, np times over, with continuations. */
+/* Every key of providers.ini(5), np times over, with continuations. */
 static void
 generate(FILE *fp, int np)
 {

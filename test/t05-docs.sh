@@ -74,6 +74,32 @@ for f in "$TOP"/*.c; do
 done
 check_eq "README's layout table lacks none of the *.c" "" "$missing"
 
+# Every document a comment cites is in the tree: no design notes that live
+# elsewhere (sections of the old specification, the shared folder beside
+# the checkout), every Markdown file named in code is a file of the
+# checkout, every DESIGN.md section cited is one of docs/DESIGN.md.
+find "$TOP" -path "$TOP/build" -prune -o -path "$TOP/.git" -prune -o \
+    -type f \( -name '*.[ch]' -o -name '*.sh' -o -name '*.mk' -o \
+    -name '*.py' -o -name '*.pl' -o -name '*.txt' -o -name Makefile \) \
+    -print | sort >"$T_TMP/code"
+check "the tree has code to read" test -s "$T_TMP/code"
+bad=$(xargs grep -nE 'SPE[C]( §|\.md)|\.\./shar[e]d|shared spe[c]' <"$T_TMP/code" |
+    sed "s|^$TOP/||")
+check_eq "no comment cites a document outside the tree" "" "$bad"
+missing=
+for d in $(xargs grep -ohE '[A-Za-z0-9_./-]*[A-Za-z0-9_-]\.md\b' <"$T_TMP/code" |
+    sort -u); do
+	[ -f "$TOP/$d" ] || [ -f "$TOP/docs/$d" ] ||
+	    [ -n "$(find "$TOP" -path "$TOP/build" -prune -o -name "${d##*/}" -print)" ] ||
+	    missing="$missing $d"
+done
+check_eq "every Markdown file cited in code is in the tree" "" "$missing"
+for n in $(xargs grep -ohE 'DESIGN\.md §[0-9]+' <"$T_TMP/code" | sort -u |
+    sed 's/.*§//'); do
+	check "DESIGN.md has the section §$n code cites" \
+	    grep -q "^## $n\. " "$TOP/docs/DESIGN.md"
+done
+
 # the README's quick start
 check "README has make demo" grep -q '^    make demo' "$TOP/README.md"
 check "README has make check" grep -q '^    make check' "$TOP/README.md"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # t09-dns.sh: mailautoconf --dns prints zone lines that a real zone parser
-# (named-checkzone from bind9-utils) accepts, with the records SPEC §7
+# (named-checkzone from bind9-utils) accepts, with the records DESIGN.md §7
 # asks for: CNAMEs to web_host, _autodiscover._tcp, RFC 6186 SRV records
 # with implicit TLS preferred, "." for services not offered; --dns-dir
 # writes one fragment a domain, --ttl sets the TTL.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t10-json.sh: Autodiscover v2 JSON (SPEC §5) through the real binary as
+# t10-json.sh: Autodiscover v2 JSON (DESIGN.md §5) through the real binary as
 # CGI: both URL forms, Protocol in any case, the 400 InvalidProtocol answer
 # that never echoes its input, JSON error bodies for every other refusal,
 # HEAD and 405.  Every body goes through a JSON parser (python3 json).

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t11-mobileconfig.sh: Apple configuration profiles (SPEC §6) through the
+# t11-mobileconfig.sh: Apple configuration profiles (DESIGN.md §6) through the
 # real binary as CGI.  Every profile through plistutil and python3's
 # plistlib; the name-based UUIDs recomputed with python3's uuid5; the
 # page without an address rendered by headless Chromium; signed profiles
@@ -113,7 +113,7 @@ done
 check_eq "jane: display name" "mailbox.org -- damit Privates privat bleibt" \
     "$(val "$f" PayloadDisplayName)"
 
-# UUIDs: v5 of "identifier\naddress\nrole" in our namespace (SPEC §6)
+# UUIDs: v5 of "identifier\naddress\nrole" in our namespace (DESIGN.md §6)
 uuid5() {
 	python3 -c 'import sys, uuid
 print(str(uuid.uuid5(uuid.UUID(sys.argv[1]), sys.argv[2])).upper())' \

@@ -1,6 +1,6 @@
 #!/bin/sh
-# t12-idn.sh: internationalised domains (SPEC §2: "a UTF-8 domain is
-# matched through its A-label (punycode) form").  A UTF-8 domain in the
+# t12-idn.sh: internationalised domains (DESIGN.md §2: a UTF-8 domain is
+# looked up by its A-label, its punycode form).  A UTF-8 domain in the
 # address, in Host, or in providers.ini matches its A-label; what we write
 # stays ASCII on every endpoint.
 . "$(dirname "$0")/lib.sh"

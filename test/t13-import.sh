@@ -64,7 +64,7 @@ roundtrip() {
 # ---- round trips ---------------------------------------------------------
 roundtrip seed "$D/seed-mailbox.org.xml" mailbox.org
 check "seed: no warnings" test ! -s "$T_TMP/seed.err"
-check "seed: the section of providers-ini.md" sh -c \
+check "seed: the section of providers.ini(5)" sh -c \
     "grep -v '^;' '$T_TMP/seed.ini' | grep -q '^imap = imap.mailbox.org:993 ssl\$'"
 roundtrip full "$D/import-full.xml" full.example full.example.net kunde.example
 check "full: no warnings" test ! -s "$T_TMP/full.err"

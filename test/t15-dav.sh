@@ -391,4 +391,23 @@ for u in 'https://user@dav.example/|URL with a user name' \
 done
 check "--check: hoster's caldav warning names its line" grep -q \
     "dav.ini:15: warning: provider 'hoster': PACC leaves out caldav" "$T_TMP/check"
+# --compile says what --check says: the same warnings, the same count
+nwarn() { sed -n 's/.* \([0-9][0-9]*\) warnings*$/\1/p' "$1" | tail -n 1; }
+cp "$MAC_CONF" "$T_TMP/c.ini"
+$B --compile -c "$T_TMP/c.ini" >"$T_TMP/compile" 2>&1
+check_eq "--compile: as many warnings as --check" "$(nwarn "$T_TMP/check")" \
+    "$(nwarn "$T_TMP/compile")"
+check_eq "--compile: the same PACC warnings" \
+    "$(grep -c 'PACC' "$T_TMP/check")" "$(grep -c 'PACC' "$T_TMP/compile")"
+# pacc.warnings = false silences them, in both
+{ echo "pacc.warnings = false"; cat "$MAC_CONF"; } >"$T_TMP/q.ini"
+for m in check compile; do
+	$B --$m -c "$T_TMP/q.ini" >"$T_TMP/q.$m" 2>&1
+	check_eq "pacc.warnings = false: --$m succeeds" 0 "$?"
+	check "pacc.warnings = false: --$m says nothing of PACC" \
+	    sh -c "! grep -q PACC '$T_TMP/q.$m'"
+	check_eq "pacc.warnings = false: --$m counts none of them" \
+	    "$(($(nwarn "$T_TMP/check") - $(grep -c 'PACC' "$T_TMP/check")))" \
+	    "$(nwarn "$T_TMP/q.$m")"
+done
 finish

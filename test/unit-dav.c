@@ -192,7 +192,10 @@ dav_doc(const char *ini, const char *domain, char *buf, size_t cap, size_t *len)
 	return st;
 }
 
-/* The example of clients-next.md §1.6: 277 bytes, a published digest. */
+/*
+ * The example of draft-ietf-mailmaint-pacc-02 §4.1: 277 bytes, a
+ * published digest.
+ */
 static void
 test_pacc_example(void)
 {

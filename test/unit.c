@@ -179,7 +179,7 @@ test_address(void)
 	struct address	 a;
 	const char	*why;
 	size_t		 i;
-	char		 big[400];
+	char		 big[400], msg[64];
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		int st = req_address(&a, t[i].in, strlen(t[i].in), &why);
@@ -198,6 +198,9 @@ test_address(void)
 	memset(big, 'a', 65);
 	memcpy(big + 65, "@example.com", 13);
 	expect(req_address(&a, big, strlen(big), &why) == 400, "local part 65");
+	/* the messages quote bounds.h's limits */
+	snprintf(msg, sizeof(msg), "local part longer than %d bytes", LOCAL_MAX);
+	expect(strcmp(why, msg) == 0, "local part 65: '%s'", why);
 	/* a 63-byte label passes, 64 fails */
 	memcpy(big, "a@", 2);
 	memset(big + 2, 'b', 64);
@@ -212,9 +215,31 @@ test_address(void)
 		big[i] = '.';
 	big[255] = '\0';
 	expect(req_address(&a, big, 255, &why) == 400, "address of 255 bytes");
+	snprintf(msg, sizeof(msg), "address longer than %d bytes", ADDR_MAX);
+	expect(strcmp(why, msg) == 0, "address of 255 bytes: '%s'", why);
 }
 
 /* ---- Host headers ------------------------------------------------------ */
+
+/* The service prefixes come off a Host, the server's and the probe's. */
+static void
+test_svc_domain(void)
+{
+	static const char *const t[][2] = {
+		{ "autoconfig.example.com", "example.com" },
+		{ "autodiscover.example.com", "example.com" },
+		{ "ua-auto-config.example.com", "example.com" },
+		{ "autoconfig.", "autoconfig." },
+		{ "mail.example.com", "mail.example.com" },
+		{ "autoconfigexample.com", "autoconfigexample.com" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		expect(strcmp(req_svc_domain(t[i][0]), t[i][1]) == 0,
+		    "service domain of '%s': want '%s', got '%s'", t[i][0],
+		    t[i][1], req_svc_domain(t[i][0]));
+}
 
 static void
 test_host(void)
@@ -248,9 +273,29 @@ test_host(void)
 			expect(st == 0 && strcmp(h, t[i].out) == 0,
 			    "host '%s'", t[i].in);
 	}
+	test_svc_domain();
 }
 
 /* ---- the escaper ------------------------------------------------------ */
+
+/* The printable filter: every byte, in place and cut to the room. */
+static void
+test_printable(void)
+{
+	char	in[256], out[257], d[8];
+	size_t	i, n;
+
+	for (i = 0; i < 256; i++)
+		in[i] = (char)i;
+	n = mac_printable(out, sizeof(out), in, sizeof(in));
+	expect(n == 256 && out[256] == '\0', "printable: all 256 bytes");
+	for (i = 0; i < 256; i++)
+		expect(out[i] == (i >= 0x20 && i < 0x7f ? (char)i : '?'),
+		    "printable: byte 0x%02zx", i);
+	memcpy(d, "a\nb\x80" "c", 6);
+	expect(mac_printable(d, 4, d, 5) == 3 && strcmp(d, "a?b") == 0,
+	    "printable: in place, cut to the room: '%s'", d);
+}
 
 static void
 test_escape(void)
@@ -1023,6 +1068,7 @@ main(int argc, char *argv[])
 	test_address();
 	test_host();
 	test_escape();
+	test_printable();
 	test_writer();
 	test_ini_errors();
 	test_ini_messages();

@@ -8,7 +8,10 @@
 # BINARY and CONFIG are used as CGI in both modes: for the probes that
 # decide whether the "needs:" cases run.  Prints a line per failure (and
 # per case with VERBOSE=1), a note of what was skipped, and ends with
-# "N passed, N failed".
+# "N passed, N failed".  As CGI, MAC_WRAP (valgrind) is put before
+# BINARY, and every refused case must log exactly one line naming its
+# status and a rule ("mailautoconf: 400: ...": judge_log).  HOSTILE_NAMES,
+# a Perl pattern, runs only the cases whose name it matches.
 use strict;
 use warnings;
 use File::Temp qw(tempdir);
@@ -119,7 +122,8 @@ sub request {
 	close $fh;
 	my @argv = $via eq 'fcgi' ?
 	    ('timeout', '20', 'cgi-fcgi', '-bind', '-connect', $conn) :
-	    ('timeout', '20', $bin, '-c', $conf);
+	    ('timeout', '20', split(' ', $ENV{MAC_WRAP} // ''), $bin, '-c',
+	    $conf);
 	my $pid = fork() // die "fork: $!\n";
 	if ($pid == 0) {
 		%ENV = %e;
@@ -134,7 +138,24 @@ sub request {
 	open($fh, '<:raw', "$tmp/out") or die;
 	my $out = <$fh>;
 	close $fh;
-	return ($out // '', $st);
+	open($fh, '<:raw', "$tmp/err") or die;
+	my $err = <$fh>;
+	close $fh;
+	return ($out // '', $st, $err // '');
+}
+
+# A refused request (a 4xx, or the Autodiscover error 600 for a malformed
+# body) is logged as one line naming its status and the rule; CGI only
+# (FastCGI logs elsewhere).  Error 601 answers a client that asks for
+# another schema: no refusal, so no line.
+sub judge_log {
+	my ($c, $via, $err) = @_;
+	return () if $via ne 'cgi' ||
+	    ($c->{status} < 400 && ($c->{pox} // '') ne '600');
+	my $want = $c->{status};
+	return () if $err =~ /\Amailautoconf: $want: [A-Za-z][^\n]*\n\z/;
+	$err =~ s/[^\x20-\x7e]/?/g;
+	return ("not one log line for $want: '" . substr($err, 0, 200) . "'");
 }
 
 sub xml_ok {
@@ -235,13 +256,16 @@ my %ready = (
 	host => 'ua-auto-config.mailbox.org', env => [] }),
 );
 
+my $only = $ENV{HOSTILE_NAMES};
 for my $c (parse()) {
+	next if defined $only && $only ne "" && $c->{name} !~ /$only/;
 	if (defined $c->{needs} && !$ready{$c->{needs}}) {
 		push @skipped, $c->{name};
 		next;
 	}
-	my ($out, $st) = request($c, $mode);
+	my ($out, $st, $err) = request($c, $mode);
 	my @bad = judge($c, $mode, $out, $st);
+	push @bad, judge_log($c, $mode, $err) if $st == 0;
 	if (@bad) {
 		$fail++;
 		print "FAIL $mode: $c->{name} (line $c->{line}): ",

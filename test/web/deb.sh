@@ -103,7 +103,7 @@ check "prerm/preinst: nothing stopped on upgrade" sh -c \
 depends=$(dpkg-deb -f "$deb" Depends)
 # the package links the libraries as shared ones (LINK=dynamic), so
 # dpkg-shlibdeps names each in Depends; libcrypto is opened at run time;
-# libseccomp is used at build time only (sandbox.c: sb_filter.h)
+# libseccomp is used at build time only (sbgen.c: sb_filter.h)
 for lib in libinih libidn2 libexpat libcdb; do
 	case $depends in
 	*"$lib"*) ok "Depends has $lib" ;;
