@@ -50,6 +50,8 @@ ac_pop3(struct out *o, const struct server *s)
 static const char *const ac_type[] = {
 	[SRV_IMAP] = "imap", [SRV_POP3] = "pop3", [SRV_SMTP] = "smtp",
 	[SRV_EWS] = "ews", [SRV_OWA] = "owa", [SRV_GRAPH] = "graph",
+	/* the spelling of draft-ietf-mailmaint-autoconfig-06's type table */
+	[SRV_ACTIVESYNC] = "activeSync", [SRV_JMAP] = "jmap",
 };
 
 static void
@@ -154,19 +156,31 @@ ac_texts(struct out *o, const char *name, const struct text *t, size_t n)
 		xml_elem_attr(o, name, "lang", t[i].lang, t[i].text);
 }
 
-/* CardDAV and CalDAV share the provider's login (providers-ini.md). */
+/*
+ * CardDAV and CalDAV share the provider's login (providers-ini.md).  One
+ * body for the 1.1 readers (Stalwart's shape: http-basic, serverURL) and
+ * the draft-06 ones (url, system="http" Basic), each keeping what it
+ * knows: an attribute only on authentication, and a plain one after it.
+ * v12: also the url and the draft's authentication; the draft spells the
+ * contacts element addressbook, so addressBook gets the 1.1 body only.
+ */
 static void
 ac_dav(struct out *o, const struct provider *p, const char *el,
-    const char *type, const char *url)
+    const char *type, const char *url, bool v12)
 {
+	bool	oauth = p->auth.a[0] == AUTH_OAUTH2;
+
 	if (url == NULL)
 		return;
 	xml_open(o, el);
 	xml_attr(o, "type", type);
 	xml_elem(o, "username", p->username);
-	xml_elem(o, "authentication",
-	    p->auth.a[0] == AUTH_OAUTH2 ? "OAuth2" : "http-basic");
+	if (v12 && !oauth)
+		xml_elem_attr(o, "authentication", "system", "http", "Basic");
+	xml_elem(o, "authentication", oauth ? "OAuth2" : "http-basic");
 	xml_elem(o, "serverURL", url);
+	if (v12)
+		xml_elem(o, "url", url);
 	xml_close(o);
 }
 
@@ -229,10 +243,14 @@ ac_render(const struct request *r, const struct config *cf,
 		xml_elem(o, "scope", p->oauth2_scope);
 		xml_elem(o, "authURL", p->oauth2_auth_url);
 		xml_elem(o, "tokenURL", p->oauth2_token_url);
+		/* a public client's ID; a secret is never configured */
+		if (p->oauth2_client_id != NULL)
+			xml_elem(o, "clientID", p->oauth2_client_id);
 		xml_close(o);
 	}
-	ac_dav(o, p, "addressBook", "carddav", p->carddav);
-	ac_dav(o, p, "calendar", "caldav", p->caldav);
+	ac_dav(o, p, "addressBook", "carddav", p->carddav, false);
+	ac_dav(o, p, "addressbook", "carddav", p->carddav, true);
+	ac_dav(o, p, "calendar", "caldav", p->caldav, true);
 	xml_close(o);
 	return 200;
 }

@@ -179,7 +179,9 @@ bool	 ini_section_ok(const char *, size_t);
 /* ---- providers.c: the configuration --------------------------------- */
 
 enum srv_type {
-	SRV_IMAP, SRV_POP3, SRV_SMTP, SRV_EWS, SRV_OWA, SRV_GRAPH
+	SRV_IMAP, SRV_POP3, SRV_SMTP, SRV_EWS, SRV_OWA, SRV_GRAPH,
+	SRV_ACTIVESYNC, SRV_JMAP,	/* https URL servers, one line each */
+	SRV__N
 };
 enum sock_type {
 	SOCK_SSL, SOCK_STARTTLS, SOCK_PLAIN
@@ -252,6 +254,8 @@ struct provider {
 	const char	*oauth2_scope;
 	const char	*oauth2_auth_url;
 	const char	*oauth2_token_url;
+	const char	*oauth2_client_id;	/* a public client's ID */
+	const char	*oauth2_issuer_url;	/* RFC 8414 issuer, exact */
 	const char	*ad_redirect;
 	const char	*mc_identifier;
 	int		 line;
@@ -260,7 +264,7 @@ struct provider {
 	 * what Outlook gets, the first IMAP, POP3 and SMTP server in the
 	 * order of their lines.
 	 */
-	const struct server *first[SRV_GRAPH + 1];
+	const struct server *first[SRV__N];
 	const struct server *ad[3];
 	size_t		 nad;
 };
@@ -440,6 +444,8 @@ int	 ac_render(const struct request *, const struct config *,
 int	 ad_render(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
 int	 ad_error(const struct request *, int, struct out *);
+int	 ad_mobilesync(const struct request *, const struct provider *,
+	    struct out *);
 int	 ad_json(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
 void	 ad_json_error(const struct request *, int, struct out *);
@@ -573,6 +579,10 @@ int	 dav_split(struct davurl *, const char *, const struct fill *,
 	    const char **);
 int	 dav_redirect(const struct provider *, const char *, bool, char *,
 	    size_t, const char **);
+int	 dav_jmap(const struct provider *, const char *, char *, size_t,
+	    const char **);
+int	 dav_location(const char *, const char *, char *, size_t,
+	    const char **);
 
 /* ---- pacc.c: the PACC document and its digest ---------------------- */
 
