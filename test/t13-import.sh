@@ -77,6 +77,18 @@ check "full: import of the served answer is the same section" sh -c \
      grep -v -e '^;' -e '^domains' '$T_TMP/again.ini' >'$T_TMP/b' &&
      cmp -s '$T_TMP/a' '$T_TMP/b'"
 
+# ActiveSync and JMAP as URL servers (draft-06's types), the public client ID
+check "full: activeSync with its url becomes an activesync line" \
+    grep -q '^activesync = https://sync.full.example/Microsoft-Server-ActiveSync auth=password-cleartext$' \
+    "$T_TMP/full.ini"
+check "full: jmap with its url becomes a jmap line" \
+    grep -q '^jmap = https://jmap.full.example/jmap/session auth=OAuth2$' \
+    "$T_TMP/full.ini"
+check "full: clientID becomes oauth2.client_id" \
+    grep -q '^oauth2.client_id = full-example-public$' "$T_TMP/full.ini"
+check_eq "full: addressBook and addressbook are one carddav line" 1 \
+    "$(grep -c '^carddav = ' "$T_TMP/full.ini")"
+
 # ---- ews, owa, graph: the URL form and the legacy exchange element --------
 check "full: the draft's Basic and Digest are password-cleartext and -encrypted" \
     grep -q '^ews = https://mail.full.example/EWS/Exchange.asmx auth=password-cleartext,password-encrypted$' \
@@ -278,7 +290,10 @@ refused longid "section name" "<clientConfig><emailProvider id=\"$(printf 'a%.0s
 refused badid "section name" "<clientConfig><emailProvider id=\"a]b\">$SRV</emailProvider></clientConfig>"
 refused comment '" ;" would start a comment' "<clientConfig><emailProvider id=\"x.example\"><displayName>Mail ;not a comment</displayName>$SRV</emailProvider></clientConfig>"
 refused longhost "server lines cannot be continued" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"imap\"><hostname>$(printf 'abcdefghi.%.0s' $(seq 19))example</hostname><port>993</port><socketType>SSL</socketType></incomingServer></emailProvider></clientConfig>"
-refused type "not one providers.ini knows" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"jmap\"/></emailProvider></clientConfig>"
+refused type "not one providers.ini knows" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"nntp\"/></emailProvider></clientConfig>"
+# ActiveSync and JMAP are https only (the loader's rule, through --import)
+refused eashttp "must be an https:// URL" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"activesync\"><url>http://sync.x.example/Microsoft-Server-ActiveSync</url></incomingServer>$SRV</emailProvider></clientConfig>"
+refused jmapuser "URL with a user name" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"jmap\"><url>https://u:p@jmap.x.example/</url></incomingServer>$SRV</emailProvider></clientConfig>"
 refused exchange "needs ewsURL or owaURL" "<clientConfig><emailProvider id=\"x.example\">$SRV<incomingServer type=\"exchange\"><hostname>x.example</hostname></incomingServer></emailProvider></clientConfig>"
 refused ewsnourl "needs url or ewsURL" "<clientConfig><emailProvider id=\"x.example\">$SRV<incomingServer type=\"ews\"><username>%EMAILADDRESS%</username></incomingServer></emailProvider></clientConfig>"
 refused owaurl "not an http" "<clientConfig><emailProvider id=\"x.example\">$SRV<incomingServer type=\"owa\"><url>javascript:alert(1)</url></incomingServer></emailProvider></clientConfig>"
