@@ -122,6 +122,21 @@ dns_pacc(const struct config *cf, const struct provider *p, const char *d,
 	    DNS_TTL, txt);
 }
 
+/* RFC 8620 §2.2: _jmap._tcp names the host and port of the jmap URL */
+static void
+dns_jmap(const struct provider *p, const char *d, FILE *fp)
+{
+	struct fill	 f = { NULL, NULL, d };
+	struct davurl	 u;
+	const char	*why;
+
+	if (p->first[SRV_JMAP] != NULL &&
+	    dav_split(&u, p->first[SRV_JMAP]->url, &f, &why) == 0 &&
+	    !u.literal && u.host[strspn(u.host, "0123456789.")] != '\0')
+		fprintf(fp, "_jmap._tcp.%s.\t%d\tIN\tSRV\t0 1 %u %s.\n", d,
+		    DNS_TTL, u.port, u.host);
+}
+
 static const struct server *
 dns_find(const struct provider *p, enum srv_type t, enum sock_type s)
 {
@@ -160,6 +175,7 @@ dns_domain(const struct config *cf, const struct provider *p,
 	}
 	dns_dav("caldav", p->caldav, d, fp);
 	dns_dav("carddav", p->carddav, d, fp);
+	dns_jmap(p, d, fp);
 	dns_pacc(cf, p, d, fp);
 }
 
