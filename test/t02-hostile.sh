@@ -158,5 +158,40 @@ hostile 400 "$(b poxaddr2 "${R}a&lt;injected&gt;@mailbox.org$E")" REQUEST_METHOD
 hostile 400 "$(b poxq "${R}a@mailbox.org$E")" REQUEST_METHOD=POST REQUEST_URI=$AD \
     QUERY_STRING='emailaddress=b%40mailbox.org' CONTENT_TYPE=text/xml $H
 
+# the mobilesync path of a provider with an activesync URL: the same
+# scanner, the same limits and the same errors as Outlook's schema
+OLD_CONF=${MAC_CONF:-}
+MAC_CONF=$TOP/test/data/clients.ini
+MSR='<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/mobilesync/requestschema/2006"><Request><EMailAddress>'
+MSS='</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006</AcceptableResponseSchema></Request>'
+MSE="$MSS</Autodiscover>"
+MH=HTTP_HOST=autodiscover.eas.example
+ms() {
+	hostile 200 "$(b "ms$n" "$1")" REQUEST_METHOD=POST REQUEST_URI=$AD CONTENT_TYPE=text/xml \
+	    CONTENT_LENGTH=${#1} $MH 'HTTP_AUTHORIZATION=Basic aW5qZWN0ZWQ6eA=='
+}
+ms '<!DOCTYPE x [<!ENTITY injected "a@eas.example">]>'"$MSR&injected;$MSE"
+ms '<!DOCTYPE Autodiscover>'"${MSR}a@eas.example$MSE"
+ms "${MSR}a@eas.example$MSS<Request><EMailAddress>b@eas.example$MSS</Autodiscover>"
+ms "$MSR<injected/>a@eas.example$MSE"
+ms "$MSR<![CDATA[a@eas.example]]>$MSE"
+ms "${MSR}a@eas.example</EMailAddress><AcceptableResponseSchema>$(printf '%0300d' 0)</AcceptableResponseSchema></Request></Autodiscover>"
+hostile 400 "$(b msaddr "${MSR}a&lt;injected&gt;@eas.example$MSE")" REQUEST_METHOD=POST \
+    REQUEST_URI=$AD CONTENT_TYPE=text/xml $MH
+# a huge body, and a schema string of 1 MB, with a length and chunked
+head -c 70000 /dev/zero | tr '\0' a >"$T_TMP/msbig"
+hostile 413 "$T_TMP/msbig" REQUEST_METHOD=POST REQUEST_URI=$AD CONTENT_TYPE=text/xml \
+    CONTENT_LENGTH=70000 $MH
+{ printf '%s' "${MSR}a@eas.example</EMailAddress><AcceptableResponseSchema>"
+  head -c 1048576 /dev/zero | tr '\0' a
+  printf '</AcceptableResponseSchema></Request></Autodiscover>'; } >"$T_TMP/msschema"
+hostile 413 "$T_TMP/msschema" REQUEST_METHOD=POST REQUEST_URI=$AD CONTENT_TYPE=text/xml \
+    CONTENT_LENGTH="$(wc -c <"$T_TMP/msschema" | tr -d ' ')" $MH
+hostile 413 "$T_TMP/msschema" REQUEST_METHOD=POST REQUEST_URI=$AD CONTENT_TYPE=text/xml $MH
+check "mobilesync: the Authorization header is never logged" sh -c \
+    "! grep -l -e 'aW5qZWN0ZWQ6eA' -e 'Basic' '$T_TMP'/h*.err"
+MAC_CONF=$OLD_CONF
+[ -n "$MAC_CONF" ] || unset MAC_CONF
+
 [ "$n" -ge 40 ] && ok "at least 40 hostile requests ($n)" || fail "only $n hostile requests"
 finish
