@@ -174,6 +174,8 @@ const struct endpoint_def endpoints[] = {
 		.answer = ep_autoconfig,
 		.ctype = CT_XML,
 		.cache = true,
+		/* Evolution's User-Agent gets another order (autoconfig.c) */
+		.extra = "Vary: User-Agent",
 		.check = true,
 	},
 	[EP_POX] = {

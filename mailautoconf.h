@@ -423,6 +423,8 @@ struct request {
 	char		 schema_uri[SCHEMA_MAX + 1];
 	bool		 pox_error;	/* answer with error 600 */
 	bool		 ua_outlook;	/* User-Agent is Outlook's: no EXCH/WEB */
+	bool		 evolution;	/* Evolution (User-Agent or emailmd5):
+					   the last server of a type wins */
 	const char	*client;	/* its kind, for the log (ua_client) */
 	long long	 now_ms;	/* wall clock, for POX error ids */
 	char		 body[BODY_MAX + 1];	/* last: resets stop before it */

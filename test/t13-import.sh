@@ -48,11 +48,13 @@ roundtrip() {
 		check_eq "$n $d: 200" 200 "$(status "$f")"
 		check "$n $d: well-formed" xml_ok "$f.body"
 		$NORM "$f.body" --no-domains >"$f.got"
-		if cmp -s "$T_TMP/$n.want" "$f.got"; then
+		# answers fill %EMAILDOMAIN% for the domain asked (Evolution)
+		sed "s/%EMAILDOMAIN%/$d/g" "$T_TMP/$n.want" >"$f.want"
+		if cmp -s "$f.want" "$f.got"; then
 			ok "$n $d: same answer as the original"
 		else
 			fail "$n $d: answer differs from the original"
-			diff "$T_TMP/$n.want" "$f.got" | head -10
+			diff "$f.want" "$f.got" | head -10
 		fi
 		check "$n $d: the one domain asked" \
 		    grep -q "<domain>$d</domain>" "$f.body"
@@ -72,8 +74,8 @@ check "full: no warnings" test ! -s "$T_TMP/full.err"
 # importing the served answer gives the same section again
 serve full full.example
 import again "$T_TMP/full-full.example.body"
-check "full: import of the served answer is the same section" sh -c \
-    "grep -v -e '^;' -e '^domains' '$T_TMP/full.ini' >'$T_TMP/a' &&
+check "full: import of the served answer is the same section, filled for its domain" sh -c \
+    "grep -v -e '^;' -e '^domains' '$T_TMP/full.ini' | sed 's/%EMAILDOMAIN%/full.example/g' >'$T_TMP/a' &&
      grep -v -e '^;' -e '^domains' '$T_TMP/again.ini' >'$T_TMP/b' &&
      cmp -s '$T_TMP/a' '$T_TMP/b'"
 
