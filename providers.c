@@ -709,7 +709,8 @@ eas_warn(struct loader *l, const struct provider *p)
 	const struct server	*s = p->first[SRV_ACTIVESYNC];
 	const char		*u;
 
-	if (s == NULL)
+	/* no URL: its line failed, and the load with it */
+	if (s == NULL || s->url == NULL)
 		return;
 	u = s->url + 8;
 	u += strcspn(u, "/?#");

@@ -432,6 +432,8 @@ test_ini_errors(void)
 		{ "[a.com]\nactivesync = http://s.a.com/Microsoft-Server-"
 		    "ActiveSync\n", "activesync http:" },
 		{ "[a.com]\njmap = http://j.a.com/jmap/session\n", "jmap http:" },
+		/* found by fuzz_ini: a line that fails left a server without URL */
+		{ "[a.com]\nactivesync = ftp://s.a.com/\n", "activesync ftp:" },
 		{ "[a.com]\nactivesync = https://u:p@s.a.com/\n",
 		    "activesync with credentials" },
 		{ "[a.com]\njmap = https://u@j.a.com/\n", "jmap with a user" },
