@@ -266,6 +266,12 @@ done
 echo "note: $(HOME=$T_TMP thunderbird --version 2>/dev/null | head -n 1)"
 start_web || give_up "nginx + spawn-fcgi did not start"
 answers
+# the added lines are in what Thunderbird reads: jmap and activeSync first
+check_eq "mbox-isp: jmap and activeSync before the IMAP servers" "jmap activeSync imap" \
+    "$(xmllint --xpath '//incomingServer/@type' "$W/mbox-isp.xml" 2>/dev/null |
+       sed 's/ *type="\([^"]*\)"/\1 /g' | tr -d '\n' | cut -d' ' -f1-3)"
+check_eq "mbox-isp: clientID in oAuth2" mailautoconf-t21 \
+    "$(xmllint --xpath 'string(//oAuth2/clientID)' "$W/mbox-isp.xml" 2>/dev/null)"
 start_tb
 timeout $DRIVE_WAIT python3 "$TD/drive.py" "$MN_PORT" "$TD/cases.txt" \
     "$START_WAIT" "$TB_PID" >"$W/got" 2>"$W/drive.err"
