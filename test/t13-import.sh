@@ -47,6 +47,8 @@ roundtrip() {
 		f=$T_TMP/$n-$d
 		check_eq "$n $d: 200" 200 "$(status "$f")"
 		check "$n $d: well-formed" xml_ok "$f.body"
+		check "$n $d: valid against the autoconfig draft's RELAX NG" sh -c \
+		    "xmllint --noout --relaxng '$TOP/test/schema/autoconfig.rng' '$f.body' 2>/dev/null"
 		$NORM "$f.body" --no-domains >"$f.got"
 		# answers fill %EMAILDOMAIN% for the domain asked (Evolution)
 		sed "s/%EMAILDOMAIN%/$d/g" "$T_TMP/$n.want" >"$f.want"
