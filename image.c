@@ -804,6 +804,10 @@ dec_server(struct dec *d, size_t pos, struct server *s, bool out)
 	s->url = dec_str(d, pos + 12, S_URL, p[0] >= SRV_EWS);
 	if (s->url != NULL && p[0] < SRV_EWS)
 		d->bad = true;
+	/* activesync, jmap: https only, as the loader has it */
+	if (s->url != NULL && p[0] >= SRV_ACTIVESYNC &&
+	    strncmp(s->url, "https://", 8) != 0)
+		d->bad = true;
 	s->username = dec_str(d, pos + 16, S_USER, true);
 	s->restriction = dec_str(d, pos + 20, S_RESTRICT, false);
 	dec_auth(d, p + 24, &s->auth);
