@@ -15,6 +15,9 @@ static const char NS_RESPONSE[] =
 static const char NS_OUTLOOK[] =
     "http://schemas.microsoft.com/exchange/autodiscover/outlook/"
     "responseschema/2006a";
+static const char NS_MOBILESYNC[] =
+    "http://schemas.microsoft.com/exchange/autodiscover/mobilesync/"
+    "responseschema/2006";
 
 static const char *
 onoff(bool v)
@@ -194,6 +197,53 @@ ad_render(const struct request *r, const struct config *cf,
 	return 200;
 }
 
+/*
+ * The MobileSync answer of MS-ASCMD §2.2.3 (example §4.2.4, schemas
+ * §6.2 and §6.4) for a provider with an activesync URL: Culture, User,
+ * then Action with Settings/Server (Type, Url, Name = Url, as Microsoft's
+ * example, Z-Push and Horde have it), or Redirect for
+ * autodiscover.redirect.  Default namespaces, no prefixes: AOSP Exchange
+ * compares raw element names.  Nothing asks for or reads credentials.
+ */
+int
+ad_mobilesync(const struct request *r, const struct provider *p,
+    struct out *o)
+{
+	const struct server	*s = p->first[SRV_ACTIVESYNC];
+	struct fill		 f;
+
+	f.address = r->has_addr ? r->addr.full : NULL;
+	f.local = r->has_addr ? r->addr.local : NULL;
+	f.domain = r->domain;
+	xml_decl(o);
+	xml_open(o, "Autodiscover");
+	xml_attr(o, "xmlns", NS_RESPONSE);
+	xml_open(o, "Response");
+	xml_attr(o, "xmlns", NS_MOBILESYNC);
+	/* every example of Microsoft's writes en:us */
+	xml_elem(o, "Culture", "en:us");
+	xml_open(o, "User");
+	xml_elem(o, "DisplayName", p->name);
+	xml_elem(o, "EMailAddress", r->addr.full);
+	xml_close(o);
+	xml_open(o, "Action");
+	if (p->ad_redirect != NULL) {
+		xml_elem_fill(o, "Redirect", p->ad_redirect, &f);
+	} else {
+		xml_open(o, "Settings");
+		xml_open(o, "Server");
+		xml_elem(o, "Type", "MobileSync");
+		xml_elem_fill(o, "Url", s->url, &f);
+		xml_elem_fill(o, "Name", s->url, &f);
+		xml_close(o);
+		xml_close(o);
+	}
+	xml_close(o);
+	xml_close(o);
+	xml_close(o);
+	return 200;
+}
+
 /* "HH:MM:SS.mmm" of the day, UTC. */
 static void
 ad_time(char *buf, long long ms)
@@ -291,6 +341,40 @@ ad_json_error(const struct request *r, int status, struct out *o)
 	out_str(o, "}");
 }
 
+/* Protocol=ActiveSync, for a provider with an activesync URL */
+static bool
+ad_json_eas(const struct request *r, const struct provider *p)
+{
+	return r->has_protocol && p->first[SRV_ACTIVESYNC] != NULL &&
+	    mac_casecmp_n(r->protocol, strlen(r->protocol), "ActiveSync") == 0;
+}
+
+/*
+ * The ActiveSync URL, as Exchange and mailcow answer Protocol=ActiveSync,
+ * filled for the domain (and the address when the request names one).
+ * A URL that names the user cannot be given without an address: 400.
+ */
+static int
+ad_json_url(const struct request *r, const struct provider *p,
+    struct out *o)
+{
+	struct fill	 f;
+	struct davurl	 u;
+	const char	*why;
+
+	f.address = r->has_addr ? r->addr.full : NULL;
+	f.local = r->has_addr ? r->addr.local : NULL;
+	f.domain = r->domain;
+	if (dav_split(&u, p->first[SRV_ACTIVESYNC]->url, &f, &why) != 0) {
+		ad_json_error(r, 400, o);
+		return 400;
+	}
+	out_str(o, "{\"Protocol\":\"ActiveSync\",\"Url\":");
+	out_json_str(o, u.url, u.len);
+	out_str(o, "}");
+	return 200;
+}
+
 /*
  * AutodiscoverV1: send the client on to the POX endpoint of the host it
  * asked (r->host, a validated LDH name: req_finish requires it).  The
@@ -306,7 +390,8 @@ ad_json(const struct request *r, const struct config *cf,
 	size_t	hl = strlen(r->host);
 
 	(void)cf;
-	(void)p;
+	if (ad_json_eas(r, p))
+		return ad_json_url(r, p, o);
 	if (!ad_json_v1(r)) {
 		ad_json_error(r, 400, o);
 		return 400;

@@ -189,14 +189,36 @@ dav_redirect(const struct provider *p, const char *domain, bool card,
     char *loc, size_t cap, const char **why)
 {
 	const char	*url = card ? p->carddav : p->caldav;
+
+	if (url == NULL)
+		return *why = card ? "no carddav URL for this domain" :
+		    "no caldav URL for this domain", 404;
+	return dav_location(url, domain, loc, cap, why);
+}
+
+/*
+ * RFC 8620 §2.2: /.well-known/jmap redirects to the JMAP session
+ * resource, the jmap URL (always https: the loader says so).
+ */
+int
+dav_jmap(const struct provider *p, const char *domain, char *loc,
+    size_t cap, const char **why)
+{
+	if (p->first[SRV_JMAP] == NULL)
+		return *why = "no jmap URL for this domain", 404;
+	return dav_location(p->first[SRV_JMAP]->url, domain, loc, cap, why);
+}
+
+/* The "Location: URL" line of a well-known redirect to url, for domain. */
+int
+dav_location(const char *url, const char *domain, char *loc, size_t cap,
+    const char **why)
+{
 	struct fill	 f = { NULL, NULL, domain };
 	struct davurl	 u;
 	struct out	 o;
 	size_t		 i;
 
-	if (url == NULL)
-		return *why = card ? "no carddav URL for this domain" :
-		    "no caldav URL for this domain", 404;
 	if (dav_split(&u, url, &f, why) != 0)
 		return 404;
 	if (!u.tls)

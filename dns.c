@@ -139,6 +139,21 @@ dns_pacc(const struct config *cf, const struct provider *p, const char *d,
 	    DNS_TTL, txt);
 }
 
+/* RFC 8620 §2.2: _jmap._tcp names the host and port of the jmap URL */
+static void
+dns_jmap(const struct provider *p, const char *d, long long ttl, FILE *fp)
+{
+	struct fill	 f = { NULL, NULL, d };
+	struct davurl	 u;
+	const char	*why;
+
+	if (p->first[SRV_JMAP] != NULL &&
+	    dav_split(&u, p->first[SRV_JMAP]->url, &f, &why) == 0 &&
+	    !u.literal && u.host[strspn(u.host, "0123456789.")] != '\0')
+		fprintf(fp, "_jmap._tcp.%s.\t%lld\tIN\tSRV\t0 1 %u %s.\n", d,
+		    ttl, u.port, u.host);
+}
+
 static const struct server *
 dns_find(const struct provider *p, enum srv_type t, enum sock_type s)
 {
@@ -184,6 +199,7 @@ dns_domain(const struct config *cf, const struct provider *p,
 	}
 	dns_dav("caldav", p->caldav, d, o->ttl, fp);
 	dns_dav("carddav", p->carddav, d, o->ttl, fp);
+	dns_jmap(p, d, o->ttl, fp);
 	if (!(o->flags & DNS_SRV_ROUTE))
 		dns_pacc(cf, p, d, o->ttl, fp);
 }

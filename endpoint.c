@@ -44,6 +44,9 @@ ep_pox(struct request *r, const struct config *cf, const struct provider *p,
 	(void)rp;
 	if (p == NULL)
 		return ad_error(r, 600, o);
+	/* ActiveSync (Android, Samsung, iOS): only where there is a server */
+	if (r->schema == POX_MOBILESYNC && p->first[SRV_ACTIVESYNC] != NULL)
+		return ad_mobilesync(r, p, o);
 	if (r->schema != POX_OUTLOOK)
 		return ad_error(r, 601, o);
 	return ad_render(r, cf, p, o);
@@ -116,7 +119,7 @@ ep_mobileconfig(struct request *r, const struct config *cf,
 
 /*
  * RFC 6764 §5: a redirect to the provider's caldav or carddav URL, for
- * every method; no body.
+ * every method; no body.  RFC 8620 §2.2: the same for jmap.
  */
 static int
 ep_dav(struct request *r, const struct config *cf, const struct provider *p,
@@ -126,8 +129,11 @@ ep_dav(struct request *r, const struct config *cf, const struct provider *p,
 
 	(void)cf;
 	(void)o;
-	st = dav_redirect(p, r->domain, endpoints[r->ep].dav_card, rp->xh,
-	    sizeof(rp->xh), &r->why);
+	if (endpoints[r->ep].jmap)
+		st = dav_jmap(p, r->domain, rp->xh, sizeof(rp->xh), &r->why);
+	else
+		st = dav_redirect(p, r->domain, endpoints[r->ep].dav_card,
+		    rp->xh, sizeof(rp->xh), &r->why);
 	if (st == 307)
 		rp->extra = rp->xh;
 	else
@@ -168,6 +174,8 @@ const struct endpoint_def endpoints[] = {
 		.answer = ep_autoconfig,
 		.ctype = CT_XML,
 		.cache = true,
+		/* Evolution's User-Agent gets another order (autoconfig.c) */
+		.extra = "Vary: User-Agent",
 		.check = true,
 	},
 	[EP_POX] = {
@@ -242,6 +250,16 @@ const struct endpoint_def endpoints[] = {
 		.cache = true,
 		.cache_cap = DNS_TTL,
 		.extra = "Access-Control-Allow-Origin: *",
+	},
+	/* RFC 8620 §2.2: to the session resource, like the DAV ones */
+	{
+		.name = "jmap",
+		.paths = { "/.well-known/jmap" },
+		.methods = M_ALL | MB(M_OTHER),
+		.answer = ep_dav,
+		.jmap = true,
+		.ctype = CT_TEXT,
+		.no_body = true,
 	},
 };
 const size_t nendpoints = sizeof(endpoints) / sizeof(endpoints[0]);

@@ -59,7 +59,7 @@
 #include "mailautoconf.h"
 
 /* the meta record's magic: "MACIMG", 0, and the format's version */
-static const unsigned char img_magic[8] = { 'M', 'A', 'C', 'I', 'M', 'G', 0, 1 };
+static const unsigned char img_magic[8] = { 'M', 'A', 'C', 'I', 'M', 'G', 0, 2 };
 
 #define TAG_META	0x3154454du	/* "MET1" */
 #define TAG_GLOB	0x31424c47u	/* "GLB1" */
@@ -71,7 +71,7 @@ static const unsigned char img_magic[8] = { 'M', 'A', 'C', 'I', 'M', 'G', 0, 1 }
 /* where the meta record holds the file's size and the header's checksum */
 #define META_FSIZE	(REC_HEAD + 28 + MAC_SHA1_LEN + 8)
 #define GLOB_LEN	(REC_HEAD + 4 + 4 + 4 + 4 * 4)
-#define PROV_NSTR	14
+#define PROV_NSTR	16
 #define PROV_FIXED	(REC_HEAD + 4 + 4 * PROV_NSTR + 12 + 5 * 4)
 #define AUTH_LEN	12
 #define SRV_LEN		(4 + 4 + 4 * 4 + AUTH_LEN + 4 + 8)
@@ -328,7 +328,8 @@ enc_provider(struct wbuf *b, const struct provider *p)
 		p->id, p->name, p->short_name, p->username, p->enable,
 		p->webmail, p->carddav, p->caldav, p->oauth2_issuer,
 		p->oauth2_scope, p->oauth2_auth_url, p->oauth2_token_url,
-		p->ad_redirect, p->mc_identifier,
+		p->ad_redirect, p->mc_identifier, p->oauth2_client_id,
+		p->oauth2_issuer_url,
 	};
 	size_t		 i, nd = prov_ndescr(p);
 
@@ -780,12 +781,16 @@ dec_server(struct dec *d, size_t pos, struct server *s, bool out)
 	s->sock = (enum sock_type)p[1];
 	s->port = (unsigned)p[2] | (unsigned)p[3] << 8;
 	s->line = (int)rd32(p + 4);
-	if (p[0] > SRV_GRAPH || (p[0] == SRV_SMTP) != out || p[1] > SOCK_PLAIN ||
+	if (p[0] >= SRV__N || (p[0] == SRV_SMTP) != out || p[1] > SOCK_PLAIN ||
 	    s->port == 0 || s->line <= 0)
 		d->bad = true;
 	s->host = dec_str(d, pos + 8, S_HOST, true);
 	s->url = dec_str(d, pos + 12, S_URL, p[0] >= SRV_EWS);
 	if (s->url != NULL && p[0] < SRV_EWS)
+		d->bad = true;
+	/* activesync, jmap: https only, as the loader has it */
+	if (s->url != NULL && p[0] >= SRV_ACTIVESYNC &&
+	    strncmp(s->url, "https://", 8) != 0)
 		d->bad = true;
 	s->username = dec_str(d, pos + 16, S_USER, true);
 	s->restriction = dec_str(d, pos + 20, S_RESTRICT, false);
@@ -858,16 +863,18 @@ dec_scalars(struct dec *d, struct provider *p)
 		&p->id, &p->name, &p->short_name, &p->username, &p->enable,
 		&p->webmail, &p->carddav, &p->caldav, &p->oauth2_issuer,
 		&p->oauth2_scope, &p->oauth2_auth_url, &p->oauth2_token_url,
-		&p->ad_redirect, &p->mc_identifier,
+		&p->ad_redirect, &p->mc_identifier, &p->oauth2_client_id,
+		&p->oauth2_issuer_url,
 	};
 	static const enum skind	k[PROV_NSTR] = {
 		S_TEXT, S_TEXT, S_TEXT, S_USER, S_URL, S_URL, S_URL, S_URL,
-		S_HOST, S_TEXT, S_URL, S_URL, S_REDIRECT, S_IDENT,
+		S_HOST, S_TEXT, S_URL, S_URL, S_REDIRECT, S_IDENT, S_TEXT,
+		S_URL,
 	};
 	/* id, name, short_name, username and the identifier always exist */
 	static const bool	need[PROV_NSTR] = {
 		true, true, true, true, false, false, false, false, false,
-		false, false, false, false, true,
+		false, false, false, false, true, false, false,
 	};
 	size_t			 i;
 

@@ -28,7 +28,7 @@ enum el {
 	E_IN, E_OUT, E_HOSTNAME, E_PORT, E_SOCKET, E_AUTH, E_USERNAME,
 	E_PASSWORD, E_OPT, E_URL, E_XURL, E_POP3, E_POPOPT, E_INTERVAL,
 	E_DOC, E_DESCR, E_ENABLE, E_INSTR, E_WEBMAIL, E_LOGINPAGE,
-	E_OAUTH2, E_OAUTHVAL, E_DAV, E_SERVERURL,
+	E_OAUTH2, E_OAUTHVAL, E_DAV, E_SERVERURL, E_DAVURL,
 };
 
 /*
@@ -89,6 +89,7 @@ static const struct elem {
 	{ "scope", E_OAUTH2, E_OAUTHVAL, 1, NULL },
 	{ "authURL", E_OAUTH2, E_OAUTHVAL, 2, NULL },
 	{ "tokenURL", E_OAUTH2, E_OAUTHVAL, 3, NULL },
+	{ "clientID", E_OAUTH2, E_OAUTHVAL, 4, NULL },
 	{ "addressBook", E_ROOT, E_DAV, 0, NULL },
 	{ "addressBook", E_PROVIDER, E_DAV, 0, NULL },
 	{ "calendar", E_ROOT, E_DAV, 1, NULL },
@@ -96,6 +97,9 @@ static const struct elem {
 	{ "username", E_DAV, E_USERNAME, 0, NULL },
 	{ "authentication", E_DAV, E_AUTH, 0, NULL },
 	{ "serverURL", E_DAV, E_SERVERURL, 0, NULL },
+	/* draft-ietf-mailmaint-autoconfig-06: addressbook, and url in both */
+	{ "addressbook", E_ROOT, E_DAV, 0, NULL },
+	{ "url", E_DAV, E_DAVURL, 0, NULL },
 };
 
 struct itext {
@@ -125,6 +129,7 @@ struct idoc {
 
 struct idav {
 	const char	*url, *username, *auth;
+	const char	*xurl;		/* the draft's <url> */
 	bool		 seen;
 };
 
@@ -148,8 +153,8 @@ struct imp {
 	struct itext	 instr[IMPORT_TEXTS];
 	size_t		 ninstr;
 	const char	*webmail;
-	const char	*oauth2[4];
-	struct idav	 dav[2];	/* addressBook, calendar */
+	const char	*oauth2[5];	/* issuer scope authURL tokenURL clientID */
+	struct idav	 dav[2];	/* addressBook (or addressbook), calendar */
 	/* where the reader is */
 	int		 depth;
 	enum el		 stack[IMPORT_DEPTH];
@@ -319,6 +324,9 @@ imp_server_start(struct imp *m, bool out, const XML_Char **atts)
 		{ "imap", SRV_IMAP }, { "pop3", SRV_POP3 }, { "smtp", SRV_SMTP },
 		{ "ews", SRV_EWS }, { "owa", SRV_OWA }, { "graph", SRV_GRAPH },
 		{ "exchange", SRV_OWA },
+		/* the draft's type table says activeSync, its example activesync */
+		{ "activeSync", SRV_ACTIVESYNC }, { "activesync", SRV_ACTIVESYNC },
+		{ "jmap", SRV_JMAP },
 	};
 	const char	*t = imp_attr(atts, "type");
 	struct isrv	*s;
@@ -649,8 +657,13 @@ imp_text(struct imp *m, enum el id, enum el parent, int arg, const char *t)
 	case E_INSTR: imp_add_text(m, m->instr, &m->ninstr, t); break;
 	case E_OAUTHVAL: m->oauth2[arg] = t; break;
 	case E_USERNAME: m->dav[m->arg[m->depth - 1]].username = t; break;
-	case E_AUTH: m->dav[m->arg[m->depth - 1]].auth = t; break;
+	case E_AUTH:
+		/* system="http" Basic stands beside the plain word */
+		if (m->asys == NULL)
+			m->dav[m->arg[m->depth - 1]].auth = t;
+		break;
 	case E_SERVERURL: m->dav[m->arg[m->depth - 1]].url = t; break;
+	case E_DAVURL: m->dav[m->arg[m->depth - 1]].xurl = t; break;
 	default: break;
 	}
 }
@@ -957,6 +970,8 @@ imp_url_index(enum srv_type t)
 static const char *
 imp_srv_url(const struct isrv *s)
 {
+	if (s->type >= SRV_ACTIVESYNC)
+		return s->xurl;
 	return s->xurl != NULL ? s->xurl : s->url[imp_url_index(s->type)];
 }
 
@@ -1296,6 +1311,9 @@ imp_extras(struct imp *m)
 	if (m->webmail != NULL && imp_url_ok(m, "webMail", m->webmail))
 		imp_kv(m, "webmail", m->webmail);
 	for (i = 0; i < 2; i++)
+		if (m->dav[i].url == NULL)
+			m->dav[i].url = m->dav[i].xurl;
+	for (i = 0; i < 2; i++)
 		if (m->dav[i].seen && m->dav[i].url == NULL)
 			IWARN(m, "%s without serverURL; dropped", dav_names[i]);
 		else if (m->dav[i].seen && imp_url_ok(m, dav_keys[i],
@@ -1311,6 +1329,8 @@ imp_extras(struct imp *m)
 	for (i = 0; i < 4; i++)
 		if (i < 2 || imp_url_ok(m, okeys[i], m->oauth2[i]))
 			imp_kv(m, okeys[i], m->oauth2[i]);
+	if (m->oauth2[4] != NULL)
+		imp_kv(m, "oauth2.client_id", m->oauth2[4]);
 }
 
 static void

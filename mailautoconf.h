@@ -197,7 +197,9 @@ bool	 ini_section_ok(const char *, size_t);
 /* ---- providers.c: the configuration --------------------------------- */
 
 enum srv_type {
-	SRV_IMAP, SRV_POP3, SRV_SMTP, SRV_EWS, SRV_OWA, SRV_GRAPH
+	SRV_IMAP, SRV_POP3, SRV_SMTP, SRV_EWS, SRV_OWA, SRV_GRAPH,
+	SRV_ACTIVESYNC, SRV_JMAP,	/* https URL servers, one line each */
+	SRV__N
 };
 enum sock_type {
 	SOCK_SSL, SOCK_STARTTLS, SOCK_PLAIN
@@ -270,6 +272,8 @@ struct provider {
 	const char	*oauth2_scope;
 	const char	*oauth2_auth_url;
 	const char	*oauth2_token_url;
+	const char	*oauth2_client_id;	/* a public client's ID */
+	const char	*oauth2_issuer_url;	/* RFC 8414 issuer, exact */
 	const char	*ad_redirect;
 	const char	*mc_identifier;
 	int		 line;
@@ -279,7 +283,7 @@ struct provider {
 	 * what Outlook gets, the first IMAP, POP3 and SMTP server in the
 	 * order of their lines.
 	 */
-	const struct server *first[SRV_GRAPH + 1];
+	const struct server *first[SRV__N];
 	const struct server *ad[3];
 	size_t		 nad;
 };
@@ -488,6 +492,8 @@ struct request {
 	char		 schema_uri[SCHEMA_MAX + 1];
 	bool		 pox_error;	/* answer with error 600 */
 	bool		 ua_outlook;	/* User-Agent is Outlook's: no EXCH/WEB */
+	bool		 evolution;	/* Evolution (User-Agent or emailmd5):
+					   the last server of a type wins */
 	const char	*client;	/* its kind, for the log (ua_client) */
 	long long	 now_ms;	/* wall clock, for POX error ids */
 	char		 body[BODY_MAX + 1];	/* last: resets stop before it */
@@ -510,6 +516,8 @@ int	 ac_render(const struct request *, const struct config *,
 int	 ad_render(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
 int	 ad_error(const struct request *, int, struct out *);
+int	 ad_mobilesync(const struct request *, const struct provider *,
+	    struct out *);
 int	 ad_json(const struct request *, const struct config *,
 	    const struct provider *, struct out *);
 void	 ad_json_error(const struct request *, int, struct out *);
@@ -567,6 +575,7 @@ struct endpoint_def {
 	bool		 need_protocol;	/* 400 without a Protocol key */
 	bool		 need_host;	/* 400 without a valid Host */
 	bool		 dav_card;	/* ep_dav: CardDAV, else CalDAV */
+	bool		 jmap;		/* ep_dav: the JMAP session URL */
 };
 
 extern const struct endpoint_def endpoints[];
@@ -656,6 +665,10 @@ int	 dav_split(struct davurl *, const char *, const struct fill *,
 	    const char **);
 int	 dav_redirect(const struct provider *, const char *, bool, char *,
 	    size_t, const char **);
+int	 dav_jmap(const struct provider *, const char *, char *, size_t,
+	    const char **);
+int	 dav_location(const char *, const char *, char *, size_t,
+	    const char **);
 
 /* ---- pacc.c: the PACC document and its digest ---------------------- */
 

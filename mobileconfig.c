@@ -273,6 +273,44 @@ mc_dav_payload(const struct request *r, const struct provider *p,
 	xml_close(o);
 }
 
+/*
+ * com.apple.eas.account (Apple's device-management schema, Exchange
+ * ActiveSync): the host and TLS of the activesync URL, filled for this
+ * address, the address and the login filled in; never a password (the
+ * device asks).  The payload names a host, not a URL: a path other than
+ * /Microsoft-Server-ActiveSync is lost (--check warns).  A URL that cannot
+ * be stated for this address leaves the payload out.
+ */
+static void
+mc_eas_payload(const struct request *r, const struct provider *p,
+    struct out *o)
+{
+	const struct server	*s = p->first[SRV_ACTIVESYNC];
+	struct fill		 f = { r->addr.full, r->addr.local, r->domain };
+	char			 uuid[MAC_UUID_LEN + 1], ident[DOMAIN_MAX + 64];
+	struct davurl		 u;
+	const char		*why;
+
+	if (s == NULL || dav_split(&u, s->url, &f, &why) != 0)
+		return;
+	if (!mc_ids(uuid, ident, sizeof(ident), p, r, "activesync", false, o))
+		return;
+	xml_open(o, "dict");
+	mc_string(o, "EmailAddress", r->addr.full);
+	mc_string(o, "Host", u.host);
+	mc_key(o, "SSL");
+	xml_empty(o, u.tls ? "true" : "false");
+	mc_key(o, "UserName");
+	xml_elem_fill(o, "string", s->username, &f);
+	mc_string(o, "PayloadDescription", "Exchange ActiveSync account");
+	mc_string(o, "PayloadDisplayName", p->name);
+	mc_string(o, "PayloadIdentifier", ident);
+	mc_string(o, "PayloadType", "com.apple.eas.account");
+	mc_string(o, "PayloadUUID", uuid);
+	mc_int(o, "PayloadVersion", 1);
+	xml_close(o);
+}
+
 static void
 mc_plist(const struct request *r, const struct provider *p,
     const struct server *in, const struct server *out, struct out *o)
@@ -294,6 +332,7 @@ mc_plist(const struct request *r, const struct provider *p,
 		mc_mail_payload(r, p, in, out, o);
 	for (i = 0; i < sizeof(mc_davs) / sizeof(mc_davs[0]); i++)
 		mc_dav_payload(r, p, &mc_davs[i], o);
+	mc_eas_payload(r, p, o);
 	xml_close(o);
 	mc_string(o, "PayloadDescription", in != NULL && out != NULL ?
 	    "Mail settings for this address." :
@@ -343,7 +382,8 @@ mc_render(const struct request *r, const struct config *cf,
 	const struct server	*out = p->first[SRV_SMTP];
 	struct out		 plain;
 
-	if ((in == NULL || out == NULL) && !mc_dav_any(r, p))
+	if ((in == NULL || out == NULL) && !mc_dav_any(r, p) &&
+	    p->first[SRV_ACTIVESYNC] == NULL)
 		return 404;
 	if (cf->mc_signer == NULL) {
 		mc_plist(r, p, in, out, o);

@@ -159,6 +159,7 @@ pacc_protocols(const struct provider *p, const char *domain, struct out *o,
     bool *pw)
 {
 	const char *const	 dav[2] = { p->caldav, p->carddav };
+	const struct server	*jm = p->first[SRV_JMAP];
 	const char		*why;
 	char			 h[DOMAIN_MAX + 1];
 	struct davurl		 u;
@@ -182,6 +183,11 @@ pacc_protocols(const struct provider *p, const char *domain, struct out *o,
 		pacc_value(o, &first, i == 0 ? "caldav" : "carddav", "url",
 		    u.url);
 		*pw = *pw || pacc_password(&p->auth);
+	}
+	/* the JMAP session resource (RFC 8620 §2), stated like a DAV URL */
+	if (jm != NULL && pacc_dav(&u, jm->url, domain, &why) == 0) {
+		pacc_value(o, &first, "jmap", "url", u.url);
+		*pw = *pw || pacc_password(&jm->auth);
 	}
 	out_raw(o, "}", 1);
 	return !first;
@@ -224,8 +230,17 @@ pacc_render(const struct provider *p, const char *domain, struct out *o)
 	if (!pacc_protocols(p, domain, o, &pw))
 		return 404;
 	out_str(o, ",\"authentication\":{");
-	/* an RFC 8414 issuer is an https URL; ours is a host name */
-	if (p->oauth2_issuer != NULL &&
+	/*
+	 * An RFC 8414 issuer is an https URL compared byte for byte:
+	 * oauth2.issuer_url as written, else one made of the host name.
+	 */
+	if (p->oauth2_issuer_url != NULL) {
+		pacc_member(o, &first, "oauth-public");
+		out_str(o, "{\"issuer\":");
+		out_json_str(o, p->oauth2_issuer_url,
+		    strlen(p->oauth2_issuer_url));
+		out_str(o, "}");
+	} else if (p->oauth2_issuer != NULL &&
 	    pacc_host(iss, sizeof(iss), p->oauth2_issuer, domain) &&
 	    strchr(iss, ':') == NULL) {
 		pacc_member(o, &first, "oauth-public");
@@ -303,6 +318,14 @@ pacc_warn_one(const struct config *cf, const struct provider *p,
 		if (dav[i] != NULL && pacc_dav(&u, dav[i], dom, &why) != 0)
 			pacc_say(cf, p, d, "leaves out %s: %s",
 			    i == 0 ? "caldav" : "carddav", why);
+	if (p->first[SRV_JMAP] != NULL &&
+	    pacc_dav(&u, p->first[SRV_JMAP]->url, dom, &why) != 0)
+		pacc_say(cf, p, d, "leaves out jmap: %s", why);
+	if (p->oauth2_issuer != NULL && p->oauth2_issuer_url == NULL)
+		pacc_say(cf, p, d, "gives the issuer https://%s, made from "
+		    "the host name oauth2.issuer; a client compares it byte "
+		    "for byte with the server's metadata: give the exact one "
+		    "as oauth2.issuer_url", p->oauth2_issuer);
 	if (pacc_chars(p->name) > PACC_NAME_MAX)
 		pacc_say(cf, p, d, "names the provider by its short name or "
 		    "id: the name is longer than %d characters",

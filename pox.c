@@ -312,9 +312,13 @@ req_pox(struct request *r, const char *s, size_t n)
 	trim(r->qaddr);
 	sl = trim(r->schema_uri);
 	r->has_qaddr = true;
-	if (sl == 0 || strcmp(r->schema_uri, OUTLOOK_SCHEMA) == 0)
+	/*
+	 * Trimmed and case-insensitive, as Z-Push and Stalwart compare it;
+	 * the request's namespace is not asked (AOSP Exchange, Samsung).
+	 */
+	if (sl == 0 || mac_casecmp_n(r->schema_uri, sl, OUTLOOK_SCHEMA) == 0)
 		r->schema = POX_OUTLOOK;
-	else if (strcmp(r->schema_uri, MOBILESYNC_SCHEMA) == 0)
+	else if (mac_casecmp_n(r->schema_uri, sl, MOBILESYNC_SCHEMA) == 0)
 		r->schema = POX_MOBILESYNC;
 	else {
 		/*

@@ -30,7 +30,7 @@ const char *const auth_names[AUTH__N] = {
 	"smtp-after-pop",
 };
 const char *const srv_names[] = {
-	"imap", "pop3", "smtp", "ews", "owa", "graph",
+	"imap", "pop3", "smtp", "ews", "owa", "graph", "activesync", "jmap",
 };
 const char *const sock_names[] = {
 	"SSL", "STARTTLS", "plain",
@@ -442,6 +442,12 @@ url_server(struct loader *l, int line, struct server *s, const char *p,
 		return false;
 	s->url = u;
 	tls = u[4] == 's';
+	/* ActiveSync sends the password, JMAP a token: never in the clear */
+	if (!tls && s->type >= SRV_ACTIVESYNC) {
+		ERR(l, line, "'%s' must be an https:// URL",
+		    srv_names[s->type]);
+		return false;
+	}
 	h = u + (tls ? 8 : 7);
 	if (memchr(h, '@', strcspn(h, "/?#")) != NULL) {
 		ERR(l, line, "URL with a user name");
@@ -741,6 +747,29 @@ prov_pick(struct provider *p)
 	}
 }
 
+/*
+ * Android keeps only the host and port of the ActiveSync URL and asks
+ * /Microsoft-Server-ActiveSync there (AOSP Exchange,
+ * EasServerConnection.makeBaseUriString): another path is lost on it.
+ */
+static void
+eas_warn(struct loader *l, const struct provider *p)
+{
+	static const char	 path[] = "/Microsoft-Server-ActiveSync";
+	const struct server	*s = p->first[SRV_ACTIVESYNC];
+	const char		*u;
+
+	/* no URL: its line failed, and the load with it */
+	if (s == NULL || s->url == NULL)
+		return;
+	u = s->url + 8;
+	u += strcspn(u, "/?#");
+	if (mac_casecmp_n(u, strcspn(u, "?#"), path) != 0)
+		WARN(l, s->line, "provider '%s': the activesync URL's path is "
+		    "not %s, which Android asks on the URL's host whatever "
+		    "the path", p->id, path);
+}
+
 /* Defaults and whole-section rules, once every key is read. */
 static void
 prov_finish(struct loader *l, struct pbuild *b)
@@ -783,6 +812,11 @@ prov_finish(struct loader *l, struct pbuild *b)
 	if (oa != 0 && oa != 4)
 		ERR(l, b->oauth2_line, "oauth2 needs all four of issuer, "
 		    "scope, auth_url and token_url");
+	if (p->oauth2_client_id != NULL && oa == 0)
+		ERR(l, p->line, "provider '%s': oauth2.client_id needs the "
+		    "oauth2 block it is part of (issuer, scope, auth_url, "
+		    "token_url)", p->id);
+	eas_warn(l, p);
 	if (p->nin == 0)
 		WARN(l, p->line, "provider '%s' has no incoming server: "
 		    "Thunderbird drops the whole config", p->id);
@@ -1356,6 +1390,72 @@ kp_issuer(struct loader *l, const struct cfg_key *k, const struct kv *e,
 	return (*(const char **)dst = adup(l, e->val)) != NULL;
 }
 
+/*
+ * oauth2.client_id: the ID a public client (one without a registration of
+ * its own) uses, RFC 6749 §2.2's characters (printable ASCII, no space).
+ */
+static bool
+kp_client_id(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	const char	*c;
+
+	(void)k;
+	for (c = e->val; *c > ' ' && *c < 0x7f && strchr("<>&\"'", *c) == NULL;
+	    c++)
+		;
+	if (*c != '\0' || c == e->val) {
+		ERR(l, e->line, "oauth2.client_id must be printable ASCII "
+		    "without spaces or markup");
+		return false;
+	}
+	return (*(const char **)dst = adup(l, e->val)) != NULL;
+}
+
+/*
+ * oauth2.issuer_url: the authorization server's issuer identifier as RFC
+ * 8414 §2 defines it -- https, no query, no fragment -- kept byte for
+ * byte, since the client compares it with the metadata's "issuer" so
+ * (https://h and https://h/ differ).  No placeholder: one server.
+ */
+static bool
+kp_issuer_url(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	const char	*h = e->val + 8;
+
+	if (!url_val(l, e->line, k->name, e->val))
+		return false;
+	if (strncmp(e->val, "https://", 8) != 0 ||
+	    strpbrk(e->val, "?#%") != NULL ||
+	    memchr(h, '@', strcspn(h, "/")) != NULL ||
+	    host_why(h, strcspn(h, ":/")) != NULL) {
+		ERR(l, e->line, "oauth2.issuer_url must be an https:// URL "
+		    "with a host and no user name, query, fragment or "
+		    "placeholder (RFC 8414 §2)");
+		return false;
+	}
+	return (*(const char **)dst = adup(l, e->val)) != NULL;
+}
+
+/*
+ * oauth2.client_secret: refused.  Every answer is public (anyone may ask
+ * for any domain), so a secret written here is no secret; a client that
+ * cannot keep one is a public client and needs none (RFC 6749 §2.1,
+ * RFC 8252 §8.5).
+ */
+static bool
+kp_secret(struct loader *l, const struct cfg_key *k, const struct kv *e,
+    void *dst)
+{
+	(void)k;
+	(void)dst;
+	ERR(l, e->line, "oauth2.client_secret is refused: every answer is "
+	    "public, so a published secret is no secret; public clients "
+	    "need none (RFC 8252 §8.5): give oauth2.client_id only");
+	return false;
+}
+
 /* a global key read once every section is known; k->arg: text only */
 static bool
 kp_later(struct loader *l, const struct cfg_key *k, const struct kv *e,
@@ -1443,7 +1543,8 @@ kp_instr(struct loader *l, const struct cfg_key *k, const struct kv *e,
 
 #define T_(x)	(1u << (x))
 #define T_MAIL	(T_(SRV_IMAP) | T_(SRV_POP3) | T_(SRV_SMTP))
-#define T_ALL	(T_MAIL | T_(SRV_EWS) | T_(SRV_OWA) | T_(SRV_GRAPH))
+#define T_ALL	(T_MAIL | T_(SRV_EWS) | T_(SRV_OWA) | T_(SRV_GRAPH) | \
+		    T_(SRV_ACTIVESYNC) | T_(SRV_JMAP))
 
 #define G_(f)	offsetof(struct config, f)
 #define L_(f)	offsetof(struct loader, f)
@@ -1502,6 +1603,9 @@ const struct cfg_key cfg_keys[] = {
 	    SRV_OWA },
 	{ "graph", CFG_PROVIDER, CFG_REPEAT, NO, 0, kp_server, 0, 0, 0,
 	    SRV_GRAPH },
+	{ "activesync", CFG_PROVIDER, 0, NO, 0, kp_server, 0, 0, 0,
+	    SRV_ACTIVESYNC },
+	{ "jmap", CFG_PROVIDER, 0, NO, 0, kp_server, 0, 0, 0, SRV_JMAP },
 	{ "documentation", CFG_PROVIDER, CFG_REPEAT, CAT, 0, kp_doc, 0,
 	    0, 0, 0 },
 	{ "documentation.descr", CFG_PROVIDER, CFG_REPEAT | CFG_LANG, SP, 0,
@@ -1520,6 +1624,12 @@ const struct cfg_key cfg_keys[] = {
 	    P_(oauth2_auth_url), 0, 0, 0 },
 	{ "oauth2.token_url", CFG_PROVIDER, CFG_OAUTH2, CAT, 0, kp_url,
 	    P_(oauth2_token_url), 0, 0, 0 },
+	{ "oauth2.client_id", CFG_PROVIDER, 0, NO, 0, kp_client_id,
+	    P_(oauth2_client_id), 0, 0, 0 },
+	{ "oauth2.issuer_url", CFG_PROVIDER, 0, CAT, 0, kp_issuer_url,
+	    P_(oauth2_issuer_url), 0, 0, 0 },
+	{ "oauth2.client_secret", CFG_PROVIDER, 0, NO, 0, kp_secret, 0,
+	    0, 0, 0 },
 	{ "autodiscover.redirect", CFG_PROVIDER, 0, NO, 0, kp_redirect,
 	    P_(ad_redirect), 0, 0, PH_REDIRECT },
 	{ "mobileconfig.identifier", CFG_PROVIDER, 0, NO, 0, kp_domain,

@@ -182,6 +182,9 @@ query_pair(struct request *r, const char *k, size_t kl, const char *v,
 	default:
 		if (req_urldecode(tmp, sizeof(tmp), v, vl) < 0)
 			REJECT(r, 400, "bad percent-escape or %00");
+		/* only Evolution sends emailmd5 (autoconfig.c orders for it) */
+		if (qkeys[i].key == Q_MD5)
+			r->evolution = true;
 		break;
 	}
 	return 0;
@@ -454,6 +457,7 @@ req_start(struct request *r, req_getenv get, void *ctx)
 	r->pox_error = false;
 	r->ua_outlook = ua_outlook(get(ctx, "HTTP_USER_AGENT"));
 	r->client = ua_client(get(ctx, "HTTP_USER_AGENT"));
+	r->evolution = strcmp(r->client, "evolution") == 0;
 
 	m = get(ctx, "REQUEST_METHOD");
 	if (m == NULL || strcmp(m, "GET") == 0)

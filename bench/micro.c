@@ -5,11 +5,13 @@
  * process start, no config load and no I/O. What main.c's serve() does
  * for each request, minus the transport.
  *
- *	micro -c CONFIG [-d DOMAIN] [-p] [-i] [-t SECONDS | -n COUNT | -L]
+ *	micro -c CONFIG [-d DOMAIN] [-p | -m] [-i] [-t SECONDS | -n COUNT | -L]
  *
  * The request is Thunderbird's autoconfig GET for jane@DOMAIN (default
  * mailbox.org), or with -p the Autodiscover POX POST
- * (DESIGN.md §4). With -t (default 2) it prints
+ * (DESIGN.md §4), or with -m the same POST with the
+ * mobilesync schema, as AOSP Exchange sends it (the provider needs an
+ * activesync line). With -t (default 2) it prints
  * ns/request for the whole path and for its parts. With -n it runs the
  * whole path COUNT times and prints nothing but errors: under
  *	valgrind --tool=callgrind --instr-atstart=no
@@ -186,7 +188,7 @@ time_load(const char *file)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: micro -c config [-d domain] [-p] "
+	fprintf(stderr, "usage: micro -c config [-d domain] [-p | -m] "
 	    "[-i] [-t seconds | -n count | -L]\n");
 	exit(2);
 }
@@ -201,8 +203,9 @@ main(int argc, char *argv[])
 	double		 secs = 2, tf, tp, tl;
 	long		 count = -1, i;
 	int		 c, pox = 0, st, loadonly = 0;
+	const char	*family = "outlook", *schema = "2006a";
 
-	while ((c = getopt(argc, argv, "c:d:ipt:n:L")) != -1) {
+	while ((c = getopt(argc, argv, "c:d:impt:n:L")) != -1) {
 		switch (c) {
 		case 'c':
 			file = optarg;
@@ -215,6 +218,11 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			pox = 1;
+			break;
+		case 'm':
+			pox = 2;
+			family = "mobilesync";
+			schema = "2006";
 			break;
 		case 't':
 			secs = strtod(optarg, NULL);
@@ -244,14 +252,14 @@ main(int argc, char *argv[])
 		bodylen = (size_t)snprintf(body, sizeof(body),
 		    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 		    "    <Autodiscover xmlns=\"http://schemas.microsoft.com/"
-		    "exchange/autodiscover/outlook/requestschema/2006\">\n"
+		    "exchange/autodiscover/%s/requestschema/2006\">\n"
 		    "      <Request>\n"
 		    "        <EMailAddress>jane@%s</EMailAddress>\n"
 		    "        <AcceptableResponseSchema>http://schemas.microsoft"
-		    ".com/exchange/autodiscover/outlook/responseschema/2006a"
+		    ".com/exchange/autodiscover/%s/responseschema/%s"
 		    "</AcceptableResponseSchema>\n"
 		    "      </Request>\n"
-		    "    </Autodiscover>\n", domain);
+		    "    </Autodiscover>\n", family, domain, family, schema);
 		snprintf(clen, sizeof(clen), "%zu", bodylen);
 		env_set("REQUEST_METHOD", "POST");
 		env_set("REQUEST_URI", "/autodiscover/autodiscover.xml");
@@ -286,7 +294,8 @@ main(int argc, char *argv[])
 	tp = time_it(cf, 1, secs);
 	tl = time_it(cf, 2, secs);
 	printf("%s %s, %zu domains: %.0f ns/request (parse %.0f, lookup %.0f, "
-	    "render and headers %.0f), %zu bytes\n", pox ? "POX POST" : "GET",
+	    "render and headers %.0f), %zu bytes\n", pox == 2 ?
+	    "MobileSync POST" : pox ? "POX POST" : "GET",
 	    domain, cf->ndomains, tf, tp, tl, tf - tp - tl,
 	    resp.hlen + resp.blen);
 	prov_free(cf);

@@ -187,6 +187,14 @@ awk '/^wrk.body = \[\[/ { on = 1; sub(/^wrk.body = \[\[/, "") }
     on { gsub(/\]\] \.\. addr \.\. \[\[/, ENVIRON["BENCH_ADDR"]); print }' \
     bench/pox.lua >"$T/pox.body"
 POX_LEN=$(wc -c <"$T/pox.body" | tr -d ' ')
+# MobileSync (Android, Samsung): the same POST with the mobilesync schema,
+# against the same config with an activesync line for mailbox.org
+sed -e 's|/outlook/requestschema/|/mobilesync/requestschema/|' \
+    -e 's|/outlook/responseschema/2006a|/mobilesync/responseschema/2006|' \
+    "$T/pox.body" >"$T/ms.body"
+MS_LEN=$(wc -c <"$T/ms.body" | tr -d ' ')
+[ -f "$CONF" ] && sed '/^\[mailbox\.org\]$/a\
+activesync = https://sync.mailbox.org/Microsoft-Server-ActiveSync' "$CONF" >"$T/eas.ini"
 
 body_of() {	# CGI output -> body (after the first empty line)
 	sed '1,/^\r\{0,1\}$/d' "$1"
@@ -719,14 +727,19 @@ if command -v valgrind >/dev/null 2>&1; then
 		    autodiscover.mailbox.org "$CONF" "$POX_LEN" $vg "$BIN" \
 		    <"$T/pox.body" >/dev/null 2>"$T/cg.err"
 		echo "cg pox $(collected "$T/cg.err")" >>"$RES"
+		cgi_env POST $AD_PATH "" \
+		    autodiscover.mailbox.org "$T/eas.ini" "$MS_LEN" $vg "$BIN" \
+		    <"$T/ms.body" >/dev/null 2>"$T/cg.err"
+		echo "cg ms $(collected "$T/cg.err")" >>"$RES"
 	fi
 fi
 
 if [ $MICRO = 1 ]; then
 	say "micro: parse, lookup, render"
-	for nd in $SCALE pox $(for n in $SCALE; do printf 'i%s ' $n; done); do
+	for nd in $SCALE pox ms $(for n in $SCALE; do printf 'i%s ' $n; done); do
 		case $nd in
 		pox)	set -- -c "$CONF" -d mailbox.org -p ;;
+		ms)	set -- -c "$T/eas.ini" -d mailbox.org -m ;;
 		i*)	set -- -i -c "$T/scale-${nd#i}.ini" -d "d${nd#i}.example" ;;
 		*)	set -- -c "$T/scale-$nd.ini" -d "d$nd.example" ;;
 		esac
@@ -880,6 +893,7 @@ report() {
 			if ($2 == "min") w = "minimal C CGI"
 			else if ($2 == "libs") w = "minimal C CGI linked against mailautoconf'"'"'s shared libraries"
 			else if ($2 == "pox") w = "mailautoconf, POX POST, shipped providers.ini"
+			else if ($2 == "ms") w = "mailautoconf, MobileSync POST, shipped providers.ini with an activesync line"
 			else w = "mailautoconf, GET, " $2 " domains"
 			printf "- %s: %s\n", w, $3 == "" ? "(timed out)" : $3
 		}' "$RES"
@@ -891,6 +905,7 @@ report() {
 		echo
 		awk 'function what(k) {
 			if (k == "pox") return "POX POST"
+			if (k == "ms") return "MobileSync POST (activesync line added)"
 			if (k ~ /^i/) return "GET, " substr(k, 2) \
 			    " domains, from the compiled image"
 			return "GET, " k " domains, from the INI"

@@ -20,7 +20,8 @@ static const char INI[] =
     "[mailbox.org]\n"
     "domains = mailbox.org, b\xc3\xbc" "cher.example\n"
     "imap = imap.mailbox.org:993 ssl\n"
-    "smtp = smtp.mailbox.org:465 ssl\n";
+    "smtp = smtp.mailbox.org:465 ssl\n"
+    "activesync = https://sync.%EMAILDOMAIN%/eas/?u=%EMAILADDRESS%\n";
 
 static struct config	*cf;
 static struct request	 req;

@@ -3,6 +3,8 @@
  * it for a POST: req_finish and the answer, against the shipped
  * mailbox.org section and one with ews and owa lines (EXCH and WEB
  * blocks; an odd-sized input is asked as Outlook, which gets neither).
+ * mailbox.org and redirect.example have activesync URLs: a mobilesync
+ * schema gets the MobileSync answer, or its Redirect.
  * The answer must never hold the markup an attacker sent: the corpus
  * plants "<injected" and "X-Evil" in every field.
  */
@@ -19,7 +21,9 @@ static const char INI[] =
     "imap = imap.mailbox.org:993 ssl\n"
     "pop3 = pop3.mailbox.org:995 ssl\n"
     "smtp = smtp.mailbox.org:465 ssl\n"
+    "activesync = https://sync.mailbox.org/Microsoft-Server-ActiveSync\n"
     "[redirect.example]\n"
+    "activesync = https://sync.%EMAILDOMAIN%/Microsoft-Server-ActiveSync\n"
     "autodiscover.redirect = %EMAILLOCALPART%@mailbox.org\n"
     "imap = mail.%EMAILDOMAIN% ssl username=%EMAILLOCALPART%\n"
     "smtp = mail.%EMAILDOMAIN% starttls\n"

@@ -242,8 +242,8 @@ check_eq "POX EXCH: the address-free GET keeps its EWS block" "EXCH WEB IMAP SMT
 for c in pox-thunderbird pox-every-key pox-ews-ews pox-ews-outlook pox-empty-post pox-other-schema; do
 	check_eq "$c: Vary: User-Agent" "User-Agent" "$(header "$T_TMP/$c" Vary)"
 done
-check "autoconfig answers do not vary by User-Agent" sh -c \
-    "! grep -qi '^Vary' '$T_TMP/ac-ews-ews.head'"
+check_eq "autoconfig answers vary by User-Agent (Evolution's order)" User-Agent \
+    "$(header "$T_TMP/ac-ews-ews" Vary)"
 # LoginName before DomainRequired in every Protocol (MS-OXDSCLI)
 for c in pox-thunderbird pox-every-key pox-ews-ews pox-ews-port; do
 	check "$c: LoginName before DomainRequired" sh -c \
@@ -290,4 +290,151 @@ check_eq "autoconfig o365: global inbox on the legacy element only" "true" \
     "$(xp ac-ews-o365 'string(//incomingServer[@type="exchange"]/useGlobalPreferredServer)')"
 check_eq "autoconfig o365: graph has no legacy URL" 0 \
     "$(xp ac-ews-o365 'count(//graphURL)')"
+
+# ---- clients beyond IMAP (test/data/clients.ini) -------------------------
+C=$D/clients.ini
+S=$TOP/test/schema
+MS_REQ='http://schemas.microsoft.com/exchange/autodiscover/mobilesync/requestschema/2006'
+MS_RESP='http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006'
+# AOSP Exchange's body (EasAutoDiscover.java): no prefix, one line
+printf '<?xml version="1.0" encoding="utf-8"?>\n<Autodiscover xmlns="%s"><Request><EMailAddress>jane@eas.example</EMailAddress><AcceptableResponseSchema>%s</AcceptableResponseSchema></Request></Autodiscover>' \
+    "$MS_REQ" "$MS_RESP" >"$T_TMP/android.xml"
+sed 's/jane@mailbox.org/jane@eas.example/' "$T_TMP/samsung.xml" >"$T_TMP/samsung-eas.xml"
+sed 's/@eas.example/@customer.example/' "$T_TMP/android.xml" >"$T_TMP/android-cust.xml"
+sed 's/@eas.example/@moved.example/' "$T_TMP/android.xml" >"$T_TMP/android-moved.xml"
+sed 's/@eas.example/@plain.example/' "$T_TMP/android.xml" >"$T_TMP/android-plain.xml"
+# the schema in other case, with white space around it
+sed -e "s|>$MS_RESP<|> HTTP://Schemas.Microsoft.com/exchange/autodiscover/MOBILESYNC/responseschema/2006\n <|" \
+    "$T_TMP/android.xml" >"$T_TMP/android-case.xml"
+for f in android samsung-eas android-case; do
+	check "$f: the request is a MobileSync request (MS-ASCMD 6.3)" sh -c \
+	    "xmllint --noout --schema '$S/mobilesync-request.xsd' '$T_TMP/$f.xml' 2>/dev/null"
+done
+# Android sends the password with this request: never read, never a 401
+PW='HTTP_AUTHORIZATION=Basic amFuZTpzM2NyZXQtcGFzc3dvcmQ='
+case_ ms-android "$C" "$T_TMP/android.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml CONTENT_TYPE=text/xml \
+    CONTENT_LENGTH="$(wc -c <"$T_TMP/android.xml" | tr -d ' ')" \
+    HTTP_HOST=eas.example "$PW" 'HTTP_USER_AGENT=Android-Mail/2024.1'
+# Samsung: chunked, so no CONTENT_LENGTH
+case_ ms-samsung-chunked "$C" "$T_TMP/samsung-eas.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml CONTENT_TYPE=text/xml \
+    HTTP_HOST=autodiscover.eas.example "$PW"
+case_ ms-case "$C" "$T_TMP/android-case.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml CONTENT_TYPE=text/xml \
+    HTTP_HOST=autodiscover.eas.example
+case_ ms-hoster "$C" "$T_TMP/android-cust.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml CONTENT_TYPE=text/xml \
+    HTTP_HOST=autodiscover.customer.example
+case_ ms-redirect "$C" "$T_TMP/android-moved.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml CONTENT_TYPE=text/xml \
+    HTTP_HOST=autodiscover.moved.example
+case_ ms-601 "$C" "$T_TMP/android-plain.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml CONTENT_TYPE=text/xml \
+    HTTP_HOST=autodiscover.plain.example "$PW"
+for c in ms-android ms-samsung-chunked ms-case ms-hoster ms-redirect ms-601; do
+	check "$c: valid against MS-ASCMD 6.2/6.4" sh -c "xmllint --noout \
+	    --schema '$S/autodiscover-response.xsd' '$T_TMP/$c.body' 2>/dev/null"
+	check_eq "$c: 200, never a 401" 200 "$(status "$T_TMP/$c")"
+	check "$c: the password is nowhere in the answer or the log" sh -c \
+	    "! grep -q -e 'amFuZTpzM2NyZXQ' -e 's3cret' -e 'Basic' '$T_TMP/$c' '$T_TMP/$c.err'"
+done
+sed 's|<Type>MobileSync</Type>|<Type>IMAP</Type>|' "$T_TMP/ms-android.body" >"$T_TMP/ms-bad.xml"
+check "the MobileSync schema refuses a wrong Type" sh -c \
+    "! xmllint --noout --schema '$S/autodiscover-response.xsd' '$T_TMP/ms-bad.xml' 2>/dev/null"
+check_eq "ms-android: Response in the mobilesync namespace" "$MS_RESP" \
+    "$(xp ms-android 'namespace-uri(/*/*)')"
+# what AOSP reads: raw names, no prefixes, the first Server of Type MobileSync
+check_eq "ms-android: Url of the MobileSync server" \
+    "https://sync.eas.example/Microsoft-Server-ActiveSync" \
+    "$(xp ms-android 'string(/*[local-name()="Autodiscover"]/*[local-name()="Response"]/*[local-name()="Action"]/*[local-name()="Settings"]/*[local-name()="Server"][*[local-name()="Type"]="MobileSync"]/*[local-name()="Url"])')"
+check "ms-android: no prefixed names (AOSP compares raw names)" sh -c \
+    "! grep -q '<[A-Za-z]*:' '$T_TMP/ms-android.body'"
+check_eq "ms-android: Name is the Url" \
+    "$(xp ms-android 'string(//*[local-name()="Url"])')" \
+    "$(xp ms-android 'string(//*[local-name()="Name"])')"
+check_eq "ms-android: DisplayName and the address asked" "EAS Example Mail jane@eas.example" \
+    "$(xp ms-android 'string(//*[local-name()="DisplayName"])') $(xp ms-android 'string(//*[local-name()="User"]/*[local-name()="EMailAddress"])')"
+check_eq "ms-hoster: the URL filled for the customer's domain" \
+    "https://sync.customer.example/SOGo/Microsoft-Server-ActiveSync" \
+    "$(xp ms-hoster 'string(//*[local-name()="Url"])')"
+check_eq "ms-redirect: the Redirect action" "jane@eas.example" \
+    "$(xp ms-redirect 'string(//*[local-name()="Action"]/*[local-name()="Redirect"])')"
+check_eq "ms-redirect: no Settings beside it" 0 \
+    "$(xp ms-redirect 'count(//*[local-name()="Settings"])')"
+check_eq "ms-601: without activesync, error 601 as before" 601 \
+    "$(xp ms-601 'string(//*[local-name()="ErrorCode"])')"
+check_eq "ms-case: the schema matched trimmed and in any case" MobileSync \
+    "$(xp ms-case 'string(//*[local-name()="Type"])')"
+# Outlook's schema on an ActiveSync provider: the POX answer, no MobileSync
+sed 's/jane.doe@mailbox.org/jane@eas.example/' "$T_TMP/tb.xml" >"$T_TMP/tb-eas.xml"
+case_ pox-eas-outlook "$C" "$T_TMP/tb-eas.xml" REQUEST_METHOD=POST \
+    REQUEST_URI=/autodiscover/autodiscover.xml CONTENT_TYPE=text/xml \
+    HTTP_HOST=autodiscover.eas.example
+check_eq "pox-eas-outlook: IMAP and SMTP as before" "IMAP SMTP " \
+    "$(ptypes "$T_TMP/pox-eas-outlook.body")"
+
+# autoconfig: activeSync and jmap at their lines, clientID, the draft's DAV
+for d in eas customer; do
+	case_ ac-clients-$d "$C" $N REQUEST_METHOD=GET REQUEST_URI="$AC" \
+	    QUERY_STRING="emailaddress=jane%40$d.example" HTTP_HOST=x.invalid
+done
+check_eq "ac-clients-eas: servers in line order" " imap jmap activeSync smtp" \
+    "$(atypes "$T_TMP/ac-clients-eas.body")"
+check_eq "ac-clients-eas: jmap's url" "https://jmap.eas.example/jmap/session" \
+    "$(xp ac-clients-eas 'string(//incomingServer[@type="jmap"]/url)')"
+check_eq "ac-clients-eas: clientID in oAuth2" "mailautoconf-public" \
+    "$(xp ac-clients-eas 'string(/clientConfig/oAuth2/clientID)')"
+check_eq "ac-clients-eas: never a clientSecret" 0 \
+    "$(xp ac-clients-eas 'count(//clientSecret)')"
+check_eq "ac-clients-eas: addressBook (1.1) and addressbook (draft) with one URL" \
+    "https://dav.eas.example/dav/ https://dav.eas.example/dav/" \
+    "$(xp ac-clients-eas 'string(/clientConfig/addressBook/serverURL)') $(xp ac-clients-eas 'string(/clientConfig/addressbook/url)')"
+check_eq "ac-clients-eas: version stays 1.1" 1.1 \
+    "$(xp ac-clients-eas 'string(/clientConfig/@version)')"
+# no attribute but type on server elements (Evolution), none on domain,
+# hostname, port, socketType, username (Thunderbird); no purpose, no secret
+for c in ac-clients-eas ac-clients-customer ac-every-key ac-ews-o365; do
+	check_eq "$c: server elements carry type only" 0 \
+	    "$(xp $c 'count(//*[self::incomingServer or self::outgoingServer or self::calendar or self::addressbook or self::addressBook]/@*[name()!="type"])')"
+	check_eq "$c: no attribute on domain, hostname, port, socketType, username" 0 \
+	    "$(xp $c 'count(//*[self::domain or self::hostname or self::port or self::socketType or self::username]/@*)')"
+	check_eq "$c: system= only on an authentication followed by a plain one" 0 \
+	    "$(xp $c 'count(//authentication[@system][not(following-sibling::authentication[1][not(@*)])])')"
+done
+# Evolution: %EMAILDOMAIN% filled for every client (its parser is never told
+# the domain), the address's placeholders kept; each type's first line last
+# for its request (it keeps the last), told by emailmd5 or its User-Agent
+for c in ac-clients-customer ac-ews-tmpl ac-thunderbird; do
+	check "$c: no %EMAILDOMAIN% left" sh -c "! grep -q '%EMAILDOMAIN%' '$T_TMP/$c.body'"
+done
+check_eq "ac-clients-customer: the host filled for the domain asked" \
+    "mail.customer.example mail.customer.example" \
+    "$(xp ac-clients-customer 'string(//incomingServer[@type="imap"]/hostname)') $(xp ac-clients-customer 'string(//outgoingServer/hostname)')"
+check_eq "ac-clients-customer: %EMAILADDRESS% stays for the client" "%EMAILADDRESS%" \
+    "$(xp ac-clients-customer 'string(//incomingServer[@type="imap"]/username)')"
+ports() {
+	xmllint --xpath "//$2/port/text()" "$T_TMP/$1.body" 2>/dev/null | tr '\n' ' '
+}
+check_eq "ac-thunderbird: IMAP in line order" "993 143 " "$(ports ac-thunderbird 'incomingServer[@type="imap"]')"
+check_eq "ac-evolution (emailmd5): IMAP 993 last, the one Evolution keeps" "143 993 " \
+    "$(ports ac-evolution 'incomingServer[@type="imap"]')"
+check_eq "ac-evolution: POP3 995 last" "110 995 " "$(ports ac-evolution 'incomingServer[@type="pop3"]')"
+check_eq "ac-evolution: SMTP 465 last" "587 465 " "$(ports ac-evolution 'outgoingServer')"
+case_ ac-evolution-ua "$P" $N REQUEST_METHOD=GET REQUEST_URI="$AC?$Q" \
+    QUERY_STRING="$Q" $H 'HTTP_USER_AGENT=Evolution/3.56.2'
+check_eq "ac-evolution-ua (User-Agent): IMAP 993 last" "143 993 " \
+    "$(ports ac-evolution-ua 'incomingServer[@type="imap"]')"
+check_eq "ac-evolution-ua: Vary: User-Agent" User-Agent "$(header "$T_TMP/ac-evolution-ua" Vary)"
+
+# every autoconfig answer of this suite against the draft's RELAX NG
+for f in "$T_TMP"/ac-*.body; do
+	c=$(basename "$f" .body)
+	[ -s "$f" ] && [ "$(status "$T_TMP/$c")" = 200 ] || continue
+	check "$c: valid against the autoconfig draft's RELAX NG" sh -c \
+	    "xmllint --noout --relaxng '$S/autoconfig.rng' '$f' 2>/dev/null"
+done
+sed 's|<port>993</port>|<port>imaps</port>|' "$T_TMP/ac-clients-eas.body" >"$T_TMP/ac-bad.xml"
+check "the RELAX NG refuses a port that is no number" sh -c \
+    "! xmllint --noout --relaxng '$S/autoconfig.rng' '$T_TMP/ac-bad.xml' 2>/dev/null"
 finish

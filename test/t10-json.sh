@@ -121,4 +121,40 @@ check_eq "HEAD: Content-Length of the GET" \
     "$(header "$T_TMP/get" Content-Length)" \
     "$(header "$T_TMP/head" Content-Length)"
 
+
+# Protocol=ActiveSync: the activesync URL for a provider that has one
+# (test/data/clients.ini), filled for the domain; InvalidProtocol otherwise
+C=$TOP/test/data/clients.ini
+easj() {
+	n=$1 host=$2 q=$3
+	MAC_CONF=$C mac_cgi "$T_TMP/$n" REQUEST_METHOD=GET REQUEST_URI="$J?$q" \
+	    QUERY_STRING="$q" HTTP_HOST="$host"
+}
+easj eas autodiscover.eas.example 'Email=jane%40eas.example&Protocol=ActiveSync'
+check_eq "ActiveSync: 200" 200 "$(status "$T_TMP/eas")"
+check "ActiveSync: body is JSON" json_ok "$T_TMP/eas"
+check_eq "ActiveSync: exact body" \
+    '{"Protocol":"ActiveSync","Url":"https://sync.eas.example/Microsoft-Server-ActiveSync"}' \
+    "$(cat "$T_TMP/eas.body")"
+easj easlc autodiscover.eas.example 'Protocol=activesync'
+check_eq "ActiveSync: any case, no address needed" \
+    https://sync.eas.example/Microsoft-Server-ActiveSync "$(jget "$T_TMP/easlc" Url)"
+MAC_CONF=$C mac_cgi "$T_TMP/easpath" REQUEST_METHOD=GET \
+    REQUEST_URI="$J/v1.0/jane@eas.example?Protocol=ActiveSync" \
+    QUERY_STRING='Protocol=ActiveSync' HTTP_HOST=autodiscover.eas.example
+check_eq "ActiveSync: the address in the path" \
+    https://sync.eas.example/Microsoft-Server-ActiveSync "$(jget "$T_TMP/easpath" Url)"
+easj eascust autodiscover.customer.example 'Email=jane%40customer.example&Protocol=ActiveSync'
+check_eq "ActiveSync: the hoster's URL filled for the customer" \
+    https://sync.customer.example/SOGo/Microsoft-Server-ActiveSync "$(jget "$T_TMP/eascust" Url)"
+easj easnone autodiscover.plain.example 'Email=jane%40plain.example&Protocol=ActiveSync'
+check_eq "ActiveSync without the key: 400" 400 "$(status "$T_TMP/easnone")"
+check_eq "ActiveSync without the key: InvalidProtocol" InvalidProtocol \
+    "$(jget "$T_TMP/easnone" ErrorCode)"
+easj easv1 autodiscover.eas.example 'Email=jane%40eas.example&Protocol=AutodiscoverV1'
+check_eq "AutodiscoverV1 on an ActiveSync provider as before" \
+    https://autodiscover.eas.example/Autodiscover/Autodiscover.xml "$(jget "$T_TMP/easv1" Url)"
+easj easews autodiscover.eas.example 'Email=jane%40eas.example&Protocol=EWS'
+check_eq "other protocols as before: 400" 400 "$(status "$T_TMP/easews")"
+
 finish

@@ -301,6 +301,38 @@ check "chain: the CA certificate travels with it" sh -c "$O cms -verify \
     -out /dev/null 2>/dev/null && grep -c 'BEGIN CERT' '$S/certs.pem' | \
     grep -qx 2"
 
+# ActiveSync (test/data/clients.ini): a com.apple.eas.account payload
+easprof() {
+	MAC_CONF=$TOP/test/data/clients.ini mac_cgi "$T_TMP/$1" REQUEST_METHOD=GET \
+	    REQUEST_URI="$MC" QUERY_STRING="emailaddress=$2" HTTP_HOST=autoconfig.eas.example
+	check_eq "$1: status" 200 "$(status "$T_TMP/$1")"
+	check "$1: plistutil reads it" plistutil -i "$T_TMP/$1.body" -o "$T_TMP/$1.bin"
+	check "$1: plistlib reads it" flat "$T_TMP/$1"
+}
+# eas KEY NAME: the value of KEY in the EAS payload of NAME
+eas() {
+	i=$(sed -n 's|^PayloadContent\.\([0-9]*\)\.PayloadType=com.apple.eas.account$|\1|p' \
+	    "$T_TMP/$2.flat")
+	[ -n "$i" ] && val "$T_TMP/$2" "PayloadContent.$i.$1"
+}
+easprof eas 'jane%40eas.example'
+for kv in PayloadType=com.apple.eas.account EmailAddress=jane@eas.example \
+    Host=sync.eas.example SSL=true UserName=jane@eas.example \
+    PayloadDisplayName='EAS Example Mail' PayloadVersion=1; do
+	check_eq "eas: ${kv%%=*}" "${kv#*=}" "$(eas "${kv%%=*}" eas)"
+done
+eu=$(uuid5 example.eas jane@eas.example activesync)
+check_eq "eas: UUID is uuid5 of the role activesync" "$eu" "$(eas PayloadUUID eas)"
+check_eq "eas: identifier" "example.eas.activesync.$eu" "$(eas PayloadIdentifier eas)"
+check "eas: no password in it" sh -c "! grep -i -e '^PayloadContent.*\.Password=' '$T_TMP/eas.flat'"
+check_eq "eas: mail, caldav, carddav and eas payloads" 4 \
+    "$(grep -c '^PayloadContent\.[0-9]*\.PayloadType=' "$T_TMP/eas.flat")"
+easprof eascust 'jane%40customer.example'
+check_eq "eas: the hoster's host filled for the customer" sync.customer.example \
+    "$(eas Host eascust)"
+easprof easplain 'jane%40plain.example'
+check_eq "eas: none without activesync" "" "$(eas Host easplain)"
+
 # bad signing settings stop the load, naming the line
 badconf() {
 	printf '%s\n' "$2" >"$S/bad-$1.ini"

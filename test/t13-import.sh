@@ -47,12 +47,16 @@ roundtrip() {
 		f=$T_TMP/$n-$d
 		check_eq "$n $d: 200" 200 "$(status "$f")"
 		check "$n $d: well-formed" xml_ok "$f.body"
+		check "$n $d: valid against the autoconfig draft's RELAX NG" sh -c \
+		    "xmllint --noout --relaxng '$TOP/test/schema/autoconfig.rng' '$f.body' 2>/dev/null"
 		$NORM "$f.body" --no-domains >"$f.got"
-		if cmp -s "$T_TMP/$n.want" "$f.got"; then
+		# answers fill %EMAILDOMAIN% for the domain asked (Evolution)
+		sed "s/%EMAILDOMAIN%/$d/g" "$T_TMP/$n.want" >"$f.want"
+		if cmp -s "$f.want" "$f.got"; then
 			ok "$n $d: same answer as the original"
 		else
 			fail "$n $d: answer differs from the original"
-			diff "$T_TMP/$n.want" "$f.got" | head -10
+			diff "$f.want" "$f.got" | head -10
 		fi
 		check "$n $d: the one domain asked" \
 		    grep -q "<domain>$d</domain>" "$f.body"
@@ -72,10 +76,22 @@ check "full: no warnings" test ! -s "$T_TMP/full.err"
 # importing the served answer gives the same section again
 serve full full.example
 import again "$T_TMP/full-full.example.body"
-check "full: import of the served answer is the same section" sh -c \
-    "grep -v -e '^;' -e '^domains' '$T_TMP/full.ini' >'$T_TMP/a' &&
+check "full: import of the served answer is the same section, filled for its domain" sh -c \
+    "grep -v -e '^;' -e '^domains' '$T_TMP/full.ini' | sed 's/%EMAILDOMAIN%/full.example/g' >'$T_TMP/a' &&
      grep -v -e '^;' -e '^domains' '$T_TMP/again.ini' >'$T_TMP/b' &&
      cmp -s '$T_TMP/a' '$T_TMP/b'"
+
+# ActiveSync and JMAP as URL servers (draft-06's types), the public client ID
+check "full: activeSync with its url becomes an activesync line" \
+    grep -q '^activesync = https://sync.full.example/Microsoft-Server-ActiveSync auth=password-cleartext$' \
+    "$T_TMP/full.ini"
+check "full: jmap with its url becomes a jmap line" \
+    grep -q '^jmap = https://jmap.full.example/jmap/session auth=OAuth2$' \
+    "$T_TMP/full.ini"
+check "full: clientID becomes oauth2.client_id" \
+    grep -q '^oauth2.client_id = full-example-public$' "$T_TMP/full.ini"
+check_eq "full: addressBook and addressbook are one carddav line" 1 \
+    "$(grep -c '^carddav = ' "$T_TMP/full.ini")"
 
 # ---- ews, owa, graph: the URL form and the legacy exchange element --------
 check "full: the draft's Basic and Digest are password-cleartext and -encrypted" \
@@ -278,7 +294,10 @@ refused longid "section name" "<clientConfig><emailProvider id=\"$(printf 'a%.0s
 refused badid "section name" "<clientConfig><emailProvider id=\"a]b\">$SRV</emailProvider></clientConfig>"
 refused comment '" ;" would start a comment' "<clientConfig><emailProvider id=\"x.example\"><displayName>Mail ;not a comment</displayName>$SRV</emailProvider></clientConfig>"
 refused longhost "server lines cannot be continued" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"imap\"><hostname>$(printf 'abcdefghi.%.0s' $(seq 19))example</hostname><port>993</port><socketType>SSL</socketType></incomingServer></emailProvider></clientConfig>"
-refused type "not one providers.ini knows" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"jmap\"/></emailProvider></clientConfig>"
+refused type "not one providers.ini knows" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"nntp\"/></emailProvider></clientConfig>"
+# ActiveSync and JMAP are https only (the loader's rule, through --import)
+refused eashttp "must be an https:// URL" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"activesync\"><url>http://sync.x.example/Microsoft-Server-ActiveSync</url></incomingServer>$SRV</emailProvider></clientConfig>"
+refused jmapuser "URL with a user name" "<clientConfig><emailProvider id=\"x.example\"><incomingServer type=\"jmap\"><url>https://u:p@jmap.x.example/</url></incomingServer>$SRV</emailProvider></clientConfig>"
 refused exchange "needs ewsURL or owaURL" "<clientConfig><emailProvider id=\"x.example\">$SRV<incomingServer type=\"exchange\"><hostname>x.example</hostname></incomingServer></emailProvider></clientConfig>"
 refused ewsnourl "needs url or ewsURL" "<clientConfig><emailProvider id=\"x.example\">$SRV<incomingServer type=\"ews\"><username>%EMAILADDRESS%</username></incomingServer></emailProvider></clientConfig>"
 refused owaurl "not an http" "<clientConfig><emailProvider id=\"x.example\">$SRV<incomingServer type=\"owa\"><url>javascript:alert(1)</url></incomingServer></emailProvider></clientConfig>"

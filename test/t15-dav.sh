@@ -410,4 +410,49 @@ for m in check compile; do
 	    "$(($(nwarn "$T_TMP/check") - $(grep -c 'PACC' "$T_TMP/check")))" \
 	    "$(nwarn "$T_TMP/q.$m")"
 done
+
+# ---- JMAP (RFC 8620) and OAuth public clients: test/data/clients.ini -----
+OC=$MAC_CONF
+MAC_CONF=$TOP/test/data/clients.ini
+for m in GET PROPFIND POST; do
+	req "jmap-$m" REQUEST_METHOD=$m REQUEST_URI=/.well-known/jmap \
+	    HTTP_HOST=eas.example
+	check_eq "jmap $m: 307" 307 "$(status "$T_TMP/jmap-$m")"
+	check_eq "jmap $m: to the session resource" \
+	    https://jmap.eas.example/jmap/session "$(header "$T_TMP/jmap-$m" Location)"
+done
+golden jmap-GET
+req jmap-none REQUEST_METHOD=GET REQUEST_URI=/.well-known/jmap HTTP_HOST=plain.example
+check_eq "jmap: 404 without a jmap URL" 404 "$(status "$T_TMP/jmap-none")"
+req jmap-query REQUEST_METHOD=GET REQUEST_URI='/.well-known/jmap?x=1' \
+    QUERY_STRING=x=1 HTTP_HOST=eas.example
+check_eq "jmap: a query is a 400" 400 "$(status "$T_TMP/jmap-query")"
+check_eq "--dns: _jmap._tcp SRV at the session URL's host" \
+    "_jmap._tcp.eas.example.	3600	IN	SRV	0 1 443 jmap.eas.example." \
+    "$($B --dns eas.example -c "$MAC_CONF" | grep '^_jmap')"
+check_eq "--dns: no _jmap._tcp without a jmap URL" "" \
+    "$($B --dns plain.example -c "$MAC_CONF" | grep '^_jmap')"
+req pacc-eas REQUEST_METHOD=GET REQUEST_URI=$PACC HTTP_HOST=ua-auto-config.eas.example
+check "pacc eas: jq and python3 parse it" json_ok "$T_TMP/pacc-eas.body"
+check_eq "pacc eas: the jmap member" https://jmap.eas.example/jmap/session \
+    "$(jq -r .protocols.jmap.url "$T_TMP/pacc-eas.body")"
+check_eq "pacc eas: oauth-public's issuer exactly as oauth2.issuer_url" \
+    https://login.eas.example/realms/mail \
+    "$(jq -r '.authentication["oauth-public"].issuer' "$T_TMP/pacc-eas.body")"
+check_eq "pacc eas: digest by openssl is the one --dns prints" \
+    "$(txt eas.example)" "$(digest "$T_TMP/pacc-eas.body")"
+golden pacc-eas
+req pacc-cust REQUEST_METHOD=GET REQUEST_URI=$PACC HTTP_HOST=ua-auto-config.customer.example
+check_eq "pacc hoster: an issuer made of the host name" https://login.hoster.example \
+    "$(jq -r '.authentication["oauth-public"].issuer' "$T_TMP/pacc-cust.body")"
+$B --check -c "$MAC_CONF" >"$T_TMP/ccheck" 2>&1
+check "--check: the host-name issuer warned, with its line" grep -q \
+    "clients.ini:22: warning: provider 'hoster': PACC gives the issuer https://login.hoster.example, made from the host name" \
+    "$T_TMP/ccheck"
+check "--check: the ActiveSync path Android loses, with its line" grep -q \
+    "clients.ini:26: warning: provider 'hoster': the activesync URL's path is not /Microsoft-Server-ActiveSync" \
+    "$T_TMP/ccheck"
+check "--check: no issuer warning where oauth2.issuer_url is given" sh -c \
+    "! grep -q \"'eas.example': PACC gives the issuer\" '$T_TMP/ccheck'"
+MAC_CONF=$OC
 finish

@@ -10,7 +10,10 @@
 # every incoming and outgoing server; each field is one check against
 # test/thunderbird/expect.txt.
 #
-# The config is the shipped providers.ini plus test/thunderbird/*.ini.
+# The config is the shipped providers.ini plus test/thunderbird/*.ini, with
+# an activesync and a jmap line and OAuth public-client keys added to every
+# provider (with_clients): Thunderbird must conclude the same accounts as
+# without them, so expect.txt does not mention them.
 # Thunderbird's profile sends all HTTP(S) to nginx as its proxy, so
 # http://autoconfig.DOMAIN/... and http://autodiscover.DOMAIN/... reach
 # mailautoconf and https (a CONNECT to nginx) fails at once; drive.py
@@ -79,13 +82,35 @@ give_up() {
 
 # ---- mailautoconf behind nginx --------------------------------------------
 
+# with_clients FILE: FILE with, right after every section's name (so that
+# they come first among its incoming servers), an activesync and a jmap
+# line, and oauth2.client_id and oauth2.issuer_url (with the whole oauth2
+# block where the section has none)
+with_clients() {
+	awk 'NR == FNR { if (/^\[/) s = $0; if (/^oauth2\./) o[s] = 1; next }
+	    { print }
+	    /^\[/ {
+		print "jmap = https://jmap.%EMAILDOMAIN%/jmap/session"
+		print "activesync = https://sync.%EMAILDOMAIN%/Microsoft-Server-ActiveSync"
+		if (!($0 in o)) {
+			print "oauth2.issuer = login.example.net"
+			print "oauth2.scope = urn:ietf:params:oauth:scope:mail"
+			print "oauth2.auth_url = https://login.example.net/authorize"
+			print "oauth2.token_url = https://login.example.net/token"
+		}
+		print "oauth2.client_id = mailautoconf-t21"
+		print "oauth2.issuer_url = https://login.example.net/realms/mail"
+	    }' "$1" "$1"
+}
+
 start_web() {
 	ROOT=
 	[ "$(id -u)" -eq 0 ] && ROOT=1
 	chmod 755 "$W"
 	mkdir -p "$W/sbin" "$W/etc" "$W/run" "$W/tmp"
 	cp "$MAC_BIN" "$W/sbin/mailautoconf"
-	cat providers.ini "$TD"/*.ini >"$W/etc/providers.ini"
+	cat providers.ini "$TD"/*.ini >"$W/etc/plain.ini"
+	with_clients "$W/etc/plain.ini" >"$W/etc/providers.ini"
 	chmod 755 "$W/sbin" "$W/etc" "$W/run" "$W/sbin/mailautoconf"
 	chmod 644 "$W/etc/providers.ini"
 	check "providers.ini + test/thunderbird/*.ini: --check" \
@@ -241,6 +266,12 @@ done
 echo "note: $(HOME=$T_TMP thunderbird --version 2>/dev/null | head -n 1)"
 start_web || give_up "nginx + spawn-fcgi did not start"
 answers
+# the added lines are in what Thunderbird reads: jmap and activeSync first
+check_eq "mbox-isp: jmap and activeSync before the IMAP servers" "jmap activeSync imap" \
+    "$(xmllint --xpath '//incomingServer/@type' "$W/mbox-isp.xml" 2>/dev/null |
+       sed 's/ *type="\([^"]*\)"/\1 /g' | tr -d '\n' | cut -d' ' -f1-3)"
+check_eq "mbox-isp: clientID in oAuth2" mailautoconf-t21 \
+    "$(xmllint --xpath 'string(//oAuth2/clientID)' "$W/mbox-isp.xml" 2>/dev/null)"
 start_tb
 timeout $DRIVE_WAIT python3 "$TD/drive.py" "$MN_PORT" "$TD/cases.txt" \
     "$START_WAIT" "$TB_PID" >"$W/got" 2>"$W/drive.err"

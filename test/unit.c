@@ -473,6 +473,42 @@ test_ini_errors(void)
 		    "documentation.descr.d\x01 = x\n", "language tag with a control" },
 		{ "[a.com]\ndocumentation = https://a.com/\n"
 		    "documentation.descr. = x\n", "empty language tag" },
+		/* activesync, jmap: https only, no user, one line each */
+		{ "[a.com]\nactivesync = http://s.a.com/Microsoft-Server-"
+		    "ActiveSync\n", "activesync http:" },
+		{ "[a.com]\njmap = http://j.a.com/jmap/session\n", "jmap http:" },
+		/* found by fuzz_ini: a line that fails left a server without URL */
+		{ "[a.com]\nactivesync = ftp://s.a.com/\n", "activesync ftp:" },
+		{ "[a.com]\nactivesync = https://u:p@s.a.com/\n",
+		    "activesync with credentials" },
+		{ "[a.com]\njmap = https://u@j.a.com/\n", "jmap with a user" },
+		{ "[a.com]\njmap = https://j.a.com/a\x01b\n", "jmap control byte" },
+		{ "[a.com]\nactivesync = https://s.a.com/\r\n/x\n",
+		    "activesync with CR" },
+		{ "[a.com]\nactivesync = https://s.a.com/\n"
+		    "activesync = https://t.a.com/\n", "activesync twice" },
+		{ "[a.com]\njmap = https://%EMAILLOCALPART%.a.com/\n",
+		    "jmap host %EMAILLOCALPART%" },
+		{ "[a.com]\nactivesync = https://s.a.com/ leave_messages_on_"
+		    "server=true\n", "pop3 option on activesync" },
+		/* oauth2 for public clients: an exact https issuer, no secret */
+		{ "[a.com]\noauth2.issuer_url = http://login.a.com\n",
+		    "issuer_url http:" },
+		{ "[a.com]\noauth2.issuer_url = https://login.a.com/?x=1\n",
+		    "issuer_url with a query" },
+		{ "[a.com]\noauth2.issuer_url = https://login.a.com/#f\n",
+		    "issuer_url with a fragment" },
+		{ "[a.com]\noauth2.issuer_url = https://u@login.a.com/\n",
+		    "issuer_url with a user" },
+		{ "[a.com]\noauth2.issuer_url = https://%EMAILDOMAIN%/\n",
+		    "issuer_url with a placeholder" },
+		{ "[a.com]\noauth2.issuer_url = https://a\x7f.com/\n",
+		    "issuer_url with DEL" },
+		{ "[a.com]\noauth2.client_secret = s3cret\n", "client_secret" },
+		{ "[a.com]\noauth2.client_id = a b\n", "client_id with space" },
+		{ "[a.com]\noauth2.client_id = a<b\n", "client_id with markup" },
+		{ "[a.com]\nimap = i.a.com\nsmtp = s.a.com\n"
+		    "oauth2.client_id = x\n", "client_id without oauth2" },
 	};
 	int		 e;
 	size_t		 i;
@@ -506,6 +542,13 @@ test_ini_messages(void)
 		{ "[a.com]\ndocumentation = https://a.com/\n"
 		    "documentation.descr.\xc3\xa9 = x\n",
 		    "t.ini:3: bad language tag in '?" "?'\n" },
+		{ "[a.com]\nimap = i.a.com\njmap = http://j.a.com/\n",
+		    "t.ini:3: 'jmap' must be an https:// URL\n" },
+		{ "[a.com]\n\noauth2.client_secret = x\n",
+		    "t.ini:3: oauth2.client_secret is refused: every answer is "
+		    "public, so a published secret is no secret" },
+		{ "[a.com]\noauth2.issuer_url = https://l.a.com/?a\n",
+		    "t.ini:2: oauth2.issuer_url must be an https:// URL" },
 	};
 	char		*buf;
 	size_t		 len, i;

@@ -266,6 +266,10 @@ for my $c (parse()) {
 	my ($out, $st, $err) = request($c, $mode);
 	my @bad = judge($c, $mode, $out, $st);
 	push @bad, judge_log($c, $mode, $err) if $st == 0;
+	# a credential (Android sends the password with its Autodiscover
+	# POST) is never echoed or logged: the corpus's is base64 "injected:x"
+	push @bad, "a credential echoed or logged"
+	    if "$out$err" =~ /aW5qZWN0ZWQ6eA|injected:x/;
 	if (@bad) {
 		$fail++;
 		print "FAIL $mode: $c->{name} (line $c->{line}): ",

@@ -154,6 +154,11 @@ cat >"$W/pox.xml" <<EOF
     </Autodiscover>
 EOF
 sed "s/$ADDR/jane@unknown.invalid/" "$W/pox.xml" >"$W/pox-unknown.xml"
+# AOSP Exchange / Samsung: the mobilesync schema, for dav.example's
+# activesync URL (test/hostile/dav.ini)
+sed -e "s/$ADDR/jane@dav.example/" -e 's|/outlook/requestschema/|/mobilesync/requestschema/|' \
+    -e 's|/outlook/responseschema/2006a|/mobilesync/responseschema/2006|' \
+    "$W/pox.xml" >"$W/ms.xml"
 cat >"$W/propfind.xml" <<'EOF'
 <?xml version="1.0" encoding="utf-8"?>
 <d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/></d:prop></d:propfind>
@@ -227,6 +232,19 @@ drive() {
 	    "https://dav.dav.example/carddav/" "$(header "$R" Location)"
 	fetch PROPFIND /.well-known/caldav mailbox.org
 	want "PROPFIND /.well-known/caldav, no caldav" 404
+	# JMAP (RFC 8620 2.2): routed like the DAV ones
+	fetch PROPFIND /.well-known/jmap dav.example
+	want "PROPFIND /.well-known/jmap" 307
+	check_eq "$setup: /.well-known/jmap: Location" \
+	    "https://jmap.dav.example/jmap/session" "$(header "$R" Location)"
+	# ActiveSync, chunked as Samsung sends it, with Android's password
+	fetch POST /autodiscover/autodiscover.xml autodiscover.dav.example \
+	    -H 'Content-Type: text/xml' -H 'Transfer-Encoding: chunked' \
+	    -H 'Authorization: Basic amFuZTpzM2NyZXQ=' --data-binary "@$W/ms.xml"
+	want "POST mobilesync (chunked)" 200 "$XML"
+	check "$setup: POST mobilesync: valid against MS-ASCMD 6.2/6.4" sh -c \
+	    "xmllint --noout --schema '$TOP/test/schema/autodiscover-response.xsd' '$R.body' 2>/dev/null"
+	has "POST mobilesync" '<Url>https://sync.dav.example/Microsoft-Server-ActiveSync</Url>'
 	# PACC, on its own host name
 	same_as_cgi "GET PACC" /.well-known/user-agent-configuration.json \
 	    ua-auto-config.mailbox.org pacc
