@@ -956,6 +956,25 @@ prov_names_free(char **names, size_t n)
 static const struct prov_fs fs_real = { prov_fs_read, prov_fs_glob };
 const struct prov_fs *prov_fs = &fs_real;
 
+/*
+ * A file changed in the current tick of the clock file times come from
+ * (the coarse one) may change again within that tick, its size and times
+ * unchanged: the image then hashes it at every start instead of trusting
+ * its stat (git's "racy clean").  A change in any later tick gets a later
+ * ctime, and ctime cannot be set back.
+ */
+static bool
+racy(const struct stat *st)
+{
+	struct timespec	now;
+
+	if (clock_gettime(CLOCK_REALTIME_COARSE, &now) != 0)
+		return true;
+	return st->st_ctim.tv_sec > now.tv_sec ||
+	    (st->st_ctim.tv_sec == now.tv_sec &&
+	    st->st_ctim.tv_nsec >= now.tv_nsec);
+}
+
 /* What was read, for the image and the reload log; path is kept. */
 static struct cfg_src *
 src_add(struct loader *l, const char *path, unsigned kind,
@@ -981,7 +1000,7 @@ src_add(struct loader *l, const char *path, unsigned kind,
 	s->ctime_ns = (uint32_t)st->st_ctim.tv_nsec;
 	s->ino = (uint64_t)st->st_ino;
 	s->dev = (uint64_t)st->st_dev;
-	s->racy = (int64_t)time(NULL) - s->ctime < RACY_SECONDS;
+	s->racy = racy(st);
 	mac_sha1(buf, len, s->hash);
 	return s;
 }
