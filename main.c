@@ -564,7 +564,8 @@ check_render(const struct config *cf)
 		if (!check_fits(cf, p)) {
 			fprintf(stderr, "mailautoconf: %s:%d: the answer for "
 			    "[%s] does not fit in %d bytes\n",
-			    diag_safe(fb, sizeof(fb), cf->file), p->line,
+			    diag_safe(fb, sizeof(fb), p->file != NULL ? p->file :
+			    cf->file), p->line,
 			    diag_safe(sb, sizeof(sb), p->id), OUT_MAX);
 			bad++;
 		}

@@ -82,6 +82,7 @@ struct loader {
 	const struct ini_sink *sink;
 	bool		 oom;
 	size_t		 nsecs;		/* sections seen so far */
+	size_t		 ahead;		/* announced, not seen yet */
 	size_t		 provcap;
 	size_t		*seen;		/* the section-name set, see seen_section */
 	size_t		 mask;
@@ -1203,7 +1204,7 @@ kp_include(struct loader *l, const struct cfg_key *k, const struct kv *e,
 {
 	char		**names, pb[1024];
 	const char	*why, *pat;
-	size_t		 n, i;
+	size_t		 n, i, pi;
 
 	(void)k;
 	(void)dst;
@@ -1223,8 +1224,10 @@ kp_include(struct loader *l, const struct cfg_key *k, const struct kv *e,
 	if (n == 0)
 		WARN(l, e->line, "include %s matches no file",
 		    safe(pb, sizeof(pb), pat));
+	/* its own entry: a nested include adds more (and moves cf->pat) */
+	pi = l->cf->npat - 1;
 	for (i = 0; i < n && !l->oom; i++)
-		read_include(l, l->cf->pat[l->cf->npat - 1].match[i], e->line);
+		read_include(l, l->cf->pat[pi].match[i], e->line);
 	prov_names_free(names, n);
 	return !l->oom;
 }
@@ -1696,14 +1699,13 @@ seen_rebuild(struct loader *l)
 	return true;
 }
 
-/* Room for nsecs more sections (an include brings its own). */
+/* Room for need sections in all. */
 static void
-sink_begin(void *arg, size_t nsecs)
+prov_room(struct loader *l, size_t need)
 {
-	struct loader	*l = arg;
 	struct config	*cf = l->cf;
 	struct provider	*np;
-	size_t		 need = l->nsecs + nsecs + 1, bi;
+	size_t		 bi;
 
 	if (l->oom || need <= l->provcap)
 		return;
@@ -1727,6 +1729,19 @@ sink_begin(void *arg, size_t nsecs)
 		l->oom = true;
 }
 
+/*
+ * A file announces nsecs sections: an include's come while the sections
+ * of the file that includes it are still ahead.
+ */
+static void
+sink_begin(void *arg, size_t nsecs)
+{
+	struct loader	*l = arg;
+
+	l->ahead += nsecs;
+	prov_room(l, l->nsecs + l->ahead + 1);
+}
+
 static void
 end_section(struct loader *l)
 {
@@ -1745,6 +1760,9 @@ sink_section(void *arg, const char *name, int line)
 	char		 fb[1024];
 
 	end_section(l);
+	if (l->ahead > 0)
+		l->ahead--;
+	prov_room(l, l->nsecs + l->ahead + 2);
 	if (l->oom)
 		return;
 	i = l->nsecs++;
