@@ -1013,7 +1013,7 @@ domline(struct loader *l, const char *file, int line, const char *p,
 {
 	char		 d[DOMAIN_MAX + 1];
 	const char	*e, *why;
-	size_t		 dl;
+	size_t		 dl, i;
 
 	if (n > 0 && p[n - 1] == '\r')
 		n--;
@@ -1034,8 +1034,9 @@ domline(struct loader *l, const char *file, int line, const char *p,
 		n--;
 	if (n == 0)
 		return NULL;
-	if (strcspn(p, " \t,") < n)
-		return "one domain per line";
+	for (i = 0; i < n; i++)
+		if (p[i] == ' ' || p[i] == '\t' || p[i] == ',')
+			return "one domain per line";
 	if (mac_domain_idn(d, &dl, p, n, &why) != 0) {
 		diag_msg(l->d, file, false, line, "bad domain: %s", why);
 		return "";
