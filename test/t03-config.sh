@@ -223,6 +223,14 @@ printf 'include = gone.ini\n[q.example]\nimap = i\nsmtp = s\n' >"$T_TMP/inc/gone
 run "$T_TMP/in10" $B --check -c "$T_TMP/inc/gone.ini.main"
 check "include: a missing plain file is an error" grep -qF "include $T_TMP/inc/gone.ini: No such file" "$T_TMP/in10.err"
 
+# the README's example log line is the one a rejected request gets
+MAC_CONF="$P" mac_cgi "$T_TMP/rd" QUERY_STRING='emailaddress=a%40unknown.example' \
+    HTTP_USER_AGENT='Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Thunderbird/128.0'
+rdline=$(grep ': 404: ' "$T_TMP/rd.err" | head -n 1)
+check "the 404 log line: $rdline" test -n "$rdline"
+check "README's example log line is the real one" sh -c \
+    'tr "\n" " " <"$1" | grep -qF "\`$2\`"' _ "$TOP/README.md" "$rdline"
+
 # warnings: no SMTP, no incoming server, a plain server; still exit 0
 printf '[a.example]\nimap = x plain\n[b.example]\nsmtp = y\n' >"$T_TMP/w.ini"
 run "$T_TMP/w" $B --check -c "$T_TMP/w.ini"
