@@ -457,6 +457,17 @@ check "an INI emptied in place: the reload fails" grep -qF \
 check_eq "an INI emptied in place: the old config serves on" "Status: 200 OK" "$(hget d30.example)"
 kill $FPID
 wait $FPID 2>/dev/null
+# and a restart now: the last image serves, loudly, instead of nothing
+rm -f "$SOCK2"
+$MAC_BIN -c "$H/m.ini" --listen "$SOCK2" $U 2>"$T_TMP/f3.err" &
+FPID=$!
+i=0
+while [ ! -S "$SOCK2" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check_eq "a restart with the INI emptied: the last image answers" "Status: 200 OK" "$(hget d30.example)"
+check "... saying so loudly" grep -qF \
+    "$H/m.ini: does not load (errors above): serving its last compiled config instead (2 providers, 42 domains)" "$T_TMP/f3.err"
+kill $FPID
+wait $FPID 2>/dev/null
 # file names reach the terminal through the printable filter: an ESC in
 # the directory's name is printed as '?'
 EDIR=$T_TMP/$(printf 'e\033[31mx')
