@@ -94,12 +94,6 @@
 #define FILE_RETRIES		5
 #define FILE_RETRY_MS		100
 /*
- * A file changed this close (seconds) before --compile read it may change
- * again within the same timestamp tick unseen: the image hashes it at
- * every start instead of trusting its stat (git's "racy clean").
- */
-#define RACY_SECONDS		2
-/*
  * reload_max_drop: a reload or --compile that stops serving more than
  * this share (percent) of the domains served is refused: a cut or failed
  * export is the likely cause, not the departure of so many customers.

@@ -64,6 +64,7 @@ static const unsigned char img_magic[8] = { 'M', 'A', 'C', 'I', 'M', 'G', 0, 2 }
 #define TAG_META	0x3154454du	/* "MET1" */
 #define TAG_GLOB	0x31424c47u	/* "GLB1" */
 #define TAG_PROV	0x31565250u	/* "PRV1" */
+#define TAG_SRC		0x31435253u	/* "SRC1" */
 
 /* the fixed parts of the records, in bytes (layouts: enc_*, dec_*) */
 #define REC_HEAD	12	/* checksum, length, tag */
@@ -76,12 +77,16 @@ static const unsigned char img_magic[8] = { 'M', 'A', 'C', 'I', 'M', 'G', 0, 2 }
 #define AUTH_LEN	12
 #define SRV_LEN		(4 + 4 + 4 * 4 + AUTH_LEN + 4 + 8)
 #define NONE		0xffffffffu
+/* a file read (layout: enc_sources) */
+#define SRCE_LEN	(4 + 4 + 8 + 8 + 4 + 4 + 8 + 8 + 8 + 4 + MAC_SHA1_LEN)
 
 struct image {
 	const unsigned char	*base;
 	size_t			 len;
 	bool			 mapped;
+	bool			 owned;		/* base is our private copy */
 	int			 fd;		/* of the map; -1: memory */
+	unsigned char		*srcrec;	/* the sources record, copied */
 	bool			 broken;	/* a record failed its checks */
 	struct cdb		 db;
 	uint32_t		 nprov;
@@ -353,21 +358,84 @@ enc_provider(struct wbuf *b, const struct provider *p)
 }
 
 static void
-enc_meta(struct wbuf *b, const struct config *cf, const struct img_src *src)
+enc_meta(struct wbuf *b, const struct config *cf)
 {
-	unsigned char	*p;
+	const struct cfg_src	*ini = cf->nsrc > 0 ? &cf->src[0] : NULL;
+	unsigned char		*p;
 
 	wb_start(b, TAG_META, META_LEN);
 	if (b->oom)
 		return;
 	p = b->p + REC_HEAD;
 	memcpy(p, img_magic, sizeof(img_magic));
-	wr64(p + 8, src->size);
-	wr64(p + 16, (uint64_t)src->mtime);
-	wr32(p + 24, src->mtime_ns);
-	memcpy(p + 28, src->hash, MAC_SHA1_LEN);
+	if (ini != NULL) {
+		wr64(p + 8, ini->size);
+		wr64(p + 16, (uint64_t)ini->mtime);
+		wr32(p + 24, ini->mtime_ns);
+		memcpy(p + 28, ini->hash, MAC_SHA1_LEN);
+	}
 	wr32(p + 28 + MAC_SHA1_LEN, (uint32_t)cf->nprov);
 	wr32(p + 32 + MAC_SHA1_LEN, (uint32_t)cf->ndomains);
+	wb_finish(b);
+}
+
+/*
+ * A path as the image keeps it: relative to the INI's directory when it
+ * is beneath it, so that a server that names the INI another way (an
+ * absolute path, another working directory) finds the same files.
+ */
+static const char *
+rel_of(const char *ini, const char *path)
+{
+	const char	*slash = strrchr(ini, '/');
+	size_t		 n = slash != NULL ? (size_t)(slash - ini) + 1 : 0;
+
+	return strncmp(path, ini, n) == 0 && path[0] != '\0' ? path + n :
+	    path;
+}
+
+/*
+ * Every file the config was read from and every include pattern with
+ * its matches: the image is current while they are (fresh()).
+ */
+static void
+enc_sources(struct wbuf *b, const struct config *cf)
+{
+	size_t		 i, j, pos, fixed = REC_HEAD + 8 + SRCE_LEN * cf->nsrc;
+	unsigned char	*p;
+
+	for (i = 0; i < cf->npat; i++)
+		fixed += 8 + 4 * cf->pat[i].nmatch;
+	wb_start(b, TAG_SRC, fixed);
+	if (b->oom)
+		return;
+	wr32(b->p + REC_HEAD, (uint32_t)cf->nsrc);
+	wr32(b->p + REC_HEAD + 4, (uint32_t)cf->npat);
+	for (i = 0, pos = REC_HEAD + 8; i < cf->nsrc && !b->oom;
+	    i++, pos += SRCE_LEN) {
+		const struct cfg_src *s = &cf->src[i];
+
+		p = b->p + pos;
+		p[4] = (unsigned char)s->kind;
+		p[5] = s->racy;
+		wr64(p + 8, s->size);
+		wr64(p + 16, (uint64_t)s->mtime);
+		wr32(p + 24, s->mtime_ns);
+		wr32(p + 28, s->ctime_ns);
+		wr64(p + 32, (uint64_t)s->ctime);
+		wr64(p + 40, s->ino);
+		wr64(p + 48, s->dev);
+		wr32(p + 56, (uint32_t)s->ndomains);
+		memcpy(p + 60, s->hash, MAC_SHA1_LEN);
+		wb_str(b, pos, rel_of(cf->file, s->path));
+	}
+	for (i = 0; i < cf->npat && !b->oom; i++) {
+		wr32(b->p + pos + 4, (uint32_t)cf->pat[i].nmatch);
+		wb_str(b, pos, rel_of(cf->file, cf->pat[i].pattern));
+		pos += 8;
+		for (j = 0; j < cf->pat[i].nmatch && !b->oom; j++, pos += 4)
+			wb_str(b, pos, rel_of(cf->file, cf->pat[i].match[j]));
+	}
 	wb_finish(b);
 }
 
@@ -384,6 +452,7 @@ enc_globals(struct wbuf *b, const struct config *cf)
 	wr32(p + 4, (uint32_t)cf->ad_ttl);
 	wr32(p + 8, cf->catch_all == NULL ? NONE :
 	    (uint32_t)(cf->catch_all - cf->prov));
+	wr32(p + 24, (uint32_t)cf->max_drop);
 	wb_str(b, REC_HEAD + 12, cf->web_host);
 	wb_str(b, REC_HEAD + 16, cf->sign_cert);
 	wb_str(b, REC_HEAD + 20, cf->sign_key);
@@ -418,8 +487,8 @@ img_add(struct wfile *w, const void *k, size_t kl, const void *v, size_t vl)
  * checksum are written in once the file is done.
  */
 static int
-img_records(struct wfile *w, const struct config *cf,
-    const struct img_src *src, size_t *metapos, unsigned char *meta)
+img_records(struct wfile *w, const struct config *cf, size_t *metapos,
+    unsigned char *meta)
 {
 	struct wbuf	 b;
 	unsigned char	 k[6] = { 0, 'p' }, v[8];
@@ -427,13 +496,15 @@ img_records(struct wfile *w, const struct config *cf,
 	int		 rc = 0;
 
 	memset(&b, 0, sizeof(b));
-	enc_meta(&b, cf, src);
+	enc_meta(&b, cf);
 	*metapos = w->dpos + 8 + 2;
 	if (!b.oom)
 		memcpy(meta, b.p, META_LEN);
 	rc |= b.oom ? -1 : img_add(w, "\0m", 2, b.p, b.len);
 	enc_globals(&b, cf);
 	rc |= b.oom ? -1 : img_add(w, "\0g", 2, b.p, b.len);
+	enc_sources(&b, cf);
+	rc |= b.oom ? -1 : img_add(w, "\0s", 2, b.p, b.len);
 	for (i = 0; i < cf->nprov && rc == 0; i++) {
 		wr32(k + 2, (uint32_t)i);
 		wr32(v, (uint32_t)i);
@@ -525,8 +596,7 @@ img_path(char *dst, size_t cap, const char *ini)
  * image or the new one, never a part.
  */
 int
-img_write(const struct config *cf, const struct img_src *src,
-    const char *path, FILE *err)
+img_write(const struct config *cf, const char *path, FILE *err)
 {
 	struct wfile	 w;
 	struct stat	 st;
@@ -544,7 +614,7 @@ img_write(const struct config *cf, const struct img_src *src,
 	memset(&w, 0, sizeof(w));
 	w.dpos = 2048;
 	if (cdb_make_start(&w.m, fd) != 0 ||
-	    img_records(&w, cf, src, &metapos, meta) != 0 ||
+	    img_records(&w, cf, &metapos, meta) != 0 ||
 	    cdb_make_finish(&w.m) != 0 || img_seal(fd, metapos, meta) != 0 ||
 	    img_verify(fd, cf, err) != 0)
 		goto bad;
@@ -573,67 +643,11 @@ bad:
 	return -1;
 }
 
-/* ---- reading the INI with what the image records of it ---------------- */
-
-/* The INI's text (at most INI_FILE_MAX bytes), its stat; NULL: why in err. */
-static char *
-read_ini(const char *file, struct stat *st, size_t *len, const char **why)
-{
-	char	*buf;
-	size_t	 got = 0;
-	int	 fd;
-
-	*why = NULL;
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, st) == -1) {
-		*why = strerror(errno);
-		if (fd != -1)
-			close(fd);
-		return NULL;
-	}
-	if (!S_ISREG(st->st_mode) || st->st_size > INI_FILE_MAX ||
-	    (buf = mac_alloc((size_t)st->st_size + 1)) == NULL) {
-		*why = "not a regular file of a size that can be read";
-		close(fd);
-		return NULL;
-	}
-	while (got < (size_t)st->st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st->st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	*len = got;
-	return buf;
-}
-
-/* --compile: the INI loaded as --check loads it, and what it was. */
-struct config *
-img_read_ini(const char *file, struct diag *d, struct img_src *src)
-{
-	struct config	*cf;
-
-	if ((cf = prov_load_file(file, d)) == NULL)
-		return NULL;
-	memset(src, 0, sizeof(*src));
-	if (cf->nsrc > 0) {
-		src->size = cf->src[0].size;
-		src->mtime = cf->src[0].mtime;
-		src->mtime_ns = cf->src[0].mtime_ns;
-		memcpy(src->hash, cf->src[0].hash, MAC_SHA1_LEN);
-	}
-	return cf;
-}
-
 /* ---- the reader: checking a record's values --------------------------- */
 
 enum skind {
 	S_TEXT, S_URL, S_HOST, S_DOMAIN, S_IDENT, S_USER, S_REDIRECT, S_LANG,
-	S_RESTRICT
+	S_RESTRICT, S_PATH
 };
 
 struct dec {
@@ -682,6 +696,8 @@ value_ok(const char *s, size_t n, enum skind k)
 		return mac_domain(d, &dl, s, n, &why) == 0;
 	case S_LANG:
 		return cfg_lang_ok(s);
+	case S_PATH:
+		return n > 0;
 	default:
 		return strcmp(s, "client-IP-address") == 0;
 	}
@@ -1040,15 +1056,18 @@ absent_ok(const struct image *im, const void *k, unsigned kl)
 	if (n > im->len / 8 || pos < dend || pos > im->len ||
 	    (size_t)n * 8 > im->len - pos)
 		return false;
+	/*
+	 * Every slot on k's probe path holds the hash of the key it leads
+	 * to: a flipped hash value on the path (which made cdb_find pass k
+	 * by) is seen, at the cost of reading a few keys on a miss.
+	 */
 	for (i = 0; i < n; i++) {
 		sl = b + pos + 8 * (((h >> 8) + i) % n);
 		if ((rp = rd32(sl + 4)) == 0)
 			return true;
-		if (rd32(sl) != h)
-			continue;
 		if (rp < 2048 || rp > dend - 8 ||
 		    (l = rd32(b + rp)) > dend - rp - 8 ||
-		    cdb_hash(b + rp + 8, l) != h)
+		    cdb_hash(b + rp + 8, l) != rd32(sl))
 			return false;
 	}
 	return true;
@@ -1257,30 +1276,177 @@ img_broken(const struct config *cf)
 
 /* ---- the reader: opening ---------------------------------------------- */
 
-/* The image is current when the INI is the text it was compiled from. */
+/* The reason an image is stale, naming the file: fresh() writes it. */
+static char	stale_why[1200];
+
 static bool
-fresh(const unsigned char *m, const char *ini, const char **why)
+stale(const char **why, const char *path, const char *what)
+{
+	char	pb[1024];
+
+	snprintf(stale_why, sizeof(stale_why), "%s %s",
+	    diag_safe(pb, sizeof(pb), path), what);
+	*why = stale_why;
+	return false;
+}
+
+/*
+ * One recorded file is as it was: its stat says so (size, mtime, ctime,
+ * inode; ctime cannot be set back by a copy), or, when anything differs
+ * or it changed just before --compile read it, its text does.
+ */
+static bool
+src_fresh(const struct cfg_src *s, const char *path, const char **why)
 {
 	struct stat	 st;
 	unsigned char	 h[MAC_SHA1_LEN];
+	const char	*w;
 	char		*buf;
 	size_t		 len;
 
-	if (stat(ini, &st) != 0) {
-		*why = "its INI cannot be read";
-		return false;
-	}
-	if ((uint64_t)st.st_size == rd64(m + 8) &&
-	    (uint64_t)st.st_mtim.tv_sec == rd64(m + 16) &&
-	    (uint32_t)st.st_mtim.tv_nsec == rd32(m + 24))
+	if (stat(path, &st) != 0)
+		return stale(why, path, "is gone");
+	if (!s->racy && (uint64_t)st.st_size == s->size &&
+	    st.st_mtim.tv_sec == s->mtime &&
+	    (uint32_t)st.st_mtim.tv_nsec == s->mtime_ns &&
+	    st.st_ctim.tv_sec == s->ctime &&
+	    (uint32_t)st.st_ctim.tv_nsec == s->ctime_ns &&
+	    (uint64_t)st.st_ino == s->ino && (uint64_t)st.st_dev == s->dev)
 		return true;
-	/* another mtime (a copy) or size: the text decides */
-	*why = "older than its INI";
-	if ((buf = read_ini(ini, &st, &len, why)) == NULL)
-		return false;
+	if ((uint64_t)st.st_size != s->size)
+		return stale(why, path, "changed");
+	if (prov_fs->read(path, &buf, &len, &st, &w) != 0)
+		return stale(why, path, "cannot be read");
 	mac_sha1(buf, len, h);
 	mac_free(buf);
-	return len == rd64(m + 8) && memcmp(h, m + 28, MAC_SHA1_LEN) == 0;
+	if (len != s->size || memcmp(h, s->hash, MAC_SHA1_LEN) != 0)
+		return stale(why, path, "changed");
+	return true;
+}
+
+/* An include pattern matches the files it matched, no more, no fewer. */
+static bool
+pat_fresh(const struct cfg_pat *p, const char *ini, const char **why)
+{
+	char		**names, pat[4096], m[4096];
+	const char	*w;
+	size_t		 n, i;
+	bool		 same;
+
+	if (strpbrk(p->pattern, "*?[") == NULL)
+		return true;	/* a file: its record says */
+	if (!prov_beside(pat, sizeof(pat), ini, p->pattern) ||
+	    prov_fs->glob(pat, &names, &n, &w) != 0)
+		return stale(why, p->pattern, "cannot be matched");
+	same = n == p->nmatch;
+	for (i = 0; same && i < n; i++)
+		same = prov_beside(m, sizeof(m), ini, p->match[i]) &&
+		    strcmp(names[i], m) == 0;
+	prov_names_free(names, n);
+	return same ? true : stale(why, pat, "matches other files now");
+}
+
+/*
+ * The image is current when every file it was made from is unchanged
+ * (the INI is ini itself, whatever name --compile gave it).
+ */
+static bool
+fresh(const struct config *cf, const char *ini, const char **why)
+{
+	char	path[4096];
+	size_t	i;
+
+	for (i = 0; i < cf->nsrc; i++) {
+		if (i > 0 && !prov_beside(path, sizeof(path), ini,
+		    cf->src[i].path))
+			return stale(why, cf->src[i].path, "path too long");
+		if (!src_fresh(&cf->src[i], i == 0 ? ini : path, why))
+			return false;
+	}
+	for (i = 0; i < cf->npat; i++)
+		if (!pat_fresh(&cf->pat[i], ini, why))
+			return false;
+	return true;
+}
+
+/* The sources record's counts, checked; the arrays' size. */
+static size_t
+src_counts(struct dec *d, size_t *nsrc, size_t *npat, size_t *nmatch)
+{
+	size_t	i, pos, n;
+
+	*nsrc = rd32(d->r + REC_HEAD);
+	*npat = rd32(d->r + REC_HEAD + 4);
+	*nmatch = 0;
+	if (*nsrc == 0 || *nsrc > d->len / SRCE_LEN || *npat > d->len / 8)
+		return 0;
+	pos = REC_HEAD + 8 + SRCE_LEN * *nsrc;
+	for (i = 0; i < *npat; i++) {
+		if (pos + 8 > d->len || (n = rd32(d->r + pos + 4)) >
+		    (d->len - pos - 8) / 4)
+			return 0;
+		*nmatch += n;
+		pos += 8 + 4 * n;
+	}
+	return *nsrc * sizeof(struct cfg_src) + *npat * sizeof(struct cfg_pat) +
+	    (*nmatch + 1) * sizeof(char *);
+}
+
+static void
+dec_source(struct dec *d, size_t pos, struct cfg_src *s)
+{
+	const unsigned char	*p = d->r + pos;
+
+	s->path = dec_str(d, pos, S_PATH, true);
+	s->kind = p[4];
+	s->racy = p[5] != 0;
+	s->size = rd64(p + 8);
+	s->mtime = (int64_t)rd64(p + 16);
+	s->mtime_ns = rd32(p + 24);
+	s->ctime_ns = rd32(p + 28);
+	s->ctime = (int64_t)rd64(p + 32);
+	s->ino = rd64(p + 40);
+	s->dev = rd64(p + 48);
+	s->ndomains = rd32(p + 56);
+	memcpy(s->hash, p + 60, MAC_SHA1_LEN);
+	if (p[4] > SRC_DOMAINS || p[5] > 1)
+		d->bad = true;
+}
+
+/* What the image was made from, into cf->src and cf->pat. */
+static bool
+dec_sources(struct image *im, struct config *cf)
+{
+	const unsigned char	*r;
+	struct dec		 d;
+	size_t			 len, sz, nsrc, npat, nmatch, i, j, pos;
+	const char		**m;
+
+	if ((r = img_get(im, "\0s", 2, &len)) == NULL || len > INI_FILE_MAX ||
+	    (im->srcrec = mac_alloc(len)) == NULL)
+		return false;
+	d.r = memcpy(im->srcrec, r, len);
+	d.len = len;
+	d.bad = false;
+	if (!rec_ok(d.r, len, TAG_SRC, REC_HEAD + 8) ||
+	    (sz = src_counts(&d, &nsrc, &npat, &nmatch)) == 0 ||
+	    (cf->src = mac_alloc(sz)) == NULL)
+		return false;
+	cf->pat = (struct cfg_pat *)(void *)(cf->src + nsrc);
+	m = (const char **)(void *)(cf->pat + npat);
+	cf->nsrc = nsrc;
+	cf->npat = npat;
+	for (i = 0, pos = REC_HEAD + 8; i < nsrc; i++, pos += SRCE_LEN)
+		dec_source(&d, pos, &cf->src[i]);
+	for (i = 0; i < npat && !d.bad; i++) {
+		cf->pat[i].pattern = dec_str(&d, pos, S_PATH, true);
+		cf->pat[i].nmatch = rd32(d.r + pos + 4);
+		cf->pat[i].match = m;
+		pos += 8;
+		for (j = 0; j < cf->pat[i].nmatch; j++, pos += 4)
+			*m++ = dec_str(&d, pos, S_PATH, true);
+	}
+	return !d.bad && cf->src[0].kind == SRC_INI;
 }
 
 /* The global keys into cf; false: a value the INI cannot hold. */
@@ -1310,7 +1476,8 @@ dec_globals(struct image *im, struct config *cf)
 	cf->web_host = dec_str(&d, REC_HEAD + 12, S_DOMAIN, false);
 	cf->sign_cert = dec_str(&d, REC_HEAD + 16, S_TEXT, false);
 	cf->sign_key = dec_str(&d, REC_HEAD + 20, S_TEXT, false);
-	if (d.bad || cf->cache_max_age > CACHE_AGE_MAX ||
+	cf->max_drop = (long)rd32(r + REC_HEAD + 24);
+	if (d.bad || cf->cache_max_age > CACHE_AGE_MAX || cf->max_drop > 100 ||
 	    (ttl != -1 && (ttl < 1 || ttl > AD_TTL_MAX)) ||
 	    (cf->sign_cert == NULL) != (cf->sign_key == NULL))
 		return false;
@@ -1336,7 +1503,7 @@ img_signer(struct config *cf, const char *ini, const char **why)
 }
 
 static bool
-img_init(struct image *im, struct config *cf, const char *ini,
+img_init(struct image *im, struct config *cf, const char *ini, bool check,
     const char **why)
 {
 	const unsigned char	*m;
@@ -1361,7 +1528,9 @@ img_init(struct image *im, struct config *cf, const char *ini,
 	    rd32(m + META_FSIZE + 4) != img_sum(im->base, 2048))
 		return false;
 	m += REC_HEAD;
-	if (ini != NULL && !fresh(m, ini, why))
+	if (!dec_sources(im, cf))
+		return false;
+	if (ini != NULL && check && !fresh(cf, ini, why))
 		return false;
 	im->nprov = rd32(m + 28 + MAC_SHA1_LEN);
 	cf->nprov = im->nprov;
@@ -1374,11 +1543,12 @@ img_init(struct image *im, struct config *cf, const char *ini,
 
 /*
  * A config answering from the image at base (len bytes).  ini: the INI it
- * must be current with, also naming the config; NULL: no such check (the
- * fuzz target).  NULL and *why when the image cannot be used.
+ * must be current with (check), also naming the config; NULL: no such
+ * check (the fuzz target).  NULL and *why when the image cannot be used.
  */
-struct config *
-img_open_mem(const void *base, size_t len, const char *ini, const char **why)
+static struct config *
+img_open(const void *base, size_t len, const char *ini, bool check,
+    const char **why)
 {
 	struct config	*cf;
 	struct image	*im;
@@ -1399,6 +1569,7 @@ img_open_mem(const void *base, size_t len, const char *ini, const char **why)
 	cf->lookup = img_lookup;
 	cf->release = img_free;
 	cf->file = memcpy((char *)(im + 1), name, strlen(name) + 1);
+	cf->max_drop = MAX_DROP_DEFAULT;
 	im->base = base;
 	im->len = len;
 	bus_guard();
@@ -1409,7 +1580,7 @@ img_open_mem(const void *base, size_t len, const char *ini, const char **why)
 		return NULL;
 	}
 	bus_armed = 1;
-	ok = img_init(im, cf, ini, why);
+	ok = img_init(im, cf, ini, check, why);
 	bus_armed = 0;
 	if (!ok) {
 		img_free(cf);
@@ -1418,15 +1589,133 @@ img_open_mem(const void *base, size_t len, const char *ini, const char **why)
 	return cf;
 }
 
+struct config *
+img_open_mem(const void *base, size_t len, const char *ini, const char **why)
+{
+	return img_open(base, len, ini, true, why);
+}
+
+/*
+ * Whoever can write the image decides every answer (its checksums are no
+ * defence against forgery): it must belong to the INI's owner or root,
+ * be writable by nobody else, and a symbolic link to it likewise.
+ * Opened without blocking (a FIFO), and only a regular file is taken.
+ * The open descriptor, or -1 and *why (with the fix).
+ */
+static int
+img_trusted(const char *path, const char *ini, struct stat *st,
+    const char **why)
+{
+	static char	 buf[1200];
+	struct stat	 ls, is;
+	char		 pb[1024];
+	int		 fd;
+
+	if (stat(ini, &is) != 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	diag_safe(pb, sizeof(pb), path);
+	/* a symbolic link (the one case that needs lstat): whose is it? */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+	if (fd == -1 && errno == ELOOP && lstat(path, &ls) == 0 &&
+	    S_ISLNK(ls.st_mode)) {
+		if (ls.st_uid != 0 && ls.st_uid != is.st_uid) {
+			snprintf(buf, sizeof(buf), "a symbolic link owned by "
+			    "uid %u, not by the INI's owner or root (fix: "
+			    "remove it and compile again)", (unsigned)ls.st_uid);
+			*why = buf;
+			errno = EPERM;
+			return -1;
+		}
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	}
+	if (fd == -1 || fstat(fd, st) != 0) {
+		*why = strerror(errno);
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode))
+		snprintf(buf, sizeof(buf), "not a regular file");
+	else if (st->st_uid != 0 && st->st_uid != is.st_uid)
+		snprintf(buf, sizeof(buf), "owned by uid %u, not by the INI's "
+		    "owner (uid %u) or root (fix: chown %u %s, or run "
+		    "--compile as that user)", (unsigned)st->st_uid,
+		    (unsigned)is.st_uid, (unsigned)is.st_uid, pb);
+	else if (st->st_mode & (S_IWGRP | S_IWOTH))
+		snprintf(buf, sizeof(buf), "writable by group or others "
+		    "(fix: chmod go-w %s)", pb);
+	else
+		return fd;
+	*why = buf;
+	close(fd);
+	errno = EPERM;
+	return -1;
+}
+
+/*
+ * The image into private memory, as one moment's bytes: a file copied
+ * over it in place later cannot change what this process answers.
+ */
+static void *
+img_copy(int fd, const struct stat *st, const char **why)
+{
+	struct stat	 st2;
+	char		*buf;
+	size_t		 got = 0;
+	ssize_t		 r;
+
+	*why = "out of memory";
+	if ((buf = mac_alloc((size_t)st->st_size)) == NULL)
+		return NULL;
+	while (got < (size_t)st->st_size) {
+		r = read(fd, buf + got, (size_t)st->st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	*why = "changed while being read";
+	if (got != (size_t)st->st_size || fstat(fd, &st2) != 0 ||
+	    st2.st_size != st->st_size ||
+	    st2.st_mtim.tv_sec != st->st_mtim.tv_sec ||
+	    st2.st_mtim.tv_nsec != st->st_mtim.tv_nsec ||
+	    st2.st_ctim.tv_sec != st->st_ctim.tv_sec ||
+	    st2.st_ctim.tv_nsec != st->st_ctim.tv_nsec) {
+		mac_free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* One line on log: the image is not used, why, and the fix. */
+static void
+not_used(FILE *log, const char *path, const char *ini, const char *why)
+{
+	char	pb[1024], ib[1024];
+
+	if (log == NULL)
+		return;
+	diag_safe(pb, sizeof(pb), path);
+	diag_safe(ib, sizeof(ib), ini);
+	fprintf(log, "mailautoconf: %s: compiled config not used (%s); "
+	    "parsing %s instead (fix: mailautoconf --compile -c %s)\n", pb,
+	    why, ib, ib);
+}
+
 /*
  * The config of ini from its image, or NULL after one line on log saying
- * why the INI must be parsed instead, and how to fix that.  quiet: no
+ * why the INI must be parsed instead, and how to fix that.  IMG_QUIET: no
  * line when there is no image at all (a CGI: a small config needs none,
  * and a line at every request would drown the one a rejected request
- * gets); a stale or corrupt image is always said.
+ * gets); a stale, untrusted or corrupt image is always said.  IMG_COPY:
+ * into private memory (a server), else mapped (a CGI lives one request).
+ * IMG_ANY_AGE: stale is good enough (the INI does not load).
  */
 struct config *
-img_load(const char *ini, FILE *log, bool quiet)
+img_load(const char *ini, FILE *log, unsigned flags)
 {
 	char		 path[4096];
 	struct stat	 st;
@@ -1437,40 +1726,45 @@ img_load(const char *ini, FILE *log, bool quiet)
 
 	if (img_path(path, sizeof(path), ini) != 0)
 		goto say;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1) {
-		if (errno == ENOENT && quiet)
+	errno = 0;
+	if ((fd = img_trusted(path, ini, &st, &why)) == -1) {
+		if (errno == ENOENT && (flags & IMG_QUIET))
 			return NULL;
-		why = errno == ENOENT ? "missing" : strerror(errno);
+		if (errno == ENOENT)
+			why = "missing";
 		goto say;
 	}
-	why = "not a regular file";
-	if (!S_ISREG(st.st_mode) || st.st_size < 2048 ||
-	    (uintmax_t)st.st_size > UINT32_MAX)
+	why = "too short or too long for a compiled config";
+	if (st.st_size < 2048 || (uintmax_t)st.st_size > UINT32_MAX)
 		goto say;
-	base = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-	why = strerror(errno);
-	if (base == MAP_FAILED)
+	if (flags & IMG_COPY)
+		base = img_copy(fd, &st, &why);
+	else if ((base = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED,
+	    fd, 0)) == MAP_FAILED) {
+		why = strerror(errno);
+		base = NULL;
+	}
+	if (base == NULL)
 		goto say;
-	if ((cf = img_open_mem(base, (size_t)st.st_size, ini, &why)) == NULL) {
-		munmap(base, (size_t)st.st_size);
+	if ((cf = img_open(base, (size_t)st.st_size, ini,
+	    !(flags & IMG_ANY_AGE), &why)) == NULL) {
+		if (flags & IMG_COPY)
+			mac_free(base);
+		else
+			munmap(base, (size_t)st.st_size);
 		goto say;
 	}
-	cf->img->mapped = true;
-	cf->img->fd = fd;
+	cf->img->owned = (flags & IMG_COPY) != 0;
+	cf->img->mapped = !cf->img->owned;
+	if (cf->img->mapped)
+		cf->img->fd = fd;
+	else
+		close(fd);
 	return cf;
 say:
 	if (fd != -1)
 		close(fd);
-	if (log != NULL) {
-		char	pb[1024], ib[1024];
-
-		diag_safe(pb, sizeof(pb), path);
-		diag_safe(ib, sizeof(ib), ini);
-		fprintf(log, "mailautoconf: %s: compiled config not used "
-		    "(%s); parsing %s instead (fix: mailautoconf --compile "
-		    "-c %s)\n", pb, why, ib, ib);
-	}
+	not_used(log, path, ini, why);
 	return NULL;
 }
 
@@ -1485,9 +1779,13 @@ img_free(struct config *cf)
 	mac_free(im->catch_all);
 	mac_free(im->glob);
 	mac_free(im->seen);
+	mac_free(im->srcrec);
+	mac_free(cf->src);
 	mc_sign_free(cf->mc_signer);
 	if (im->mapped)
 		munmap((void *)(uintptr_t)im->base, im->len);
+	if (im->owned)
+		mac_free((void *)(uintptr_t)im->base);
 	if (im->fd != -1)
 		close(im->fd);
 	mac_free(cf);

@@ -418,19 +418,12 @@ bool		 prov_beside(char *, size_t, const char *, const char *);
 
 /* ---- image.c: the compiled config (--compile), mapped, not parsed ---- */
 
-/* what an image was compiled from: the INI's size, mtime and hash */
-struct img_src {
-	uint64_t	 size;
-	int64_t		 mtime;
-	uint32_t	 mtime_ns;
-	unsigned char	 hash[MAC_SHA1_LEN];
-};
-
-struct config	*img_read_ini(const char *, struct diag *, struct img_src *);
 int		 img_path(char *, size_t, const char *);
-int		 img_write(const struct config *, const struct img_src *,
-		    const char *, FILE *);
-struct config	*img_load(const char *, FILE *, bool);
+int		 img_write(const struct config *, const char *, FILE *);
+#define IMG_QUIET	0x1	/* no line when there is no image */
+#define IMG_COPY	0x2	/* into private memory, not mapped */
+#define IMG_ANY_AGE	0x4	/* a stale image too */
+struct config	*img_load(const char *, FILE *, unsigned);
 struct config	*img_open_mem(const void *, size_t, const char *,
 		    const char **);
 bool		 img_broken(const struct config *);

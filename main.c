@@ -8,6 +8,8 @@
  * (--listen).  Setup failures are loud and exit; request failures only
  * drop the request.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -115,7 +117,9 @@ load(const char *file, const char *what)
 /*
  * What serves: the compiled image when it is current (image.c), else the
  * INI through load(), after one line saying why (cgi: none when there is
- * no image at all).
+ * no image at all).  A start whose INI does not load serves the last
+ * image compiled from it, saying so loudly: a typo saved in place must
+ * not wait for the next restart to become an outage.
  */
 static struct config *
 load_serving(const char *file, const char *what, bool cgi)
@@ -123,14 +127,79 @@ load_serving(const char *file, const char *what, bool cgi)
 	char		 buf[1024];
 	struct config	*cf;
 	FILE		*fp;
+	unsigned	 how = cgi ? IMG_QUIET : IMG_COPY;
 
 	memset(buf, 0, sizeof(buf));
 	fp = fmemopen(buf, sizeof(buf) - 1, "w");
-	cf = img_load(file, fp, cgi);
+	cf = img_load(file, fp, how);
 	if (fp != NULL)
 		fclose(fp);
 	log_lines(LOG_WARNING, buf, strlen(buf));
-	return cf != NULL ? cf : load(file, what);
+	if (cf != NULL || (cf = load(file, what)) != NULL || what != NULL)
+		return cf;
+	if ((cf = img_load(file, NULL, (how & IMG_COPY) | IMG_ANY_AGE)) != NULL)
+		log_msg(LOG_ERR, "%s: does not load (errors above): serving "
+		    "its last compiled config instead (%zu providers, %zu "
+		    "domains), which may be out of date; fix the file, then "
+		    "reload", file, cf->nprov, cf->ndomains);
+	return cf;
+}
+
+/* ---- what a new config changes ----------------------------------------- */
+
+struct count {
+	const struct config	*other;
+	size_t			 n;
+};
+
+static void
+count_unserved(void *arg, const char *d, size_t n)
+{
+	struct count	*c = arg;
+
+	if (!prov_served(c->other, d, n))
+		c->n++;
+}
+
+/* Domains of nw that old does not serve (added), and the reverse. */
+static void
+cfg_diff(const struct config *old, const struct config *nw, size_t *added,
+    size_t *removed)
+{
+	struct count	c = { old, 0 };
+
+	prov_each_domain(nw, count_unserved, &c);
+	*added = c.n;
+	c.other = nw;
+	c.n = 0;
+	prov_each_domain(old, count_unserved, &c);
+	*removed = c.n;
+}
+
+/* A drop nw's reload_max_drop allows (bounds.h: DROP_FLOOR). */
+static bool
+drop_ok(const struct config *old, const struct config *nw, size_t removed)
+{
+	return removed <= DROP_FLOOR ||
+	    removed * 100 <= (size_t)nw->max_drop * old->ndomains;
+}
+
+/* Eight hex digits for every file read, in order: what was loaded. */
+static const char *
+cfg_digest(const struct config *cf, char *out)
+{
+	unsigned char	h[MAC_SHA1_LEN], *buf;
+	size_t		i;
+
+	buf = mac_alloc(cf->nsrc * MAC_SHA1_LEN + 1);
+	if (buf == NULL)
+		return "?";
+	for (i = 0; i < cf->nsrc; i++)
+		memcpy(buf + i * MAC_SHA1_LEN, cf->src[i].hash, MAC_SHA1_LEN);
+	mac_sha1(buf, cf->nsrc * MAC_SHA1_LEN, h);
+	mac_free(buf);
+	snprintf(out, 9, "%02x%02x%02x%02x", h[0], h[1], h[2], h[3]);
+	return out;
 }
 
 /* ---- one request, whatever the transport ---------------------------- */
@@ -326,18 +395,35 @@ worker_signals(void)
 	sigaction(SIGUSR1, &sa, NULL);
 }
 
-/* The supervisor's or a lone process's: workers ignore SIGHUP. */
+/*
+ * The supervisor's or a lone process's: workers ignore SIGHUP.  A config
+ * that would stop serving more of the domains than reload_max_drop lets
+ * it is refused, and the old one serves on.
+ */
 static struct config *
 reload(struct config *cf, const char *file)
 {
 	struct config	*n;
+	size_t		 added, removed;
+	char		 dg[9];
 
 	reload_pending = 0;
 	if ((n = load_serving(file, "reload", false)) == NULL)
 		return cf;
+	cfg_diff(cf, n, &added, &removed);
+	if (!drop_ok(cf, n, removed)) {
+		log_msg(LOG_ERR, "%s: reload refused: it would stop serving "
+		    "%zu of %zu domains (%zu providers, %zu domains; more than "
+		    "reload_max_drop = %ld%%), keeping the old configuration",
+		    file, removed, cf->ndomains, n->nprov, n->ndomains,
+		    n->max_drop);
+		prov_free(n);
+		return cf;
+	}
 	prov_free(cf);
-	log_msg(LOG_INFO, "%s: reloaded, %zu providers, %zu domains", file,
-	    n->nprov, n->ndomains);
+	log_msg(LOG_INFO, "%s: reloaded, %zu providers, %zu domains (+%zu "
+	    "-%zu), %zu files, digest %s", file, n->nprov, n->ndomains, added,
+	    removed, n->nsrc, cfg_digest(n, dg));
 	return n;
 }
 
@@ -392,6 +478,7 @@ run_fcgi(int fd, const char *file)
 	struct fcgi_state	 fs = { NULL, file };
 	struct fcgi_hooks	 h = { fcgi_handle, fcgi_tick, &fs };
 	int			 rc;
+	char			 dg[9];
 
 	if ((fs.cf = load_serving(file, NULL, false)) == NULL) {
 		log_msg(LOG_ERR, "%s: not started", file);
@@ -401,9 +488,10 @@ run_fcgi(int fd, const char *file)
 		prov_free(fs.cf);
 		return 1;
 	}
-	log_msg(LOG_INFO, "started: %s: %zu providers, %zu domains%s", file,
-	    fs.cf->nprov, fs.cf->ndomains,
-	    fs.cf->mc_signer != NULL ? ", profiles signed" : "");
+	log_msg(LOG_INFO, "started: %s: %zu providers, %zu domains%s, %zu "
+	    "files, digest %s", file, fs.cf->nprov, fs.cf->ndomains,
+	    fs.cf->mc_signer != NULL ? ", profiles signed" : "", fs.cf->nsrc,
+	    cfg_digest(fs.cf, dg));
 	/* from here a reload cannot load libcrypto: mcsign.c says so */
 	mc_sign_seal();
 	if (opt_workers > 1) {
@@ -489,7 +577,8 @@ check_render(const struct config *cf)
 		if (!check_fits(cf, p)) {
 			fprintf(stderr, "mailautoconf: %s:%d: the answer for "
 			    "[%s] does not fit in %d bytes\n",
-			    diag_safe(fb, sizeof(fb), cf->file), p->line,
+			    diag_safe(fb, sizeof(fb), p->file != NULL ? p->file :
+			    cf->file), p->line,
 			    diag_safe(sb, sizeof(sb), p->id), OUT_MAX);
 			bad++;
 		}
@@ -514,6 +603,47 @@ check_loaded(const struct config *cf, struct diag *d, const char *f)
 	return bad;
 }
 
+/*
+ * What a reload would change against the compiled config on disk (its
+ * age aside): the counts, a drop reload_max_drop refuses, and each domain
+ * file that held domains at --compile and holds none now.  false: a drop
+ * past the limit.
+ */
+static bool
+vs_image(const struct config *cf, const char *f, struct diag *d)
+{
+	struct config	*old;
+	size_t		 added, removed, i, j;
+	char		 pb[1024];
+	bool		 ok;
+
+	if ((old = img_load(cf->file, NULL, IMG_COPY | IMG_ANY_AGE)) == NULL)
+		return true;
+	cfg_diff(old, cf, &added, &removed);
+	fprintf(stderr, "mailautoconf: %s: against its compiled config (%zu "
+	    "providers, %zu domains): %zu domains added, %zu removed\n", f,
+	    old->nprov, old->ndomains, added, removed);
+	if (!(ok = drop_ok(old, cf, removed)))
+		diag_msg(d, cf->file, true, -1, "it stops serving %zu of %zu "
+		    "domains, more than reload_max_drop = %ld%% allows: a "
+		    "reload or --compile would be refused", removed,
+		    old->ndomains, cf->max_drop);
+	/* the image keeps its paths relative to the INI's directory */
+	for (i = 0; i < old->nsrc; i++)
+		for (j = 0; j < cf->nsrc; j++)
+			if (old->src[i].kind == SRC_DOMAINS &&
+			    old->src[i].ndomains > 0 &&
+			    cf->src[j].kind == SRC_DOMAINS &&
+			    cf->src[j].ndomains == 0 &&
+			    prov_beside(pb, sizeof(pb), cf->file,
+			    old->src[i].path) && strcmp(pb, cf->src[j].path) == 0)
+				diag_msg(d, cf->src[j].path, true, -1, "held "
+				    "%zu domains at the last --compile, none "
+				    "now", old->src[i].ndomains);
+	prov_free(old);
+	return ok;
+}
+
 static int
 run_check(const char *file)
 {
@@ -530,6 +660,7 @@ run_check(const char *file)
 		return 1;
 	}
 	bad = check_loaded(cf, &d, f);
+	(void)vs_image(cf, f, &d);
 	fprintf(stderr, "mailautoconf: %s: %s, %zu providers, %zu domains, "
 	    "%d warning%s\n", f, bad ? "errors" : "ok", cf->nprov,
 	    cf->ndomains, d.warns, d.warns == 1 ? "" : "s");
@@ -537,18 +668,35 @@ run_check(const char *file)
 	return bad ? 1 : 0;
 }
 
+/*
+ * An image that a server would refuse is not written: one owned by
+ * someone but the INI's owner or root.
+ */
+static bool
+compile_owner_ok(const char *file, const char *f)
+{
+	struct stat	st;
+
+	if (geteuid() == 0 || (stat(file, &st) == 0 && st.st_uid == geteuid()))
+		return true;
+	fprintf(stderr, "mailautoconf: %s: nothing compiled: the image would "
+	    "belong to uid %u, and a server trusts only one of the INI's "
+	    "owner or root (run --compile as either)\n", f,
+	    (unsigned)geteuid());
+	return false;
+}
+
 /* --compile: --check, then the image beside the INI (image.c). */
 static int
 run_compile(const char *file)
 {
 	struct diag	 d = { stderr, true, 0, 0 };
-	struct img_src	 src;
 	struct config	*cf;
 	char		 path[4096], fb[1024], pb[1024];
 	const char	*f = diag_safe(fb, sizeof(fb), file);
 	int		 rc = 1;
 
-	if ((cf = img_read_ini(file, &d, &src)) == NULL) {
+	if ((cf = prov_load_file(file, &d)) == NULL) {
 		fprintf(stderr, "mailautoconf: %s: %d error%s, %d warning%s; "
 		    "nothing compiled\n", f, d.errors,
 		    d.errors == 1 ? "" : "s", d.warns, d.warns == 1 ? "" : "s");
@@ -557,13 +705,18 @@ run_compile(const char *file)
 	if (check_loaded(cf, &d, f) != 0)
 		fprintf(stderr, "mailautoconf: %s: errors; nothing compiled\n",
 		    f);
+	else if (!vs_image(cf, f, &d))
+		fprintf(stderr, "mailautoconf: %s: nothing compiled (raise "
+		    "reload_max_drop for a drop this large)\n", f);
+	else if (!compile_owner_ok(file, f))
+		;
 	else if (img_path(path, sizeof(path), file) != 0)
 		fprintf(stderr, "mailautoconf: %s: path too long\n", f);
-	else if (img_write(cf, &src, path, stderr) == 0) {
+	else if (img_write(cf, path, stderr) == 0) {
 		fprintf(stderr, "mailautoconf: %s: compiled into %s, %zu "
-		    "providers, %zu domains, %d warning%s\n", f,
-		    diag_safe(pb, sizeof(pb), path),
-		    cf->nprov, cf->ndomains, d.warns, d.warns == 1 ? "" : "s");
+		    "providers, %zu domains, %zu files, %d warning%s\n", f,
+		    diag_safe(pb, sizeof(pb), path), cf->nprov, cf->ndomains,
+		    cf->nsrc, d.warns, d.warns == 1 ? "" : "s");
 		rc = 0;
 	}
 	prov_free(cf);

@@ -82,6 +82,7 @@ struct loader {
 	const struct ini_sink *sink;
 	bool		 oom;
 	size_t		 nsecs;		/* sections seen so far */
+	size_t		 ahead;		/* announced, not seen yet */
 	size_t		 provcap;
 	size_t		*seen;		/* the section-name set, see seen_section */
 	size_t		 mask;
@@ -990,6 +991,25 @@ prov_names_free(char **names, size_t n)
 static const struct prov_fs fs_real = { prov_fs_read, prov_fs_glob };
 const struct prov_fs *prov_fs = &fs_real;
 
+/*
+ * A file changed in the current tick of the clock file times come from
+ * (the coarse one) may change again within that tick, its size and times
+ * unchanged: the image then hashes it at every start instead of trusting
+ * its stat (git's "racy clean").  A change in any later tick gets a later
+ * ctime, and ctime cannot be set back.
+ */
+static bool
+racy(const struct stat *st)
+{
+	struct timespec	now;
+
+	if (clock_gettime(CLOCK_REALTIME_COARSE, &now) != 0)
+		return true;
+	return st->st_ctim.tv_sec > now.tv_sec ||
+	    (st->st_ctim.tv_sec == now.tv_sec &&
+	    st->st_ctim.tv_nsec >= now.tv_nsec);
+}
+
 /* What was read, for the image and the reload log; path is kept. */
 static struct cfg_src *
 src_add(struct loader *l, const char *path, unsigned kind,
@@ -1015,7 +1035,7 @@ src_add(struct loader *l, const char *path, unsigned kind,
 	s->ctime_ns = (uint32_t)st->st_ctim.tv_nsec;
 	s->ino = (uint64_t)st->st_ino;
 	s->dev = (uint64_t)st->st_dev;
-	s->racy = (int64_t)time(NULL) - s->ctime < RACY_SECONDS;
+	s->racy = racy(st);
 	mac_sha1(buf, len, s->hash);
 	return s;
 }
@@ -1027,7 +1047,7 @@ domline(struct loader *l, const char *file, int line, const char *p,
 {
 	char		 d[DOMAIN_MAX + 1];
 	const char	*e, *why;
-	size_t		 dl;
+	size_t		 dl, i;
 
 	if (n > 0 && p[n - 1] == '\r')
 		n--;
@@ -1048,8 +1068,9 @@ domline(struct loader *l, const char *file, int line, const char *p,
 		n--;
 	if (n == 0)
 		return NULL;
-	if (strcspn(p, " \t,") < n)
-		return "one domain per line";
+	for (i = 0; i < n; i++)
+		if (p[i] == ' ' || p[i] == '\t' || p[i] == ',')
+			return "one domain per line";
 	if (mac_domain_idn(d, &dl, p, n, &why) != 0) {
 		diag_msg(l->d, file, false, line, "bad domain: %s", why);
 		return "";
@@ -1218,7 +1239,7 @@ kp_include(struct loader *l, const struct cfg_key *k, const struct kv *e,
 {
 	char		**names, pb[1024];
 	const char	*why, *pat;
-	size_t		 n, i;
+	size_t		 n, i, pi;
 
 	(void)k;
 	(void)dst;
@@ -1238,8 +1259,10 @@ kp_include(struct loader *l, const struct cfg_key *k, const struct kv *e,
 	if (n == 0)
 		WARN(l, e->line, "include %s matches no file",
 		    safe(pb, sizeof(pb), pat));
+	/* its own entry: a nested include adds more (and moves cf->pat) */
+	pi = l->cf->npat - 1;
 	for (i = 0; i < n && !l->oom; i++)
-		read_include(l, l->cf->pat[l->cf->npat - 1].match[i], e->line);
+		read_include(l, l->cf->pat[pi].match[i], e->line);
 	prov_names_free(names, n);
 	return !l->oom;
 }
@@ -1789,14 +1812,13 @@ seen_rebuild(struct loader *l)
 	return true;
 }
 
-/* Room for nsecs more sections (an include brings its own). */
+/* Room for need sections in all. */
 static void
-sink_begin(void *arg, size_t nsecs)
+prov_room(struct loader *l, size_t need)
 {
-	struct loader	*l = arg;
 	struct config	*cf = l->cf;
 	struct provider	*np;
-	size_t		 need = l->nsecs + nsecs + 1, bi;
+	size_t		 bi;
 
 	if (l->oom || need <= l->provcap)
 		return;
@@ -1820,6 +1842,19 @@ sink_begin(void *arg, size_t nsecs)
 		l->oom = true;
 }
 
+/*
+ * A file announces nsecs sections: an include's come while the sections
+ * of the file that includes it are still ahead.
+ */
+static void
+sink_begin(void *arg, size_t nsecs)
+{
+	struct loader	*l = arg;
+
+	l->ahead += nsecs;
+	prov_room(l, l->nsecs + l->ahead + 1);
+}
+
 static void
 end_section(struct loader *l)
 {
@@ -1838,6 +1873,9 @@ sink_section(void *arg, const char *name, int line)
 	char		 fb[1024];
 
 	end_section(l);
+	if (l->ahead > 0)
+		l->ahead--;
+	prov_room(l, l->nsecs + l->ahead + 2);
 	if (l->oom)
 		return;
 	i = l->nsecs++;

@@ -170,6 +170,9 @@ add_args(scmp_filter_ctx c, enum sb_mode mode)
 		    SCMP_A1(SCMP_CMP_MASKED_EQ, ro, O_RDONLY));
 		r |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
 		    SCMP_A3(SCMP_CMP_EQ, 0, 0));
+		/* lstat(): whose is a symbolic link to the image (image.c) */
+		r |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
+		    SCMP_A3(SCMP_CMP_EQ, AT_SYMLINK_NOFOLLOW, 0));
 	}
 	if (mode == SB_SUPERVISOR)
 		/* fork() is clone(SIGCHLD | CLONE_CHILD_*): no namespaces */

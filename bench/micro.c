@@ -59,7 +59,7 @@ static struct config *
 load(const char *file, struct diag *d)
 {
 	if (image)
-		return img_load(file, stderr, false);
+		return img_load(file, stderr, 0);
 	return prov_load_file(file, d);
 }
 

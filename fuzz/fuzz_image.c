@@ -46,6 +46,32 @@ render(const struct config *cf, const struct provider *p, const char *d)
 }
 
 static void
+count(void *arg, const char *d, size_t n)
+{
+	(void)d;
+	(void)n;
+	(*(size_t *)arg)++;
+}
+
+/* What reloads and --check ask of an image: its domains, its files. */
+static void
+walk(const struct config *cf)
+{
+	size_t	i, n = 0;
+
+	prov_each_domain(cf, count, &n);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		(void)prov_served(cf, names[i], strlen(names[i]));
+	for (i = 0; i < cf->nsrc; i++)
+		if (cf->src[i].path == NULL || cf->src[i].path[0] == '\0')
+			abort();
+	for (i = 0; i < cf->npat; i++)
+		if (cf->pat[i].pattern == NULL || (cf->pat[i].nmatch > 0 &&
+		    cf->pat[i].match[cf->pat[i].nmatch - 1] == NULL))
+			abort();
+}
+
+static void
 one(const unsigned char *img, size_t size)
 {
 	struct config		*cf;
@@ -55,6 +81,7 @@ one(const unsigned char *img, size_t size)
 
 	if ((cf = img_open_mem(img, size, NULL, &why)) == NULL)
 		return;
+	walk(cf);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if ((p = prov_lookup(cf, names[i], strlen(names[i]))) == NULL)
 			continue;

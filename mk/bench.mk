@@ -13,5 +13,7 @@ bench:
 	    echo "bench: the build failed; measuring the reference rows only" >&2
 	@BENCH_SECONDS="$(BENCH_SECONDS)" BENCH_ROUNDS="$(BENCH_ROUNDS)" CC="$(CC)" \
 	    MAC_CFLAGS="$(CFLAGS)" MAC_LIBS="$(PKG_LIBS)" sh bench/run.sh
+	@echo "A hoster's layout (bench/hoster.sh):"
+	@CC="$(CC)" sh bench/hoster.sh
 
 .PHONY: bench

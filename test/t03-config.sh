@@ -216,12 +216,33 @@ mkdir "$T_TMP/inc/p.d/d.ini"
 run "$T_TMP/in8" $B --check -c "$T_TMP/inc/main.ini"
 check "include: a directory is an error" grep -qF "include $T_TMP/inc/p.d/d.ini: is a directory" "$T_TMP/in8.err"
 rmdir "$T_TMP/inc/p.d/d.ini"
+# the r55 guard holds for an included file too, naming it
+{ printf '[l.example]\nimap = x\nsmtp = y\nname = '; printf '%0183d' 0; printf 'secret = x\n'; } >"$T_TMP/inc/p.d/long.ini"
+run "$T_TMP/inl" $B --check -c "$T_TMP/inc/main.ini"
+check "include: a 200-byte line refused, named by the included file" grep -qF "inc/p.d/long.ini:4: line of 200 bytes" "$T_TMP/inl.err"
+check "include: no 'secret' key reached the handler" sh -c "! grep -q secret '$T_TMP/inl.err'"
+rm "$T_TMP/inc/p.d/long.ini"
+# a domains_file in an included file: beside that file
+mkdir -p "$T_TMP/inc/p.d/lists"
+printf 'e1.example\ne2.example\n' >"$T_TMP/inc/p.d/lists/e.txt"
+printf '[e.example]\ndomains_file = lists/e.txt\nimap = i.e.example\nsmtp = s.e.example\n' >"$T_TMP/inc/p.d/e.ini"
+run "$T_TMP/ine" $B --check -c "$T_TMP/inc/main.ini"
+check "include: a domains_file beside the included file" grep -qF "main.ini: ok, 4 providers, 5 domains" "$T_TMP/ine.err"
+rm -r "$T_TMP/inc/p.d/e.ini" "$T_TMP/inc/p.d/lists"
 printf '[q.example]\ninclude = p.d/a.ini\n' >"$T_TMP/inc/late.ini"
 run "$T_TMP/in9" $B --check -c "$T_TMP/inc/late.ini"
 check "include: only before the first section" grep -qF "late.ini:2: 'include' goes before the first section" "$T_TMP/in9.err"
 printf 'include = gone.ini\n[q.example]\nimap = i\nsmtp = s\n' >"$T_TMP/inc/gone.ini.main"
 run "$T_TMP/in10" $B --check -c "$T_TMP/inc/gone.ini.main"
 check "include: a missing plain file is an error" grep -qF "include $T_TMP/inc/gone.ini: No such file" "$T_TMP/in10.err"
+
+# the README's example log line is the one a rejected request gets
+MAC_CONF="$P" mac_cgi "$T_TMP/rd" QUERY_STRING='emailaddress=a%40unknown.example' \
+    HTTP_USER_AGENT='Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Thunderbird/128.0'
+rdline=$(grep ': 404: ' "$T_TMP/rd.err" | head -n 1)
+check "the 404 log line: $rdline" test -n "$rdline"
+check "README's example log line is the real one" sh -c \
+    'tr "\n" " " <"$1" | grep -qF "\`$2\`"' _ "$TOP/README.md" "$rdline"
 
 # warnings: no SMTP, no incoming server, a plain server; still exit 0
 printf '[a.example]\nimap = x plain\n[b.example]\nsmtp = y\n' >"$T_TMP/w.ini"

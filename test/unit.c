@@ -549,6 +549,19 @@ test_ini_messages(void)
 		    "public, so a published secret is no secret" },
 		{ "[a.com]\noauth2.issuer_url = https://l.a.com/?a\n",
 		    "t.ini:2: oauth2.issuer_url must be an https:// URL" },
+		/* an empty or cut file: no provider is an error */
+		{ "", "t.ini: no provider section (an empty or cut file?)\n" },
+		{ "; only a comment\ncache_max_age = 60\n",
+		    "t.ini: no provider section" },
+		/* a second claim: at its domains line, naming the first */
+		{ "[a.com]\nimap = i\nsmtp = s\n[b.com]\nimap = i\n"
+		    "smtp = s\ndomains = b.com\ndomains = a.com\n",
+		    "t.ini:8: domain a.com is served by [a.com] (line 1) "
+		    "already\n" },
+		{ "[a.com]\ninclude = x.ini\n",
+		    "t.ini:2: 'include' goes before the first section\n" },
+		{ "reload_max_drop = 101\n[a.com]\n",
+		    "t.ini:1: 'reload_max_drop' must be a number from 0 to 100\n" },
 	};
 	char		*buf;
 	size_t		 len, i;
