@@ -41,10 +41,12 @@ usage(FILE *fp)
 static int
 die(const char *what, const char *why)
 {
-	char	w[PR_MSG_MAX];
+	char	w[PR_MSG_MAX], s[PR_MSG_MAX];
 
+	/* a file name too is shown safely: an ESC in it never reaches a tty */
+	pp_show(s, sizeof(s), what, strlen(what));
 	pp_show(w, sizeof(w), why, strlen(why));
-	fprintf(stderr, "mailautoconf-probe: %s: %s\n", what, w);
+	fprintf(stderr, "mailautoconf-probe: %s: %s\n", s, w);
 	return 2;
 }
 
@@ -112,6 +114,10 @@ text_out(FILE *fp, size_t n)
 			text_step(fp, j, &r->steps[j]);
 		for (j = 0; j < r->nuse; j++)
 			text_server(fp, &r->use[j]);
+		if (r->unchecked > 0)
+			fprintf(fp, "     skip  %zu more servers of the answer "
+			    "not checked (the first %d are)\n", r->unchecked,
+			    PR_MAIL_CHECKS);
 	}
 	fprintf(fp, "\n");
 	for (i = 0; i < n; i++) {
@@ -180,9 +186,9 @@ json_client(FILE *fp, size_t i)
 
 	fprintf(fp, "{\"id\":\"%s\",", pc_client_id(i));
 	json_kv(fp, "name", pc_client_name(i), true);
-	fprintf(fp, "\"future\":%s,\"verdict\":\"%s\",\"step\":%d,",
-	    pc_client_future(i) ? "true" : "false", jnames[r->verdict],
-	    r->chosen + 1);
+	fprintf(fp, "\"future\":%s,\"verdict\":\"%s\",\"step\":%d,"
+	    "\"unchecked\":%zu,", pc_client_future(i) ? "true" : "false",
+	    jnames[r->verdict], r->chosen + 1, r->unchecked);
 	json_kv(fp, "summary", r->summary, true);
 	json_kv(fp, "fix", r->fix, true);
 	fprintf(fp, "\"steps\":[");
@@ -311,9 +317,13 @@ setup(const char *arg, const char *conf, const char *resolver)
 		ctx.cf = config;
 		ctx.prov = prov_lookup(ctx.cf, ctx.addr.domain,
 		    strlen(ctx.addr.domain));
-		if (ctx.prov == NULL)
+		if (ctx.prov == NULL) {
+			char	c[PR_MSG_MAX];
+
+			pp_show(c, sizeof(c), conf, strlen(conf));
 			fprintf(stderr, "mailautoconf-probe: %s is not in %s: "
-			    "answers are not compared\n", ctx.addr.domain, conf);
+			    "answers are not compared\n", ctx.addr.domain, c);
+		}
 	}
 	if (pd_init(resolver, err, sizeof(err)) != 0)
 		return die("DNS", err);
@@ -406,6 +416,7 @@ main(int argc, char *argv[])
 		return rc;
 	if (pn_init(o.ca) != 0)
 		return die("libcurl", "cannot initialise");
+	pn_deadline(pr_timeout * PR_DEADLINE_STEPS);
 	if ((rc = setup(argv[optind], o.conf, o.resolver)) != 0)
 		return rc;
 	if (n > sizeof(results) / sizeof(results[0]))

@@ -38,6 +38,19 @@
 #define PR_TIMEOUT	5
 #define PR_TIMEOUT_MAX	60
 extern long pr_timeout;
+/*
+ * One domain's whole check, every client and server, ends after this many
+ * time-outs at most (60 s by default): a deployment that is silent
+ * everywhere costs a minute, not one time-out per step, hop and server.
+ */
+#define PR_DEADLINE_STEPS	12
+/* Tries per DNS question, as glibc's resolver (attempts:2). */
+#define PR_DNS_TRIES	2
+/* Questions whose answers one run keeps (a domain asks about 40). */
+#define PR_DNS_CACHE	512
+/* Mail servers of one answer that are connected to; the rest are listed
+ * as not checked (an answer may name dozens of silent hosts). */
+#define PR_MAIL_CHECKS	6
 
 /* ---- probe_parse.c: the answers a client reads ----------------------- */
 
@@ -93,6 +106,7 @@ enum pd_rc pd_mx(const char *, char *, size_t);
 enum pd_rc pd_srv(const char *, char *, size_t, unsigned *);
 enum pd_rc pd_txt(const char *, char *, size_t);
 const char *pd_error(void);
+extern unsigned long pd_queries;
 
 /* ---- probe_net.c: HTTP(S) and the mail servers, through libcurl ------- */
 
@@ -132,6 +146,11 @@ struct mcheck {
 	long		 days;		/* -1000: no certificate seen */
 };
 
+void	 pn_deadline(long);
+void	 pn_step(bool);
+extern unsigned long pn_connects;
+long	 pn_left(void);
+bool	 pn_bad_port(unsigned);
 int	 pn_init(const char *);
 void	 pn_free(void);
 int	 pn_route_add(const char *);

@@ -275,9 +275,17 @@ transport_fail(const char *url, const char *host, const struct fetch *f,
 		pn_cert_problem(&f->cert, host, sr->problem,
 		    sizeof(sr->problem), sr->fix, sizeof(sr->fix));
 		break;
+	case 1:		/* CURLE_UNSUPPORTED_PROTOCOL: a bad port */
+		SET(sr->problem, "%s: %s", host, f->err);
+		SET(sr->fix, "point clients at port 443 (https) or 80 (http) "
+		    "of %s", host);
+		break;
 	case 28:	/* CURLE_OPERATION_TIMEDOUT */
-		SET(sr->problem, "no answer from %s within %ld s", host,
-		    pr_timeout);
+		if (strncmp(f->err, "not tried", 9) == 0)
+			SET(sr->problem, "%s: %s", host, f->err);
+		else
+			SET(sr->problem, "no answer from %s within %ld s", host,
+			    pr_timeout);
 		SET(sr->fix, "check the web server of %s and its firewall",
 		    host);
 		break;
@@ -494,19 +502,14 @@ max_hops(enum sk kind, const char *url)
 	return strncmp(url, "http:", 5) == 0 ? 1 : 0;
 }
 
+/* the request and the redirects the kind follows; false: sr says why */
 static bool
-http_step(const struct pctx *x, const struct client *c, enum sk kind,
-    const char *url0, struct stepres *sr, struct answer *a)
+http_fetch(const struct pctx *x, enum sk kind, char *url, size_t un,
+    const char *body, const char *hd, struct fetch *f, struct stepres *sr)
 {
-	char		 url[PR_URL_MAX], host[DOMAIN_MAX + 1], hd[1024];
-	char		 body[sizeof(pox_body) + sizeof(x->xaddr)];
-	struct fetch	 f;
-	bool		 post = kind == SK_POX, ok;
-	int		 hops;
+	char	host[DOMAIN_MAX + 1];
+	int	hops;
 
-	mac_strlcpy(url, url0, sizeof(url));
-	pr_msg(body, sizeof(body), pox_body, x->xaddr);
-	headers(c, post, hd, sizeof(hd));
 	for (hops = 0;; hops++) {
 		if (!url_host(url, host, sizeof(host))) {
 			fail(sr, PV_FAIL);
@@ -516,18 +519,40 @@ http_step(const struct pctx *x, const struct client *c, enum sk kind,
 		}
 		if (!host_resolves(x, host, sr))
 			return false;
-		if (pn_http(url, post ? body : NULL, hd, &f) != 0) {
-			transport_fail(url, host, &f, sr);
-			pn_fetch_free(&f);
+		if (pn_http(url, body, hd, f) != 0) {
+			transport_fail(url, host, f, sr);
+			pn_fetch_free(f);
 			return false;
 		}
-		if (f.status < 300 || f.status > 308 || f.location[0] == '\0' ||
-		    hops >= max_hops(kind, url))
-			break;
-		SET(sr->note, "followed HTTP %ld to %s", f.status, f.location);
-		mac_strlcpy(url, f.location, sizeof(url));
-		pn_fetch_free(&f);
+		if (f->status < 300 || f->status > 308 ||
+		    f->location[0] == '\0' || hops >= max_hops(kind, url))
+			return true;
+		SET(sr->note, "followed HTTP %ld to %s", f->status,
+		    f->location);
+		mac_strlcpy(url, f->location, un);
+		pn_fetch_free(f);
 	}
+}
+
+static bool
+http_step(const struct pctx *x, const struct client *c, enum sk kind,
+    const char *url0, struct stepres *sr, struct answer *a)
+{
+	char		 url[PR_URL_MAX], hd[1024];
+	char		 body[sizeof(pox_body) + sizeof(x->xaddr)];
+	struct fetch	 f;
+	bool		 post = kind == SK_POX, ok;
+
+	mac_strlcpy(url, url0, sizeof(url));
+	pr_msg(body, sizeof(body), pox_body, x->xaddr);
+	headers(c, post, hd, sizeof(hd));
+	/* the hops of one step share its time-out */
+	pn_step(true);
+	ok = http_fetch(x, kind, url, sizeof(url), post ? body : NULL, hd,
+	    &f, sr);
+	pn_step(false);
+	if (!ok)
+		return false;
 	ok = status_ok(x, url, &f, c->name, sr) &&
 	    (kind == SK_MC ? ctype_ok(&f, "application/x-apple-aspen-config",
 	    c->name, sr) : !(c->rules & R_CTYPE) || kind == SK_JSON ||
@@ -913,23 +938,42 @@ check_server(const struct msrv *s)
 }
 
 static void
+use_server(struct clientres *r, const struct msrv *s, bool primary)
+{
+	if (r->nuse >= PR_MAIL_CHECKS) {
+		r->unchecked++;
+		return;
+	}
+	r->use[r->nuse].check = check_server(s);
+	if (r->use[r->nuse].check >= 0)
+		r->use[r->nuse++].primary = primary;
+}
+
+/*
+ * The servers of the answer the client reads: the default incoming and
+ * outgoing one first, then the others up to PR_MAIL_CHECKS in all; the
+ * rest are counted in r->unchecked and never connected to.
+ */
+static void
 check_servers(const struct client *c, struct clientres *r)
 {
-	bool	seen_in = false, seen_out = false;
+	int	first[2] = { -1, -1 };
 	size_t	i;
 
-	for (i = 0; i < r->ans.nsrv && r->nuse < PR_SRV_MAX; i++) {
+	for (i = 0; i < r->ans.nsrv; i++) {
 		const struct msrv *s = &r->ans.srv[i];
-		bool	*seen = s->type == SRV_SMTP ? &seen_out : &seen_in;
+		int	*f = &first[s->type == SRV_SMTP];
 
-		if (!s->valid || !reads(c, s))
-			continue;
-		r->use[r->nuse].check = check_server(s);
-		if (r->use[r->nuse].check < 0)
-			continue;
-		r->use[r->nuse++].primary = !*seen;
-		*seen = true;
+		if (s->valid && reads(c, s) && *f < 0)
+			*f = (int)i;
 	}
+	for (i = 0; i < 2; i++)
+		if (first[i] >= 0)
+			use_server(r, &r->ans.srv[first[i]], true);
+	for (i = 0; i < r->ans.nsrv; i++)
+		if (r->ans.srv[i].valid && reads(c, &r->ans.srv[i]) &&
+		    (int)i != first[0] && (int)i != first[1])
+			use_server(r, &r->ans.srv[i], false);
 }
 
 /* ---- one client -------------------------------------------------------- */

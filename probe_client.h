@@ -47,6 +47,7 @@ struct clientres {
 	struct answer		 ans;
 	struct srvuse		 use[PR_SRV_MAX];
 	size_t			 nuse;
+	size_t			 unchecked;	/* past PR_MAIL_CHECKS */
 	int			 verdict;
 	char			 summary[PR_MSG_MAX];
 	char			 fix[PR_MSG_MAX];

@@ -50,7 +50,8 @@ stop_all() {
 	[ -f "$W/dovecot.conf" ] && dovecot -c "$W/dovecot.conf" stop 2>/dev/null
 	stop_pidfile "$W/dovecot/run/master.pid"
 }
-trap 'stop_all; rm -rf "$T_TMP"' EXIT
+trap 'stop_all; stop_pidfile "$W/front.pid"; stop_pidfile "$W/silent.pid"
+    rm -rf "$T_TMP"' EXIT
 trap 'exit 1' INT TERM HUP
 
 # until something listens on 127.0.0.1:PORT, 5 s at most
@@ -100,7 +101,7 @@ dns() {
 			print "txt-record=" $1 "," substr($0, index($0, "\"")) }'
 	} | sed -e "${1:-}" >"$W/dns.conf"
 	dnsmasq --conf-file="$W/dns.conf" --no-resolv --no-hosts --no-poll \
-	    --port=18453 --listen-address=127.0.0.1 --bind-interfaces \
+	    --log-queries --port=18453 --listen-address=127.0.0.1 --bind-interfaces \
 	    --local=/test/ --pid-file="$W/dnsmasq.pid" --user=root \
 	    --log-facility="$W/dnsmasq.log" 2>>"$W/dnsmasq.log"
 }
@@ -162,12 +163,14 @@ TO=
 probe() {
 	[ -n "${VERBOSE:-}" ] && date +"%T $case"
 	conf=${PROBE_CONF:-$D/providers.ini}
-	$MAC_WRAP $MAC_PROBE -c "$conf" --resolver 127.0.0.1:18453 \
-	    --ca "$W/ca.crt" $CT $TO "$@" jane@example.test >"$W/out" 2>"$W/err"
+	$MAC_WRAP $MAC_PROBE -c "$conf" --resolver "${RES:-127.0.0.1:18453}" \
+	    --ca "$W/ca.crt" ${PRE:-} $CT $TO "$@" jane@example.test >"$W/out" \
+	    2>"$W/err"
 	rc=$?
-	$MAC_WRAP $MAC_PROBE -c "$conf" --resolver 127.0.0.1:18453 \
-	    --ca "$W/ca.crt" $CT $TO --json "$@" jane@example.test >"$W/json" \
-	    2>>"$W/err"
+	[ -n "${FIXES:-}" ] && cat "$W/out" >>"$FIXES"
+	$MAC_WRAP $MAC_PROBE -c "$conf" --resolver "${RES:-127.0.0.1:18453}" \
+	    --ca "$W/ca.crt" ${PRE:-} $CT $TO --json "$@" jane@example.test \
+	    >"$W/json" 2>>"$W/err"
 	jrc=$?
 	[ "$rc" = "$jrc" ] || fail "$case: text and --json exit $rc and $jrc"
 	jq -e . "$W/json" >/dev/null 2>&1 || fail "$case: --json is not JSON"
@@ -572,6 +575,124 @@ if want_case; then
 	web
 fi
 
+# ---- hostile and flaky servers -------------------------------------------
+
+# front MODE: test/probe/dnsfront.py on port 18455, in front of dnsmasq
+front() {
+	stop_pidfile "$W/front.pid"
+	rm -f "$W/front.ready"
+	python3 "$D/dnsfront.py" "$1" 18455 18453 "$W/front.ready" \
+	    2>>"$W/front.log" &
+	echo $! >"$W/front.pid"
+	wait_until test -e "$W/front.ready"
+}
+
+case="a lost DNS reply"
+if want_case; then
+	# the first question goes unanswered: asked again, not "DNS is dead"
+	front lose-first
+	RES=127.0.0.1:18455 probe
+	check_eq "$case: exit status" 0 "$rc"
+	verdicts "$ALL_OK"
+	stop_pidfile "$W/front.pid"
+fi
+
+case="short MX and SRV records"
+if want_case; then
+	# an MX without data next to the good one, an SRV of 2 bytes: skipped
+	front short
+	RES=127.0.0.1:18455 probe
+	check_eq "$case: exit status" 0 "$rc"
+	has "MX of example.test: mx.mail.hoster.test"
+	verdicts "$ALL_OK"
+	# FairEmail goes on to _imap._tcp, as with no _imaps record
+	check_eq "$case: FairEmail's incoming server" "imap.example.test:143" \
+	    "$(jq -r '.clients[] | select(.id == "fairemail") | .servers[0] |
+	    "\(.host):\(.port)"' "$W/json")"
+	stop_pidfile "$W/front.pid"
+fi
+
+case="a redirect to a bad port"
+if want_case; then
+	# port 25 of the target is routed to a listener here: nothing may
+	# reach it (the Fetch standard's bad ports, which Gecko refuses)
+	rm -f "$W/port25"
+	socat -u TCP-LISTEN:18425,bind=127.0.0.1,reuseaddr,fork \
+	    "OPEN:$W/port25,creat,append" 2>/dev/null &
+	echo $! >"$W/socat25.pid"
+	wait_port 18425
+	web web tls 'location ~* "config-v1\.1\.xml$" { return 302 https://$host:25$request_uri; }'
+	PRE="--connect-to :25::18425" probe
+	check_eq "$case: exit status" 1 "$rc"
+	verdicts "thunderbird=ok k9=fail fairemail=ok outlook=ok apple=ok"
+	has "port 25 is one browsers and Thunderbird refuse to fetch from"
+	has "fix: point clients at port 443 (https) or 80 (http) of autoconfig.example.test"
+	check "$case: nothing connected to port 25" test ! -s "$W/port25"
+	stop_pidfile "$W/socat25.pid"
+	web
+fi
+
+case="an SRV record to a bad port"
+if want_case; then
+	dns 's/^\(srv-host=_autodiscover._tcp.example.test,web.hoster.test\),443,/\1,22,/'
+	probe
+	check_eq "$case: exit status" 0 "$rc"
+	step thunderbird 10 warn
+	step outlook 5 warn
+	has "port 22 is one browsers and Thunderbird refuse to fetch from"
+	dns
+fi
+
+case="each name asked once"
+if want_case; then
+	: >"$W/dnsmasq.log"
+	$MAC_WRAP $MAC_PROBE -c "$D/providers.ini" --resolver 127.0.0.1:18453 \
+	    --ca "$W/ca.crt" $CT $TO jane@example.test >"$W/out" 2>"$W/err"
+	# every step and every connection to it needs the address
+	for q in "A] autoconfig.example.test" "A] example.test" \
+	    "AAAA] autodiscover.example.test" "A] imap.example.test" \
+	    "SRV] _autodiscover._tcp.example.test" "MX] example.test"; do
+		check_eq "$case: query[$q" 1 \
+		    "$(grep -cF "query[$q from" "$W/dnsmasq.log")"
+	done
+fi
+
+case="many servers in one answer"
+if want_case; then
+	# ten more IMAP servers, nobody listening: the defaults are checked,
+	# then others up to six; the rest are named, not connected to
+	awk '{ print } /^imap = imap.example.test:143 starttls/ {
+	    for (p = 18401; p <= 18410; p++) print "imap = imap.example.test:" p " ssl" }' \
+	    "$D/providers.ini" >"$W/many.ini"
+	mac "$W/many.ini"
+	PROBE_CONF=$W/many.ini probe
+	check_eq "$case: exit status" 0 "$rc"
+	verdicts "$ALL_OK"
+	check_eq "$case: Thunderbird's servers checked, not checked" "6 9" \
+	    "$(jq -r '.clients[0] | "\(.servers | length) \(.unchecked)"' "$W/json")"
+	check_eq "$case: the default SMTP server is among them" ok \
+	    "$(jq -r '.clients[0].servers[] | select(.type == "smtp" and .default) | .verdict' "$W/json")"
+	has "9 more servers of the answer not checked (the first 6 are)"
+	mac
+fi
+
+case="a silent web server"
+if want_case; then
+	# every web request goes to a port that accepts and never answers:
+	# the domain's time (12 time-outs) ends the run, not 30 time-outs
+	python3 -c 'import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 18472)); s.listen(64); held = []
+while True: held.append(s.accept()[0])' &
+	echo $! >"$W/silent.pid"
+	wait_port 18472
+	PRE="--connect-to :443::18472 --connect-to :80::18472" TO="--timeout 1" probe
+	check_eq "$case: exit status" 1 "$rc"
+	has "no answer from autoconfig.example.test within 1 s"
+	has "not tried: the probe's time for this domain ran out"
+	stop_pidfile "$W/silent.pid"
+fi
+
 # ---- bad input: a clear message and exit 2 ---------------------------------
 
 # bad DESC MESSAGE ARGS...
@@ -583,6 +704,7 @@ bad() {
 	check_eq "bad input, $d: exit status" 2 "$?"
 	check "bad input, $d: says $m" grep -qF -- "$m" "$W/err"
 	check "bad input, $d: prints no report" test ! -s "$W/out"
+	check "bad input, $d: the message is printable ASCII" ascii_only "$W/err"
 }
 bad "not an address" "not an e-mail address: address has no '@'" jane.example.test
 bad "an IP literal" "not an e-mail address: IP literal as domain" 'jane@[127.0.0.1]'
@@ -591,6 +713,13 @@ bad "two addresses" "usage:" a@example.test b@example.test
 bad "a bad --connect-to" "--connect-to: want HOST:PORT:IP:PORT" --connect-to 443:x jane@example.test
 bad "a CA file that is not there" "cannot read the CA file" --ca "$W/none.pem" jane@example.test
 bad "a config that does not load" "cannot load the config" -c "$W/none.ini" jane@example.test
+# an escape sequence in a file name never reaches the terminal
+esc=$(printf '\033]0;x\007')
+bad "a CA file name with an escape" "/none?]0;x?.pem: cannot read the CA file" --ca "$W/none${esc}.pem" jane@example.test
+bad "a config name with an escape" "/none?]0;x?.ini: cannot load the config" -c "$W/none${esc}.ini" jane@example.test
+front refuse
+bad "a refusing DNS server" "DNS: 127.0.0.1:18455 answers MX example.test with rcode 5 (REFUSED)" --resolver 127.0.0.1:18455 jane@example.test
+stop_pidfile "$W/front.pid"
 bad "a bad --timeout" "--timeout: want 1 to 60 seconds" --timeout 0 jane@example.test
 bad "a bad --resolver" "--resolver nowhere: not an IP address" --resolver nowhere jane@example.test
 stop_pidfile "$W/dnsmasq.pid"
