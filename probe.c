@@ -294,6 +294,20 @@ web_host(struct pctx *x)
 		mac_strlcpy(x->webhost, a.cname, sizeof(x->webhost));
 }
 
+/* the web server's canonical name and an address: what fixes may name */
+static void
+web_canon(struct pctx *x)
+{
+	struct pd_addrs	a;
+
+	if (strcmp(x->webhost, "WEBSERVER") == 0 ||
+	    pd_addr(x->webhost, &a) != PD_OK)
+		return;
+	mac_strlcpy(x->webcanon, a.cname[0] != '\0' ? a.cname : x->webhost,
+	    sizeof(x->webcanon));
+	mac_strlcpy(x->webaddr, a.a[0], sizeof(x->webaddr));
+}
+
 static int
 setup(const char *arg, const char *conf, const char *resolver)
 {
@@ -335,6 +349,7 @@ setup(const char *arg, const char *conf, const char *resolver)
 			    "(NXDOMAIN)");
 	}
 	web_host(&ctx);
+	web_canon(&ctx);
 	return 0;
 }
 

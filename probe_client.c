@@ -230,6 +230,38 @@ static bool	url_host(const char *, char *, size_t);
 
 /* ---- transport and HTTP verdicts ------------------------------------ */
 
+/*
+ * The fix for a name without an address, always a record that can be
+ * published: a CNAME only where the name has no other records (NXDOMAIN),
+ * to the web server's canonical name (no chain, no loop); the address
+ * itself where other records are there; nothing at the mail domain, which
+ * has its MX (and at a zone apex SOA and NS): the clients go on to
+ * autoconfig.D and autodiscover.D, which are the fix.
+ */
+static void
+address_fix(const struct pctx *x, const char *host, enum pd_rc rc,
+    struct stepres *sr)
+{
+	const char	*w = x->webcanon[0] != '\0' ? x->webcanon : x->webhost;
+
+	if (strcasecmp(host, x->addr.domain) == 0)
+		SET(sr->fix, "none at %s itself: its MX (and at a zone apex SOA "
+		    "and NS) records leave no room for a CNAME, and clients go "
+		    "on to `autoconfig.%s. CNAME %s.` and `_autodiscover._tcp."
+		    "%s. SRV 0 0 443 %s.` (or `autodiscover.%s. CNAME %s.`)",
+		    host, host, w, host, w, host, w);
+	else if (rc == PD_NODATA && x->webaddr[0] != '\0')
+		SET(sr->fix, "publish `%s. %s %s` (%s has other records: no "
+		    "CNAME can go there)", host, strchr(x->webaddr, ':') !=
+		    NULL ? "AAAA" : "A", x->webaddr, host);
+	else if (rc == PD_NODATA || strcasecmp(host, w) == 0)
+		SET(sr->fix, "give %s the address of the web server (an A or "
+		    "AAAA record: it has other records, no CNAME can go there)",
+		    host);
+	else
+		SET(sr->fix, "publish `%s. CNAME %s.`", host, w);
+}
+
 /* the host has an address; else the fix is a DNS record */
 static bool
 host_resolves(const struct pctx *x, const char *host, struct stepres *sr)
@@ -248,7 +280,7 @@ host_resolves(const struct pctx *x, const char *host, struct stepres *sr)
 	}
 	SET(sr->problem, "%s has no address (%s)", host, rc == PD_NXDOMAIN ?
 	    "no such name" : "no A/AAAA record");
-	SET(sr->fix, "publish `%s. CNAME %s.`", host, x->webhost);
+	address_fix(x, host, rc, sr);
 	return false;
 }
 
@@ -653,10 +685,17 @@ st_srvad(const struct pctx *x, const struct client *c, const char *path,
 	SET(sr->what, "SRV %s -> POST %s", name, url);
 	if (http_step(x, c, SK_POX, url, sr, a))
 		return true;
-	if (sr->verdict == PV_FAIL && strstr(sr->fix, "providers.ini") == NULL)
-		SET(sr->fix, "point `%s. SRV 0 0 443 HOST.` at a host that "
-		    "serves Autodiscover with a certificate for its name "
-		    "(now %s)", name, t);
+	if (sr->verdict != PV_FAIL || strstr(sr->fix, "providers.ini") != NULL)
+		return false;
+	/* an SRV target is a canonical name, never an alias */
+	if (x->webcanon[0] != '\0' && strcasecmp(x->webcanon, t) != 0)
+		SET(sr->fix, "publish `%s. SRV 0 0 443 %s.` (now %s:%u; the "
+		    "target must serve Autodiscover with a certificate for its "
+		    "name)", name, x->webcanon, t, port);
+	else
+		SET(sr->fix, "point %s at a host that serves Autodiscover with "
+		    "a certificate for its name, on port 443 (now %s:%u)", name,
+		    t, port);
 	return false;
 }
 
@@ -707,9 +746,10 @@ st_srv6186(const struct pctx *x, struct stepres *sr, struct answer *a)
 	sr->verdict = a->nsrv == 0 ? PV_SKIP : PV_FAIL;
 	SET(sr->problem, "%s", a->nsrv == 0 ? "no RFC 6186 SRV records "
 	    "(optional)" : "an incoming or a submission SRV record is missing");
-	SET(sr->fix, "publish `_imaps._tcp.%s. SRV 0 1 993 IMAPHOST.` and "
-	    "`_submissions._tcp.%s. SRV 0 1 465 SMTPHOST.`", x->addr.domain,
-	    x->addr.domain);
+	SET(sr->fix, "publish the SRV records _imaps._tcp.%s and "
+	    "_submissions._tcp.%s (RFC 6186, RFC 8314) for the IMAP and "
+	    "submission hosts: `mailautoconf --dns %s` prints them",
+	    x->addr.domain, x->addr.domain, x->addr.domain);
 	return false;
 }
 

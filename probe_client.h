@@ -20,6 +20,8 @@ struct pctx {
 	char			 mxfull[DOMAIN_MAX + 1];
 	char			 mxbase[DOMAIN_MAX + 1];
 	char			 webhost[DOMAIN_MAX + 1];	/* for fixes */
+	char			 webcanon[DOMAIN_MAX + 1];	/* its CNAME end */
+	char			 webaddr[48];			/* "" unknown */
 	const struct config	*cf;		/* -c, or NULL */
 	const struct provider	*prov;		/* the address's, or NULL */
 };

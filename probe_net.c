@@ -619,9 +619,9 @@ pn_mail_fail(const struct msrv *s, int rc, const char *err, struct mcheck *m)
 	case CURLE_COULDNT_RESOLVE_HOST:
 		pr_msg(m->problem, sizeof(m->problem), "%s has no address",
 		    s->host);
-		pr_msg(m->fix, sizeof(m->fix), "publish `%s. A ADDRESS` "
-		    "(or announce the host that serves %s)", s->host,
-		    mproto[s->type]);
+		pr_msg(m->fix, sizeof(m->fix), "give %s an address (an A or "
+		    "AAAA record), or announce the host that serves %s",
+		    s->host, mproto[s->type]);
 		break;
 	case CURLE_COULDNT_CONNECT:
 		pr_msg(m->problem, sizeof(m->problem), "%s:%u does not "

@@ -20,6 +20,8 @@ cd "$TOP" || exit 1
 
 : "${MAC_PROBE:=./mailautoconf-probe}"
 W=$T_TMP
+# every text report is kept here: its fix lines must make a loadable zone
+FIXES=$W/fixes
 D=$TOP/test/probe
 CT=""
 for m in 443:18443 80:18480 993:18493 143:18414 995:18495 110:18410 \
@@ -449,7 +451,7 @@ if want_case; then
 	step thunderbird 10 warn
 	step outlook 5 warn
 	has "the certificate for mx.mail.hoster.test covers only"
-	has "fix: point \`_autodiscover._tcp.example.test. SRV 0 0 443 HOST.\` at a host that serves Autodiscover with a certificate for its name (now mx.mail.hoster.test)"
+	has "fix: publish \`_autodiscover._tcp.example.test. SRV 0 0 443 web.hoster.test.\` (now mx.mail.hoster.test:443; the target must serve Autodiscover with a certificate for its name)"
 	only_in "_autodiscover._tcp" "thunderbird outlook"
 	dns
 fi
@@ -691,6 +693,48 @@ while True: held.append(s.accept()[0])' &
 	has "no answer from autoconfig.example.test within 1 s"
 	has "not tried: the probe's time for this domain ran out"
 	stop_pidfile "$W/silent.pid"
+fi
+
+case="no web server at the domain itself"
+if want_case; then
+	# the mail domain has its MX (and, at a zone apex, SOA and NS): no
+	# CNAME can go there; the clients' other names are the fix
+	dns '/^host-record=example.test,/d'
+	probe
+	check_eq "$case: exit status" 0 "$rc"
+	verdicts "$ALL_OK"
+	step outlook 1 fail
+	has "example.test has no address (no A/AAAA record)"
+	has "fix: none at example.test itself: its MX (and at a zone apex SOA and NS) records leave no room for a CNAME, and clients go on to \`autoconfig.example.test. CNAME web.hoster.test.\` and \`_autodiscover._tcp.example.test. SRV 0 0 443 web.hoster.test.\`"
+	check "$case: no fix names a CNAME at example.test" sh -c \
+	    "! grep -q 'fix:.*\`example.test. CNAME' '$W/out'"
+	dns
+fi
+
+case="every fix can be published"
+if want_case; then
+	# the records in backquotes of every fix line printed so far, each in
+	# its zone with that zone's SOA, NS and address records: named-checkzone
+	# loads them (no CNAME next to other data, no MX or SRV to a CNAME)
+	grep 'fix: ' "$FIXES" | grep -o '`[^`]*`' | tr -d '`' |
+	    grep -E '^[A-Za-z0-9_.-]+\. +(IN +)?(A|AAAA|CNAME|SRV|MX|TXT) ' |
+	    sort -u >"$W/fixrecords"
+	check "$case: the fixes name records" test -s "$W/fixrecords"
+	check "$case: among them the apex case's" \
+	    grep -q '^_autodiscover._tcp.example.test. SRV 0 0 443 web.hoster.test.$' "$W/fixrecords"
+	n=0
+	for z in example.test hoster.test; do
+		re="^([A-Za-z0-9_-]+\\.)*$(echo "$z" | sed 's/\./\\./g')\\. "
+		{
+			grep -v CNAME "$D/$z.zone"
+			grep -E "$re" "$W/fixrecords"
+		} >"$W/fix.$z.zone"
+		n=$((n + $(grep -cE "$re" "$W/fixrecords")))
+		check "$case: zone $z with the fixes loads" \
+		    named-checkzone -k fail -M fail -S fail -i full "$z" "$W/fix.$z.zone"
+	done
+	check_eq "$case: every record is in one of the two zones" \
+	    "$(wc -l <"$W/fixrecords" | tr -d ' ')" "$n"
 fi
 
 # ---- bad input: a clear message and exit 2 ---------------------------------
