@@ -81,6 +81,7 @@ int	 pp_pox(const char *, size_t, struct answer *);
 int	 pp_json(const char *, size_t, struct answer *);
 int	 pp_plist(const char *, size_t, struct answer *);
 bool	 pp_hostname(const char *);
+bool	 pp_host_template(const char *);
 void	 pp_show(char *, size_t, const char *, size_t);
 void	 pp_copy(char *, size_t, const char *, size_t);
 /* snprintf for messages, whose cutting at the end is intended */
@@ -121,6 +122,7 @@ struct certview {
 	bool		 have;
 	char		 names[PR_CERTNAMES][PR_SHOW_MAX];
 	size_t		 nnames;
+	size_t		 nmore;		/* DNS names past PR_CERTNAMES */
 	char		 issuer[PR_SHOW_MAX];
 	long		 days;		/* to expiry; negative: expired */
 	bool		 notyet;	/* notBefore in the future */

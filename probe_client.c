@@ -455,9 +455,27 @@ k9_rules(const struct answer *a, struct stepres *sr)
 	return true;
 }
 
+static void	fill(const struct pctx *, const char *, char *, size_t);
+
+/* the placeholders of autoconfig host names, filled in as the clients do */
+static void
+fill_hosts(const struct pctx *x, struct answer *a)
+{
+	char	h[DOMAIN_MAX + 1];
+	size_t	i;
+
+	for (i = 0; i < a->nsrv; i++) {
+		if (strchr(a->srv[i].host, '%') == NULL)
+			continue;
+		fill(x, a->srv[i].host, h, sizeof(h));
+		mac_strlcpy(a->srv[i].host, h, sizeof(a->srv[i].host));
+		a->srv[i].valid = a->srv[i].valid && pp_hostname(h);
+	}
+}
+
 /* parse by kind, then the client's rules; 0: accepted */
 static bool
-answer_ok(const struct client *c, enum sk kind, const struct fetch *f,
+answer_ok(const struct pctx *x, const struct client *c, enum sk kind, const struct fetch *f,
     struct answer *a, struct stepres *sr)
 {
 	int	rc;
@@ -476,6 +494,8 @@ answer_ok(const struct client *c, enum sk kind, const struct fetch *f,
 		    "another program");
 		return false;
 	}
+	if (kind == SK_AC)
+		fill_hosts(x, a);
 	if (kind == SK_AC && (c->rules & R_K9) && !k9_rules(a, sr))
 		return false;
 	if (!has_inout(a, (c->rules & R_K9) != 0)) {
@@ -596,7 +616,7 @@ http_step(const struct pctx *x, const struct client *c, enum sk kind,
 			SET(sr->fix, "make sure mailautoconf answers here");
 		}
 	} else if (ok)
-		ok = answer_ok(c, kind, &f, a, sr);
+		ok = answer_ok(x, c, kind, &f, a, sr);
 	pn_fetch_free(&f);
 	return ok;
 }
@@ -958,6 +978,50 @@ compare(const struct pctx *x, const struct client *c, enum sk akind,
 	return true;
 }
 
+/* the first server of this kind and TLS mode: what --dns publishes */
+static const struct server *
+conf_find(const struct provider *p, enum srv_type t, enum sock_type k)
+{
+	const struct server	*l = t == SRV_SMTP ? p->out : p->in;
+	size_t			 n = t == SRV_SMTP ? p->nout : p->nin, i;
+
+	for (i = 0; i < n; i++)
+		if (l[i].type == t && l[i].sock == k)
+			return &l[i];
+	return NULL;
+}
+
+/* RFC 6186 records against providers.ini: a host renamed without new DNS */
+static bool
+compare_srv(const struct pctx *x, const struct answer *a, char *pr,
+    size_t pn)
+{
+	const struct server	*s;
+	struct msrv		 e;
+	size_t			 i;
+
+	for (i = 0; i < a->nsrv; i++) {
+		const struct msrv *g = &a->srv[i];
+
+		if ((s = conf_find(x->prov, g->type, g->sock)) == NULL) {
+			pr_msg(pr, pn, "the %s %s SRV record names %s:%u, "
+			    "providers.ini has no such server",
+			    srv_names[g->type], sock_names[g->sock], g->host,
+			    g->port);
+			return false;
+		}
+		expect_one(x, s, &e);
+		if (strcasecmp(e.host, g->host) != 0 || e.port != g->port) {
+			pr_msg(pr, pn, "the %s %s SRV record names %s:%u, "
+			    "providers.ini says %s:%u", srv_names[g->type],
+			    sock_names[g->sock], g->host, g->port, e.host,
+			    e.port);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* ---- the servers ------------------------------------------------------ */
 
 static int
@@ -1061,6 +1125,17 @@ verdict(const struct pctx *x, const struct client *c, enum sk akind,
 
 	r->verdict = PV_OK;
 	SET(r->summary, "sets up from step %d (%s)", r->chosen + 1, sr->what);
+	if (x->prov != NULL && akind == SK_SRV6186 &&
+	    !compare_srv(x, &r->ans, sr->problem, sizeof(sr->problem))) {
+		sr->verdict = r->verdict = PV_FAIL;
+		SET(sr->fix, "publish the SRV records that `mailautoconf --dns "
+		    "%s` prints (DNS still names other servers)",
+		    x->addr.domain);
+		SET(r->summary, "step %d's SRV records differ from "
+		    "providers.ini: %s", r->chosen + 1, sr->problem);
+		SET(r->fix, "%s", sr->fix);
+		return;
+	}
 	if (x->prov != NULL && akind != SK_SRV6186 && !c->future &&
 	    !compare(x, c, akind, &r->ans, sr->problem, sizeof(sr->problem))) {
 		sr->verdict = r->verdict = PV_FAIL;

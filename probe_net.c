@@ -247,11 +247,14 @@ pn_sans(struct certview *cv, const char *v)
 {
 	size_t	n;
 
-	while (*v != '\0' && cv->nnames < PR_CERTNAMES) {
+	while (*v != '\0') {
 		while (*v == ' ' || *v == ',')
 			v++;
 		n = strcspn(v, ",");
-		if (n > 4 && strncmp(v, "DNS:", 4) == 0)
+		if (n > 4 && strncmp(v, "DNS:", 4) == 0 &&
+		    cv->nnames >= PR_CERTNAMES)
+			cv->nmore++;
+		else if (n > 4 && strncmp(v, "DNS:", 4) == 0)
 			pp_show(cv->names[cv->nnames++], PR_SHOW_MAX, v + 4,
 			    n - 4);
 		v += n;
@@ -491,7 +494,7 @@ void
 pn_cert_problem(const struct certview *cv, const char *host, char *pr,
     size_t pn, char *fix, size_t fn)
 {
-	char	names[PR_MSG_MAX / 2];
+	char	names[PR_MSG_MAX / 2], more[32] = "";
 	size_t	i, o = 0;
 
 	names[0] = '\0';
@@ -500,6 +503,10 @@ pn_cert_problem(const struct certview *cv, const char *host, char *pr,
 		    cv->names[i]);
 		o = strlen(names);
 	}
+	/* a list cut for length says so, with the count of the rest */
+	if (i < cv->nnames || cv->nmore > 0)
+		pr_msg(more, sizeof(more), " and %zu more", cv->nnames - i +
+		    cv->nmore);
 	if (!cv->have) {
 		pr_msg(pr, pn, "the TLS certificate of %s is refused", host);
 		pr_msg(fix, fn, "install a certificate for %s from a "
@@ -514,8 +521,8 @@ pn_cert_problem(const struct certview *cv, const char *host, char *pr,
 		    host);
 		pr_msg(fix, fn, "check the clock of %s's server", host);
 	} else if (!pn_cert_covers(cv, host)) {
-		pr_msg(pr, pn, "the certificate for %s covers only %s",
-		    host, names[0] ? names : "no DNS name");
+		pr_msg(pr, pn, "the certificate for %s covers only %s%s",
+		    host, names[0] ? names : "no DNS name", more);
 		pr_msg(fix, fn, "add %s to the certificate's names "
 		    "(certbot -d %s)", host, host);
 	} else {

@@ -101,6 +101,35 @@ pp_hostname(const char *s)
 	return mac_domain(d, &dl, s, n, &why) == 0;
 }
 
+/*
+ * An autoconfig host name, which may hold placeholders the client fills
+ * in (mail.%EMAILDOMAIN%): Thunderbird's sanitize.hostname takes LDH text
+ * with %NAME% parts; each stands for one label here.
+ */
+bool
+pp_host_template(const char *s)
+{
+	char		 d[DOMAIN_MAX + 1];
+	const char	*e;
+	size_t		 o = 0;
+
+	if (strchr(s, '%') == NULL)
+		return pp_hostname(s);
+	for (; *s != '\0' && o + 1 < sizeof(d); s++) {
+		if (*s != '%') {
+			d[o++] = *s;
+			continue;
+		}
+		e = s + 1 + strspn(s + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+		if (*e != '%' || e == s + 1)
+			return false;
+		d[o++] = 'x';
+		s = e;
+	}
+	d[o] = '\0';
+	return *s == '\0' && pp_hostname(d);
+}
+
 static bool
 is(const char *a, const char *b)
 {
@@ -179,7 +208,8 @@ ac_end(struct pp *p, const char *el)
 	if (s == NULL)
 		return;
 	if (is(el, "incomingServer") || is(el, "outgoingServer")) {
-		s->valid = s->sock_ok && s->port != 0 && pp_hostname(s->host);
+		s->valid = s->sock_ok && s->port != 0 &&
+		    pp_host_template(s->host);
 		p->cur = NULL;
 	} else if (!is(parent(p, 1), "incomingServer") &&
 	    !is(parent(p, 1), "outgoingServer"))

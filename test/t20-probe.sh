@@ -290,6 +290,9 @@ leaf wrong 30 web.hoster.test
 leaf expired -1 autoconfig.example.test autodiscover.example.test \
     web.hoster.test autoconfig.mail.hoster.test autoconfig.hoster.test
 leaf mailwrong 30 mail.hoster.test
+leaf many 30 web.hoster.test n1.hoster.test n2.hoster.test n3.hoster.test \
+    n4.hoster.test n5.hoster.test n6.hoster.test n7.hoster.test \
+    n8.hoster.test n9.hoster.test
 check "test certificates made" test -s "$W/mailwrong.crt"
 
 if ! { dns && mac && web && mail; }; then
@@ -477,7 +480,8 @@ if want_case; then
 	mac "$W/sslport.ini"
 	PROBE_CONF=$W/sslport.ini probe
 	check_eq "$case: exit status" 1 "$rc"
-	verdicts "thunderbird=fail k9=fail fairemail=ok outlook=fail apple=fail"
+	# -c is compared on the SRV path too: DNS still names the old servers
+	verdicts "thunderbird=fail k9=fail fairemail=fail outlook=fail apple=fail"
 	has "imap.example.test:143 speaks STARTTLS (plain greeting), the answer says SSL"
 	has "fix: announce \`imap = imap.example.test:143 starttls\` (or SSL on port 993)"
 	mac
@@ -491,7 +495,8 @@ if want_case; then
 	mac "$W/starttlsport.ini"
 	PROBE_CONF=$W/starttlsport.ini probe
 	check_eq "$case: exit status" 1 "$rc"
-	verdicts "thunderbird=fail k9=fail fairemail=ok outlook=fail apple=fail"
+	# -c is compared on the SRV path too: DNS still names the old servers
+	verdicts "thunderbird=fail k9=fail fairemail=fail outlook=fail apple=fail"
 	has "imap.example.test:993 speaks implicit TLS (SSL), the answer says STARTTLS"
 	has "fix: announce \`imap = imap.example.test:993 ssl\` (or STARTTLS on port 143)"
 	mac
@@ -550,10 +555,48 @@ if want_case; then
 	    "$D/providers.ini" >"$W/other.ini"
 	PROBE_CONF=$W/other.ini probe
 	check_eq "$case: exit status" 1 "$rc"
-	verdicts "thunderbird=fail k9=fail fairemail=ok outlook=fail apple=fail"
+	# -c is compared on the SRV path too: DNS still names the old servers
+	verdicts "thunderbird=fail k9=fail fairemail=fail outlook=fail apple=fail"
 	has "server 4 of the answer (smtp) has port 465, providers.ini says 2465"
 	has "server 3 of the answer (smtp) has port 465, providers.ini says 2465"
 	has "fix: the server answers from another config: reload mailautoconf"
+fi
+
+case="host names with %EMAILDOMAIN%"
+if want_case; then
+	# the hoster's template: mailautoconf leaves it in the autoconfig
+	# answer, Thunderbird and Thunderbird for Android fill it in
+	sed 's/^imap = imap.example.test:993 ssl/imap = imap.%EMAILDOMAIN%:993 ssl/' \
+	    "$D/providers.ini" >"$W/tmpl.ini"
+	mac "$W/tmpl.ini"
+	PROBE_CONF=$W/tmpl.ini probe
+	check_eq "$case: exit status" 0 "$rc"
+	verdicts "$ALL_OK"
+	check_eq "$case: Thunderbird's default IMAP server" "imap.example.test:993 ok" \
+	    "$(jq -r '.clients[0].servers[] | select(.type == "imap" and .default) | "\(.host):\(.port) \(.verdict)"' "$W/json")"
+	mac
+fi
+
+case="a host renamed without new DNS"
+if want_case; then
+	# providers.ini names the new host; the RFC 6186 records the old one
+	sed 's/^imap = imap.example.test:993 ssl/imap = imap2.example.test:993 ssl/' \
+	    "$D/providers.ini" >"$W/renamed.ini"
+	PROBE_CONF=$W/renamed.ini probe
+	check_eq "$case: exit status" 1 "$rc"
+	check_eq "$case: FairEmail" fail \
+	    "$(jq -r '.clients[] | select(.id == "fairemail") | .verdict' "$W/json")"
+	has "the imap SSL SRV record names imap.example.test:993, providers.ini says imap2.example.test:993"
+	has "fix: publish the SRV records that \`mailautoconf --dns example.test\` prints"
+fi
+
+case="a certificate with many names"
+if want_case; then
+	web many
+	probe
+	check_eq "$case: exit status" 1 "$rc"
+	has "the certificate for autoconfig.example.test covers only web.hoster.test, n1.hoster.test, n2.hoster.test, n3.hoster.test, n4.hoster.test, n5.hoster.test, n6.hoster.test, n7.hoster.test and 2 more"
+	web
 fi
 
 case="hostile answer"
