@@ -34,7 +34,8 @@ usage(FILE *fp)
 	    "usage: mailautoconf-probe [-c providers.ini] [--json] "
 	    "[--resolver IP[:PORT]]\n"
 	    "           [--connect-to HOST:PORT:IP:PORT]... [--ca FILE] "
-	    "[--timeout S] ADDRESS\n"
+	    "[--timeout S]\n"
+	    "           [--route one-cert|per-domain] ADDRESS\n"
 	    "       mailautoconf-probe --help | --version\n");
 }
 
@@ -106,6 +107,9 @@ text_out(FILE *fp, size_t n)
 	fprintf(fp, "mailautoconf-probe %s: %s\n", VERSION, ctx.addr.full);
 	if (ctx.mx[0] != '\0')
 		fprintf(fp, "MX of %s: %s\n", ctx.addr.domain, ctx.mx);
+	fprintf(fp, "route: %s\n", ctx.onecert ? "one certificate for the "
+	    "web server (the _autodiscover._tcp SRV record)" : "per domain "
+	    "(autoconfig.D and autodiscover.D on the certificate)");
 	for (i = 0; i < n; i++) {
 		const struct clientres *r = &results[i];
 
@@ -221,6 +225,7 @@ json_out(FILE *fp, size_t n, int rc)
 	json_kv(fp, "address", ctx.addr.full, true);
 	json_kv(fp, "domain", ctx.addr.domain, true);
 	json_kv(fp, "mx", ctx.mx, true);
+	json_kv(fp, "route", ctx.onecert ? "one-cert" : "per-domain", true);
 	fprintf(fp, "\"clients\":[");
 	for (i = 0; i < n; i++) {
 		if (i)
@@ -308,8 +313,39 @@ web_canon(struct pctx *x)
 	mac_strlcpy(x->webaddr, a.a[0], sizeof(x->webaddr));
 }
 
+/* the routes of docs/deploy.md, section 4 */
+enum proute {
+	ROUTE_AUTO, ROUTE_ONECERT, ROUTE_PERDOMAIN
+};
+static const char *const route_names[] = {
+	"auto", "one-cert", "per-domain"
+};
+
+/*
+ * The one-certificate route: the _autodiscover._tcp SRV record and no
+ * autodiscover.D (what `mailautoconf --dns --srv-only` publishes).
+ */
+static void
+set_route(struct pctx *x, enum proute r)
+{
+	struct pd_addrs	a;
+	char		n[DOMAIN_MAX + 32], t[DOMAIN_MAX + 1];
+	unsigned	port;
+
+	if (r != ROUTE_AUTO) {
+		x->onecert = r == ROUTE_ONECERT;
+		return;
+	}
+	pr_msg(n, sizeof(n), "_autodiscover._tcp.%s", x->addr.domain);
+	if (pd_srv(n, t, sizeof(t), &port) != PD_OK || t[0] == '\0')
+		return;
+	pr_msg(n, sizeof(n), "autodiscover.%s", x->addr.domain);
+	x->onecert = pd_addr(n, &a) == PD_NXDOMAIN;
+}
+
 static int
-setup(const char *arg, const char *conf, const char *resolver)
+setup(const char *arg, const char *conf, const char *resolver,
+    enum proute r)
 {
 	struct diag	 d = { stderr, false, 0, 0 };
 	struct pd_addrs	 a;
@@ -350,12 +386,14 @@ setup(const char *arg, const char *conf, const char *resolver)
 	}
 	web_host(&ctx);
 	web_canon(&ctx);
+	set_route(&ctx, r);
 	return 0;
 }
 
 struct opts {
 	const char	*conf, *resolver, *ca;
 	bool		 json;
+	enum proute	 route;
 };
 
 /* -1: go on; else the exit status */
@@ -369,12 +407,13 @@ options(int argc, char *argv[], struct opts *o)
 		{ "connect-to", required_argument, NULL, 't' },
 		{ "ca", required_argument, NULL, 'a' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "route", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	long long	to;
-	int		ch;
+	int		ch, r;
 
 	while ((ch = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -402,6 +441,15 @@ options(int argc, char *argv[], struct opts *o)
 				return die("--timeout", "want 1 to 60 seconds");
 			pr_timeout = (long)to;
 			break;
+		case 'R':
+			for (r = 0; r < 3; r++)
+				if (strcmp(optarg, route_names[r]) == 0)
+					break;
+			if (r == 0 || r == 3)
+				return die("--route", "want one-cert or "
+				    "per-domain");
+			o->route = (enum proute)r;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -423,7 +471,7 @@ options(int argc, char *argv[], struct opts *o)
 int
 main(int argc, char *argv[])
 {
-	struct opts	 o = { NULL, NULL, NULL, false };
+	struct opts	 o = { NULL, NULL, NULL, false, ROUTE_AUTO };
 	size_t		 i, n = pc_nclients;
 	int		 rc;
 
@@ -432,7 +480,7 @@ main(int argc, char *argv[])
 	if (pn_init(o.ca) != 0)
 		return die("libcurl", "cannot initialise");
 	pn_deadline(pr_timeout * PR_DEADLINE_STEPS);
-	if ((rc = setup(argv[optind], o.conf, o.resolver)) != 0)
+	if ((rc = setup(argv[optind], o.conf, o.resolver, o.route)) != 0)
 		return rc;
 	if (n > sizeof(results) / sizeof(results[0]))
 		n = sizeof(results) / sizeof(results[0]);

@@ -26,7 +26,7 @@ enum sk {
 
 enum hs {
 	H_NONE, H_AUTOCONFIG, H_DOMAIN, H_AUTODISCOVER, H_MXFULL, H_MXBASE,
-	H_UA
+	H_UA, H_WEB
 };
 
 /* rules of a client on an answer */
@@ -93,8 +93,11 @@ static const struct step ol_steps[] = {
 	{ SK_POXREDIR, false, H_AUTODISCOVER, AD },
 	{ SK_SRVAD, true, H_NONE, "/Autodiscover/Autodiscover.xml" },
 };
+/* the profile is opened by the user: autoconfig.D, or on the one-certificate
+ * route the hoster's own form page (docs/deploy.md, section 4) */
 static const struct step ap_steps[] = {
 	{ SK_MC, true, H_AUTOCONFIG, "/email.mobileconfig?emailaddress=%A" },
+	{ SK_MC, true, H_WEB, "/email.mobileconfig?emailaddress=%A" },
 };
 static const struct step pacc_steps[] = {
 	{ SK_PACC, true, H_UA, "/.well-known/user-agent-configuration.json" },
@@ -183,6 +186,11 @@ step_host(const struct pctx *x, enum hs h, char *buf, size_t n)
 	case H_UA:
 		pr_msg(buf, n, "ua-auto-config.%s", x->addr.domain);
 		break;
+	case H_WEB:
+		if (!x->onecert || strcmp(x->webhost, "WEBSERVER") == 0)
+			return NULL;
+		mac_strlcpy(buf, x->webhost, n);
+		break;
 	case H_MXFULL:
 		if (x->mxfull[0] == '\0')
 			return NULL;
@@ -244,7 +252,12 @@ address_fix(const struct pctx *x, const char *host, enum pd_rc rc,
 {
 	const char	*w = x->webcanon[0] != '\0' ? x->webcanon : x->webhost;
 
-	if (strcasecmp(host, x->addr.domain) == 0)
+	if (strcasecmp(host, x->addr.domain) == 0 && x->onecert)
+		SET(sr->fix, "none at %s itself: its MX (and at a zone apex SOA "
+		    "and NS) records leave no room for a CNAME, and clients go "
+		    "on to `_autodiscover._tcp.%s. SRV 0 0 443 %s.` and "
+		    "http://autoconfig.%s", host, host, w, host);
+	else if (strcasecmp(host, x->addr.domain) == 0)
 		SET(sr->fix, "none at %s itself: its MX (and at a zone apex SOA "
 		    "and NS) records leave no room for a CNAME, and clients go "
 		    "on to `autoconfig.%s. CNAME %s.` and `_autodiscover._tcp."
@@ -260,6 +273,22 @@ address_fix(const struct pctx *x, const char *host, enum pd_rc rc,
 		    host);
 	else
 		SET(sr->fix, "publish `%s. CNAME %s.`", host, w);
+}
+
+/* a per-domain name the one-certificate route leaves off the certificate */
+static bool
+route_name(const struct pctx *x, const char *host)
+{
+	static const char *const pre[] = { "autoconfig.", "autodiscover." };
+	size_t	i, l;
+
+	for (i = 0; x->onecert && i < N(pre); i++) {
+		l = strlen(pre[i]);
+		if (strncasecmp(host, pre[i], l) == 0 &&
+		    strcasecmp(host + l, x->addr.domain) == 0)
+			return true;
+	}
+	return false;
 }
 
 /* the host has an address; else the fix is a DNS record */
@@ -280,13 +309,19 @@ host_resolves(const struct pctx *x, const char *host, struct stepres *sr)
 	}
 	SET(sr->problem, "%s has no address (%s)", host, rc == PD_NXDOMAIN ?
 	    "no such name" : "no A/AAAA record");
+	if (route_name(x, host) && strncmp(host, "autodiscover.", 13) == 0) {
+		sr->verdict = PV_SKIP;
+		SET(sr->fix, "none: the one-certificate route leaves this name "
+		    "out (the _autodiscover._tcp SRV record serves)");
+		return false;
+	}
 	address_fix(x, host, rc, sr);
 	return false;
 }
 
 static void
-transport_fail(const char *url, const char *host, const struct fetch *f,
-    struct stepres *sr)
+transport_fail(const struct pctx *x, const char *url, const char *host,
+    const struct fetch *f, struct stepres *sr)
 {
 	bool	https = strncmp(url, "https:", 6) == 0;
 
@@ -306,6 +341,13 @@ transport_fail(const char *url, const char *host, const struct fetch *f,
 	case 60:	/* CURLE_PEER_FAILED_VERIFICATION */
 		pn_cert_problem(&f->cert, host, sr->problem,
 		    sizeof(sr->problem), sr->fix, sizeof(sr->fix));
+		if (route_name(x, host) && f->cert.have && f->cert.days >= 0 &&
+		    !f->cert.notyet && !pn_cert_covers(&f->cert, host)) {
+			/* the route's certificate names the web server only */
+			sr->verdict = PV_SKIP;
+			SET(sr->fix, "none on the one-certificate route: the "
+			    "client goes on to the next step");
+		}
 		break;
 	case 1:		/* CURLE_UNSUPPORTED_PROTOCOL: a bad port */
 		SET(sr->problem, "%s: %s", host, f->err);
@@ -572,7 +614,7 @@ http_fetch(const struct pctx *x, enum sk kind, char *url, size_t un,
 		if (!host_resolves(x, host, sr))
 			return false;
 		if (pn_http(url, body, hd, f) != 0) {
-			transport_fail(url, host, f, sr);
+			transport_fail(x, url, host, f, sr);
 			pn_fetch_free(f);
 			return false;
 		}
@@ -659,7 +701,7 @@ st_poxredir(const struct pctx *x, const struct client *c, const char *url,
 		return false;
 	headers(c, false, hd, sizeof(hd));
 	if (pn_http(url, NULL, hd, &f) != 0) {
-		transport_fail(url, host, &f, sr);
+		transport_fail(x, url, host, &f, sr);
 		pn_fetch_free(&f);
 		return false;
 	}
@@ -820,7 +862,7 @@ st_pacc(const struct pctx *x, const struct client *c, const char *url,
 	}
 	headers(c, false, hd, sizeof(hd));
 	if (pn_http(url, NULL, hd, &f) != 0) {
-		transport_fail(url, host, &f, sr);
+		transport_fail(x, url, host, &f, sr);
 		pn_fetch_free(&f);
 		return false;
 	}
@@ -1094,6 +1136,15 @@ run_step(struct pctx *x, const struct client *c, const struct step *st,
 		return st_srv6186(x, sr, a);
 	if (st->kind == SK_SRVAD)
 		return st_srvad(x, c, st->path, sr, a);
+	if (step_host(x, st->host, host, sizeof(host)) == NULL &&
+	    st->host == H_WEB) {
+		sr->verdict = PV_SKIP;
+		SET(sr->what, "the hoster's form page, https://WEB_HOST%s",
+		    st->path);
+		SET(sr->problem, "only on the one-certificate route "
+		    "(--route one-cert)");
+		return false;
+	}
 	if (step_host(x, st->host, host, sizeof(host)) == NULL) {
 		sr->verdict = PV_SKIP;
 		SET(sr->what, "MX-based autoconfig");

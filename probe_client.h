@@ -23,6 +23,7 @@ struct pctx {
 	char			 webcanon[DOMAIN_MAX + 1];	/* its CNAME end */
 	char			 webaddr[48];			/* "" unknown */
 	const struct config	*cf;		/* -c, or NULL */
+	bool			 onecert;	/* the SRV route, one certificate */
 	const struct provider	*prov;		/* the address's, or NULL */
 };
 

@@ -599,6 +599,34 @@ if want_case; then
 	web
 fi
 
+case="the one-certificate route"
+if want_case; then
+	# docs/deploy.md section 4 for hosters: the SRV record, no
+	# autodiscover.D, a certificate for the web server's name only
+	dns '/^cname=autodiscover.example.test,/d'
+	web wrong
+	probe
+	check_eq "$case: exit status" 0 "$rc"
+	verdicts "$ALL_OK"
+	has "route: one certificate for the web server"
+	check_eq "$case: route in --json" one-cert "$(jq -r .route "$W/json")"
+	step thunderbird 1 skip
+	step outlook 3 skip
+	# Apple: the hoster's own form page, with the address
+	step apple 1 skip
+	step apple 2 ok
+	has "apple        ok    sets up from step 2 (GET https://web.hoster.test/email.mobileconfig?emailaddress=jane%40example.test)"
+	check "$case: no fix asks for a per-domain name" sh -c \
+	    "! grep -E 'fix: (add autoconfig.example|add autodiscover.example|publish .autodiscover.example)' '$W/out'"
+	# the same deployment judged as the per-domain route
+	probe --route per-domain
+	check_eq "$case, --route per-domain: exit status" 1 "$rc"
+	verdicts "thunderbird=ok k9=ok fairemail=ok outlook=ok apple=fail"
+	has "fix: add autoconfig.example.test to the certificate's names"
+	web
+	dns
+fi
+
 case="hostile answer"
 if want_case; then
 	# C1 control characters and a right-to-left override in the answer's
@@ -808,6 +836,7 @@ front refuse
 bad "a refusing DNS server" "DNS: 127.0.0.1:18455 answers MX example.test with rcode 5 (REFUSED)" --resolver 127.0.0.1:18455 jane@example.test
 stop_pidfile "$W/front.pid"
 bad "a bad --timeout" "--timeout: want 1 to 60 seconds" --timeout 0 jane@example.test
+bad "a bad --route" "--route: want one-cert or per-domain" --route auto jane@example.test
 bad "a bad --resolver" "--resolver nowhere: not an IP address" --resolver nowhere jane@example.test
 stop_pidfile "$W/dnsmasq.pid"
 bad "no DNS server" "mailautoconf-probe: DNS:" jane@example.test
