@@ -12,7 +12,7 @@ pkgs_web="nginx-light fcgiwrap apache2 lighttpd curl spawn-fcgi libfcgi-bin syst
 pkgs_probe="libcurl4-openssl-dev libldns-dev libpsl-dev openssl dnsmasq-base nsd nginx-light dovecot-imapd dovecot-pop3d dovecot-submissiond spawn-fcgi jq socat python3"
 pkgs_check="$pkgs_check $pkgs_probe"
 pkgs_bench="nginx-light libfcgi-dev spawn-fcgi fcgiwrap wrk valgrind curl"
-pkgs_deb="dpkg-dev debhelper devscripts"
+pkgs_deb="dpkg-dev debhelper devscripts lintian"
 # JSON, Apple profiles, IDN, --import (mk/clients.mk); calendars, contacts
 # and PACC (t15: jq and python3 read the JSON, openssl checks the digest,
 # named-checkzone of bind9-utils the zone lines)
