@@ -8,8 +8,11 @@
  * pp_show (text) or json_str (JSON): bounded, control bytes replaced.
  */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libpsl.h>
@@ -24,6 +27,8 @@ static const char *const vnames[] = { "ok", "warn", "FAIL", "skip" };
 static const char *const jnames[] = { "ok", "warn", "fail", "skip" };
 
 static struct clientres	 results[8];
+static char		 drifts[PR_DRIFT_MAX][PR_MSG_MAX];	/* --all */
+static size_t		 ndrift;
 static struct pctx	 ctx;
 static struct config	*config;	/* -c, kept to free it */
 
@@ -35,7 +40,8 @@ usage(FILE *fp)
 	    "[--resolver IP[:PORT]]\n"
 	    "           [--connect-to HOST:PORT:IP:PORT]... [--ca FILE] "
 	    "[--timeout S]\n"
-	    "           [--route one-cert|per-domain] ADDRESS\n"
+	    "           [--route one-cert|per-domain] ADDRESS | --all | "
+	    "--domains FILE\n"
 	    "       mailautoconf-probe --help | --version\n");
 }
 
@@ -232,6 +238,12 @@ json_out(FILE *fp, size_t n, int rc)
 			fputc(',', fp);
 		json_client(fp, i);
 	}
+	fprintf(fp, "],\"drift\":[");
+	for (i = 0; i < ndrift; i++) {
+		if (i)
+			fputc(',', fp);
+		json_str(fp, drifts[i]);
+	}
 	fprintf(fp, "],\"exit\":%d}\n", rc);
 }
 
@@ -343,17 +355,35 @@ set_route(struct pctx *x, enum proute r)
 	x->onecert = pd_addr(n, &a) == PD_NXDOMAIN;
 }
 
+/* the config and the resolver, once per run */
 static int
-setup(const char *arg, const char *conf, const char *resolver,
-    enum proute r)
+setup_run(const char *conf, const char *resolver)
 {
 	struct diag	 d = { stderr, false, 0, 0 };
-	struct pd_addrs	 a;
-	const char	*why;
 	char		 err[PR_MSG_MAX];
-	size_t		 xl;
-	int		 rc;
 
+	if (conf != NULL) {
+		if ((config = prov_load_file(conf, &d)) == NULL)
+			return die(conf, "cannot load the config");
+		ctx.cf = config;
+	}
+	if (pd_init(resolver, err, sizeof(err)) != 0)
+		return die("DNS", err);
+	return 0;
+}
+
+/* one address: its domain's MX, web server and route; 2 when it cannot */
+static int
+setup_addr(const char *arg, const char *conf, enum proute r)
+{
+	const struct config	*cf = ctx.cf;
+	struct pd_addrs		 a;
+	const char		*why;
+	size_t			 xl;
+	int			 rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cf = cf;
 	if (req_address(&ctx.addr, arg, strlen(arg), &why) != 0)
 		return die("not an e-mail address", why);
 	encode(ctx.addr.full, ctx.qaddr, sizeof(ctx.qaddr));
@@ -361,22 +391,16 @@ setup(const char *arg, const char *conf, const char *resolver,
 	    strlen(ctx.addr.full), &xl))
 		return die("not an e-mail address", "not valid text");
 	ctx.xaddr[xl] = '\0';
-	if (conf != NULL) {
-		if ((config = prov_load_file(conf, &d)) == NULL)
-			return die(conf, "cannot load the config");
-		ctx.cf = config;
-		ctx.prov = prov_lookup(ctx.cf, ctx.addr.domain,
-		    strlen(ctx.addr.domain));
-		if (ctx.prov == NULL) {
-			char	c[PR_MSG_MAX];
+	if (cf != NULL && (ctx.prov = prov_lookup(cf, ctx.addr.domain,
+	    strlen(ctx.addr.domain))) == NULL) {
+		char	c[PR_MSG_MAX];
 
-			pp_show(c, sizeof(c), conf, strlen(conf));
-			fprintf(stderr, "mailautoconf-probe: %s is not in %s: "
-			    "answers are not compared\n", ctx.addr.domain, c);
-		}
+		pp_show(c, sizeof(c), conf, strlen(conf));
+		fprintf(stderr, "mailautoconf-probe: %s is not in %s: "
+		    "answers are not compared\n", ctx.addr.domain, c);
 	}
-	if (pd_init(resolver, err, sizeof(err)) != 0)
-		return die("DNS", err);
+	/* everything of one domain ends within its time */
+	pn_deadline(pr_timeout * PR_DEADLINE_STEPS);
 	if ((rc = mx_names(&ctx)) != 0) {
 		if (rc == 2)
 			return 2;
@@ -390,8 +414,25 @@ setup(const char *arg, const char *conf, const char *resolver,
 	return 0;
 }
 
+/* every client on ctx; 1 when one that counts cannot set up */
+static int
+run_clients(size_t n)
+{
+	size_t	i;
+	int	rc = 0;
+
+	for (i = 0; i < n; i++) {
+		pc_run(&ctx, i, &results[i]);
+		if (results[i].verdict == PV_FAIL && !pc_client_future(i))
+			rc = 1;
+	}
+	return rc;
+}
+
 struct opts {
 	const char	*conf, *resolver, *ca;
+	const char	*domains;	/* --domains FILE */
+	const char	*fleet;		/* --all or --domains: not NULL */
 	bool		 json;
 	enum proute	 route;
 };
@@ -408,6 +449,8 @@ options(int argc, char *argv[], struct opts *o)
 		{ "ca", required_argument, NULL, 'a' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "route", required_argument, NULL, 'R' },
+		{ "all", no_argument, NULL, 'A' },
+		{ "domains", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -450,6 +493,12 @@ options(int argc, char *argv[], struct opts *o)
 				    "per-domain");
 			o->route = (enum proute)r;
 			break;
+		case 'A':
+			o->fleet = "--all";
+			break;
+		case 'D':
+			o->fleet = o->domains = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -461,38 +510,435 @@ options(int argc, char *argv[], struct opts *o)
 			return 2;
 		}
 	}
-	if (argc - optind != 1) {
+	if (argc - optind != (o->fleet != NULL ? 0 : 1)) {
 		usage(stderr);
 		return 2;
 	}
+	if (o->fleet != NULL && o->domains == NULL && o->conf == NULL)
+		return die("--all", "needs -c providers.ini");
 	return -1;
+}
+
+/* ---- DNS drift: the records `mailautoconf --dns` prints, as published --- */
+
+#define DRIFT(...)	do {						\
+	if (ndrift < PR_DRIFT_MAX)					\
+		pr_msg(drifts[ndrift++], PR_MSG_MAX, __VA_ARGS__);	\
+} while (0)
+
+/* the end of a name's CNAME chain, or the name itself */
+static void
+canon(const char *name, char *dst, size_t n)
+{
+	struct pd_addrs	a;
+
+	if (pd_addr(name, &a) == PD_OK && a.cname[0] != '\0')
+		mac_strlcpy(dst, a.cname, n);
+	else
+		mac_strlcpy(dst, name, n);
+}
+
+static void
+drift_cname(const char *name, const char *target)
+{
+	struct pd_addrs	a;
+	char		c[DOMAIN_MAX + 1];
+	enum pd_rc	rc = pd_addr(name, &a);
+
+	canon(target, c, sizeof(c));
+	if (rc == PD_NXDOMAIN || rc == PD_NODATA)
+		DRIFT("missing: `%s. CNAME %s.`", name, target);
+	else if (rc == PD_OK && a.cname[0] == '\0')
+		DRIFT("different: %s has its own address, the plan is "
+		    "`CNAME %s.`", name, target);
+	else if (rc == PD_OK && strcasecmp(a.cname, c) != 0)
+		DRIFT("different: %s leads to %s, the plan to %s", name,
+		    a.cname, c);
+}
+
+/* "PRIO WEIGHT PORT TARGET." of the plan against the published record */
+static void
+drift_srv(const char *name, const char *data)
+{
+	struct pd_addrs	 a;
+	char		 t[DOMAIN_MAX + 1], want[DOMAIN_MAX + 1];
+	unsigned	 port = 0, wport = 0, pr, w;
+	enum pd_rc	 rc;
+
+	if (sscanf(data, "%u %u %u %253s", &pr, &w, &wport, want) != 4)
+		return;
+	if (strcmp(want, ".") == 0)
+		want[0] = '\0';
+	else if (want[strlen(want) - 1] == '.')
+		want[strlen(want) - 1] = '\0';
+	if ((rc = pd_srv(name, t, sizeof(t), &port)) == PD_NXDOMAIN ||
+	    rc == PD_NODATA) {
+		DRIFT("missing: `%s. SRV %s`", name, data);
+		return;
+	}
+	if (rc != PD_OK)
+		return;
+	/* an alias as the target: of the planned host, or the planned one */
+	if (t[0] != '\0' && pd_addr(t, &a) == PD_OK && a.cname[0] != '\0' &&
+	    (strcasecmp(t, want) == 0 || strcasecmp(a.cname, want) == 0))
+		DRIFT("extra indirection: the target of %s, %s, is an alias "
+		    "of %s (an SRV target must be the host itself)", name, t,
+		    a.cname);
+	else if (strcasecmp(t, want) != 0 || (want[0] != '\0' &&
+	    port != wport))
+		DRIFT("different: %s names %s:%u, the plan `%s`", name,
+		    t[0] != '\0' ? t : ".", port, data);
+}
+
+static void
+drift_txt(const char *name, const char *data)
+{
+	char		txt[1024], want[1024];
+	size_t		l = strlen(data);
+	enum pd_rc	rc;
+
+	if (l < 2 || data[0] != '"' || data[l - 1] != '"')
+		return;
+	pp_copy(want, sizeof(want), data + 1, l - 2);
+	rc = pd_txt(name, txt, sizeof(txt));
+	if (rc == PD_NXDOMAIN || rc == PD_NODATA)
+		DRIFT("missing: `%s. TXT %s`", name, data);
+	else if (rc == PD_OK && strcmp(txt, want) != 0)
+		DRIFT("different: %s has TXT \"%s\", the plan %s", name,
+		    txt, data);
+}
+
+/* one line of the plan: NAME. TTL IN TYPE DATA */
+static void
+drift_line(char *line)
+{
+	char	*f[5], *p = line;
+	size_t	 i;
+
+	if (line[0] == ';' || line[0] == '\0')
+		return;
+	for (i = 0; i < 4; i++) {
+		f[i] = p;
+		if ((p = strchr(p, '\t')) == NULL)
+			return;
+		*p++ = '\0';
+	}
+	f[4] = p;
+	if ((i = strlen(f[0])) > 1 && f[0][i - 1] == '.')
+		f[0][i - 1] = '\0';
+	if (strcmp(f[3], "CNAME") == 0) {
+		if ((i = strlen(f[4])) > 1 && f[4][i - 1] == '.')
+			f[4][i - 1] = '\0';
+		drift_cname(f[0], f[4]);
+	} else if (strcmp(f[3], "SRV") == 0)
+		drift_srv(f[0], f[4]);
+	else if (strcmp(f[3], "TXT") == 0)
+		drift_txt(f[0], f[4]);
+}
+
+/*
+ * The plan is dns.c's own output (libmac.a), for this domain and its
+ * route: missing records, different ones, and extra indirection.
+ */
+static void
+drift(const char *dom)
+{
+	char	*buf = NULL, *line, *next;
+	size_t	 len = 0;
+	FILE	*fp;
+
+	ndrift = 0;
+	if (ctx.prov == NULL || config == NULL || config->web_host == NULL ||
+	    (fp = open_memstream(&buf, &len)) == NULL)
+		return;
+	dns_print(config, dom, ctx.onecert ? DNS_SRV_ROUTE : 0, fp);
+	fclose(fp);
+	for (line = buf; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		drift_line(line);
+	}
+	free(buf);
+}
+
+/* ---- a fleet: every domain of the config, or of a list ----------------- */
+
+struct cause {
+	char	 text[PR_MSG_MAX];
+	size_t	 count;
+	char	 doms[PR_CAUSE_DOMS][DOMAIN_MAX + 1];
+};
+
+static struct {
+	size_t		 domains, working, unprobed, drifted;
+	size_t		 broken[8];
+	struct cause	 causes[PR_CAUSES];
+	size_t		 ncauses;
+} fs;
+
+/* a cause, the domain's name replaced by D, counted with its domains */
+static void
+cause_add(const char *client, const char *what, const char *dom)
+{
+	char		 t[PR_MSG_MAX], *o = t;
+	const char	*p = what, *h;
+	size_t		 dl = strlen(dom), i;
+
+	o += snprintf(t, sizeof(t), "%s: ", client);
+	while ((h = strstr(p, dom)) != NULL && o + (h - p) + 2 < t + sizeof(t)) {
+		memcpy(o, p, (size_t)(h - p));
+		o += h - p;
+		*o++ = 'D';
+		p = h + dl;
+	}
+	pr_msg(o, sizeof(t) - (size_t)(o - t), "%s", p);
+	for (i = 0; i < fs.ncauses; i++)
+		if (strcmp(fs.causes[i].text, t) == 0)
+			break;
+	if (i == fs.ncauses) {
+		if (fs.ncauses >= PR_CAUSES)
+			return;
+		mac_strlcpy(fs.causes[fs.ncauses++].text, t, PR_MSG_MAX);
+	}
+	if (fs.causes[i].count < PR_CAUSE_DOMS)
+		mac_strlcpy(fs.causes[i].doms[fs.causes[i].count], dom,
+		    DOMAIN_MAX + 1);
+	fs.causes[i].count++;
+}
+
+static void
+fleet_text(FILE *fp, const char *dom, size_t n, int rc)
+{
+	size_t	i;
+
+	fprintf(fp, "== %s: %s\n", dom, rc == 2 ? "not probed (see the "
+	    "message on standard error)" : rc == 0 && ndrift == 0 ? "ok" :
+	    "FAIL");
+	for (i = 0; i < ndrift; i++)
+		put(fp, "   dns  ", drifts[i]);
+	for (i = 0; rc != 2 && i < n; i++) {
+		if (results[i].verdict != PV_FAIL || pc_client_future(i))
+			continue;
+		fprintf(fp, "   %-12s FAIL  ", pc_client_id(i));
+		put(fp, "", results[i].summary);
+		if (results[i].fix[0] != '\0')
+			put(fp, "                     fix: ", results[i].fix);
+	}
+}
+
+/* one domain of the fleet: probe@DOMAIN, its drift, its output */
+static int
+fleet_one(const struct opts *o, const char *dom, size_t n)
+{
+	char	addr[ADDR_MAX + 1];
+	size_t	i;
+	int	rc;
+
+	fs.domains++;
+	ndrift = 0;
+	pr_msg(addr, sizeof(addr), "probe@%s", dom);
+	if ((rc = setup_addr(addr, o->conf, o->route)) == 0) {
+		rc = run_clients(n);
+		drift(ctx.addr.domain);
+	}
+	if (rc == 2) {
+		fs.unprobed++;
+		cause_add("all", "the probe could not run", dom);
+	}
+	for (i = 0; rc != 2 && i < n; i++)
+		if (results[i].verdict == PV_FAIL && !pc_client_future(i)) {
+			fs.broken[i]++;
+			cause_add(pc_client_id(i), results[i].summary, dom);
+		}
+	if (ndrift > 0) {
+		fs.drifted++;
+		for (i = 0; i < ndrift; i++)
+			cause_add("dns", drifts[i], dom);
+	}
+	if (rc == 0 && ndrift == 0)
+		fs.working++;
+	if (o->json && rc != 2)
+		json_out(stdout, n, rc);
+	else if (!o->json)
+		fleet_text(stdout, dom, n, rc);
+	return rc != 0 || ndrift > 0 ? 1 : 0;
+}
+
+/* causes by count, most first */
+static int
+cause_cmp(const void *a, const void *b)
+{
+	const struct cause *x = a, *y = b;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+static void
+summary_text(FILE *fp, size_t n)
+{
+	size_t	i, j;
+
+	fprintf(fp, "\nsummary: %zu domains, %zu fully working, %zu with DNS "
+	    "drift, %zu not probed\nbroken per client:", fs.domains,
+	    fs.working, fs.drifted, fs.unprobed);
+	for (i = 0; i < n; i++)
+		if (!pc_client_future(i))
+			fprintf(fp, " %s %zu", pc_client_id(i), fs.broken[i]);
+	fprintf(fp, "\n");
+	for (i = 0; i < fs.ncauses && i < PR_CAUSES_SHOWN; i++) {
+		const struct cause *c = &fs.causes[i];
+
+		fprintf(fp, "%6zu  ", c->count);
+		put(fp, "", c->text);
+		fprintf(fp, "        domains:");
+		for (j = 0; j < c->count && j < PR_CAUSE_DOMS; j++)
+			fprintf(fp, " %s", c->doms[j]);
+		fprintf(fp, "%s\n", c->count > PR_CAUSE_DOMS ? " ..." : "");
+	}
+}
+
+static void
+summary_json(FILE *fp, size_t n, int rc)
+{
+	size_t	i, j;
+
+	fprintf(fp, "{\"summary\":{\"domains\":%zu,\"working\":%zu,"
+	    "\"drift\":%zu,\"unprobed\":%zu,\"broken\":{", fs.domains,
+	    fs.working, fs.drifted, fs.unprobed);
+	for (i = 0, j = 0; i < n; i++)
+		if (!pc_client_future(i))
+			fprintf(fp, "%s\"%s\":%zu", j++ ? "," : "",
+			    pc_client_id(i), fs.broken[i]);
+	fprintf(fp, "},\"causes\":[");
+	for (i = 0; i < fs.ncauses; i++) {
+		const struct cause *c = &fs.causes[i];
+
+		fprintf(fp, "%s{\"count\":%zu,", i ? "," : "", c->count);
+		json_kv(fp, "cause", c->text, true);
+		fprintf(fp, "\"domains\":[");
+		for (j = 0; j < c->count && j < PR_CAUSE_DOMS; j++) {
+			if (j)
+				fputc(',', fp);
+			json_str(fp, c->doms[j]);
+		}
+		fprintf(fp, "]}");
+	}
+	fprintf(fp, "]},\"exit\":%d}\n", rc);
+}
+
+/* count, rate and time left, on a terminal only */
+static void
+progress(size_t k, size_t total, time_t start)
+{
+	long	el = (long)(time(NULL) - start);
+
+	if (!isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "\r%zu/%zu domains, %.1f/s, about %lds left   ", k,
+	    total, el > 0 ? (double)k / el : 0.0, k > 0 && el > 0 ?
+	    (long)((double)(total - k) * el / k) : 0L);
+	if (k == total)
+		fputc('\n', stderr);
+}
+
+/* the next domain of the list: a line, # comments and blanks skipped */
+static bool
+next_domain(FILE *fp, char *dom, size_t n)
+{
+	char	line[PR_LINE_MAX];
+	size_t	l;
+
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		l = strcspn(line, "# \t\r\n");
+		if (l == 0 || l >= n)
+			continue;
+		pp_copy(dom, n, line, l);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * --all or --domains FILE: each domain in turn, its output as it comes
+ * (memory stays the same whatever the count), then the summary.  The
+ * DNS answers and the mail servers' checks are shared by all of them.
+ */
+static int
+fleet(const struct opts *o, size_t n)
+{
+	char	 dom[DOMAIN_MAX + 1];
+	FILE	*fp = NULL;
+	size_t	 total = 0, k = 0, i, j;
+	time_t	 start = time(NULL);
+	int	 rc = 0;
+
+	if (o->domains != NULL) {
+		if ((fp = fopen(o->domains, "r")) == NULL)
+			return die(o->domains, "cannot read the list");
+		while (next_domain(fp, dom, sizeof(dom)))
+			total++;
+		rewind(fp);
+	} else
+		for (i = 0; i < config->nprov; i++)
+			total += config->prov[i].ndomains;
+	for (i = 0, j = 0; k < total; k++) {
+		if (fp != NULL && !next_domain(fp, dom, sizeof(dom)))
+			break;
+		if (fp == NULL) {
+			while (j >= config->prov[i].ndomains)
+				i++, j = 0;
+			mac_strlcpy(dom, config->prov[i].domains[j++],
+			    sizeof(dom));
+		}
+		rc |= fleet_one(o, dom, n);
+		progress(k + 1, total, start);
+	}
+	if (fp != NULL)
+		fclose(fp);
+	qsort(fs.causes, fs.ncauses, sizeof(fs.causes[0]), cause_cmp);
+	if (total == 0)
+		return die(o->domains != NULL ? o->domains : o->conf,
+		    "no domains");
+	if (o->json)
+		summary_json(stdout, n, rc);
+	else
+		summary_text(stdout, n);
+	return rc;
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct opts	 o = { NULL, NULL, NULL, false, ROUTE_AUTO };
-	size_t		 i, n = pc_nclients;
+	struct opts	 o = { NULL, NULL, NULL, NULL, NULL, false, ROUTE_AUTO };
+	size_t		 n = pc_nclients;
 	int		 rc;
 
 	if ((rc = options(argc, argv, &o)) >= 0)
 		return rc;
-	if (pn_init(o.ca) != 0)
-		return die("libcurl", "cannot initialise");
-	pn_deadline(pr_timeout * PR_DEADLINE_STEPS);
-	if ((rc = setup(argv[optind], o.conf, o.resolver, o.route)) != 0)
-		return rc;
 	if (n > sizeof(results) / sizeof(results[0]))
 		n = sizeof(results) / sizeof(results[0]);
-	for (i = 0; i < n; i++) {
-		pc_run(&ctx, i, &results[i]);
-		if (results[i].verdict == PV_FAIL && !pc_client_future(i))
-			rc = 1;
+	if (pn_init(o.ca) != 0)
+		return die("libcurl", "cannot initialise");
+	if (o.fleet == NULL) {
+		const char	*why;
+		struct address	 a;
+
+		/* the address first: its message before any other */
+		if (req_address(&a, argv[optind], strlen(argv[optind]),
+		    &why) != 0)
+			return die("not an e-mail address", why);
 	}
-	if (o.json)
-		json_out(stdout, n, rc);
-	else
-		text_out(stdout, n);
+	if ((rc = setup_run(o.conf, o.resolver)) != 0)
+		return rc;
+	if (o.fleet != NULL)
+		rc = fleet(&o, n);
+	else if ((rc = setup_addr(argv[optind], o.conf, o.route)) == 0) {
+		rc = run_clients(n);
+		if (o.json)
+			json_out(stdout, n, rc);
+		else
+			text_out(stdout, n);
+	}
 	pd_free();
 	pn_free();
 	if (config != NULL)

@@ -51,6 +51,13 @@ extern long pr_timeout;
 /* Mail servers of one answer that are connected to; the rest are listed
  * as not checked (an answer may name dozens of silent hosts). */
 #define PR_MAIL_CHECKS	6
+/* --all, --domains: records of one domain's plan that differ, causes kept
+ * for the summary (and shown), domains named per cause, a list's line */
+#define PR_DRIFT_MAX	16
+#define PR_CAUSES	64
+#define PR_CAUSES_SHOWN	10
+#define PR_CAUSE_DOMS	5
+#define PR_LINE_MAX	512
 
 /* ---- probe_parse.c: the answers a client reads ----------------------- */
 

@@ -9,8 +9,8 @@
 
 /* steps in one client's list; Thunderbird's is the longest (ten) */
 #define PC_STEPS_MAX	16
-/* distinct mail servers checked in one run */
-#define PC_CHECKS_MAX	64
+/* distinct mail servers checked in one run, shared by the domains of --all */
+#define PC_CHECKS_MAX	256
 
 struct pctx {
 	struct address		 addr;

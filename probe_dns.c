@@ -32,7 +32,7 @@ struct pd_cached {
 	char		 err[PR_MSG_MAX];
 };
 static struct pd_cached	 cache[PR_DNS_CACHE];
-static size_t		 ncache;
+static size_t		 ncache, oldest;
 unsigned long		 pd_queries;	/* questions sent, for --stats */
 
 const char *
@@ -235,16 +235,20 @@ pd_ask(const char *name, ldns_rr_type t, ldns_pkt **pkt)
 		return c->rc == PD_OK && *pkt == NULL ? PD_FAIL : c->rc;
 	}
 	rc = pd_send(name, t, pkt);
-	if (expired || ncache >= PR_DNS_CACHE || strlen(name) > DOMAIN_MAX)
+	if (expired || strlen(name) > DOMAIN_MAX)
 		return rc;
-	c = &cache[ncache];
+	/* full: the oldest answer makes room (a ring; memory stays bounded) */
+	c = &cache[ncache < PR_DNS_CACHE ? ncache : oldest++ % PR_DNS_CACHE];
+	ldns_pkt_free(c->pkt);
+	c->pkt = NULL;
 	if (rc == PD_OK && (c->pkt = ldns_pkt_clone(*pkt)) == NULL)
 		return rc;
 	mac_strlcpy(c->name, name, sizeof(c->name));
 	c->type = t;
 	c->rc = rc;
 	mac_strlcpy(c->err, rc == PD_FAIL ? last_error : "", sizeof(c->err));
-	ncache++;
+	if (ncache < PR_DNS_CACHE)
+		ncache++;
 	return rc;
 }
 

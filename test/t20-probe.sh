@@ -782,6 +782,50 @@ if want_case; then
 	dns
 fi
 
+# fleet [ARGS]: the probe on a whole fleet (--all, --domains); sets frc
+fleet() {
+	[ -n "${VERBOSE:-}" ] && date +"%T $case"
+	$MAC_WRAP $MAC_PROBE -c "$D/providers.ini" --resolver 127.0.0.1:18453 \
+	    --ca "$W/ca.crt" $CT $TO "$@" >"$W/fout" 2>"$W/ferr"
+	frc=$?
+}
+
+case="a fleet"
+if want_case; then
+	printf '# the hoster'"'"'s list\nexample.test\n\nnowhere.test  # gone\n' >"$W/domains"
+	fleet --domains "$W/domains"
+	check_eq "$case: exit status" 1 "$frc"
+	check "$case: example.test works" grep -qx "== example.test: ok" "$W/fout"
+	check "$case: nowhere.test is named" grep -qx "== nowhere.test: not probed (see the message on standard error)" "$W/fout"
+	check "$case: why, on standard error" grep -qF "nowhere.test: no such domain in DNS (NXDOMAIN)" "$W/ferr"
+	check "$case: the summary" grep -qx "summary: 2 domains, 1 fully working, 0 with DNS drift, 1 not probed" "$W/fout"
+	check "$case: no progress when standard error is no terminal" sh -c "! grep -q 'domains, .*/s' '$W/ferr'"
+	fleet --all
+	check_eq "$case, --all: exit status" 0 "$frc"
+	check "$case, --all: the summary" grep -qx "summary: 1 domains, 1 fully working, 0 with DNS drift, 0 not probed" "$W/fout"
+	check "$case, --all: every client works" grep -qx "broken per client: thunderbird 0 k9 0 fairemail 0 outlook 0 apple 0" "$W/fout"
+	# drift: a record of the plan (mailautoconf --dns) left out, another
+	# pointed elsewhere, an SRV target that is an alias
+	dns '/^cname=autoconfig.example.test,/d
+s/^srv-host=_submission._tcp.example.test,smtp.example.test,587/srv-host=_submission._tcp.example.test,smtp.example.test,2587/
+s/^srv-host=_imaps._tcp.example.test,imap.example.test,/srv-host=_imaps._tcp.example.test,imap-alias.example.test,/
+$a cname=imap-alias.example.test,imap.example.test'
+	fleet --all
+	check_eq "$case, drift: exit status" 1 "$frc"
+	check "$case, drift: a missing record" grep -qF "dns  missing: \`autoconfig.example.test. CNAME web.hoster.test.\`" "$W/fout"
+	check "$case, drift: a different record" grep -qF "dns  different: _submission._tcp.example.test names smtp.example.test:2587, the plan \`10 1 587 smtp.example.test.\`" "$W/fout"
+	check "$case, drift: extra indirection" grep -qF "dns  extra indirection: the target of _imaps._tcp.example.test, imap-alias.example.test, is an alias of imap.example.test" "$W/fout"
+	check "$case, drift: Apple broken" grep -qF "   apple        FAIL" "$W/fout"
+	check "$case, drift: the summary counts it" grep -qx "summary: 1 domains, 0 fully working, 1 with DNS drift, 0 not probed" "$W/fout"
+	check "$case, drift: a cause with its domain, D for the domain" grep -qF "dns: missing: \`autoconfig.D. CNAME web.hoster.test.\`" "$W/fout"
+	fleet --all --json
+	check_eq "$case, --json: exit status" 1 "$frc"
+	check_eq "$case, --json: a domain object, then the summary" \
+	    "example.test 3 0 1" \
+	    "$(jq -rs '"\(.[0].domain) \(.[0].drift | length) \(.[1].summary.working) \(.[1].summary.broken.apple)"' "$W/fout" 2>&1)"
+	dns
+fi
+
 case="every fix can be published"
 if want_case; then
 	# the records in backquotes of every fix line printed so far, each in
@@ -837,6 +881,9 @@ bad "a refusing DNS server" "DNS: 127.0.0.1:18455 answers MX example.test with r
 stop_pidfile "$W/front.pid"
 bad "a bad --timeout" "--timeout: want 1 to 60 seconds" --timeout 0 jane@example.test
 bad "a bad --route" "--route: want one-cert or per-domain" --route auto jane@example.test
+bad "--all without a config" "--all: needs -c providers.ini" --all
+bad "--all and an address" "usage:" -c "$D/providers.ini" --all jane@example.test
+bad "a list that is not there" "cannot read the list" --domains "$W/none.txt"
 bad "a bad --resolver" "--resolver nowhere: not an IP address" --resolver nowhere jane@example.test
 stop_pidfile "$W/dnsmasq.pid"
 bad "no DNS server" "mailautoconf-probe: DNS:" jane@example.test
