@@ -79,6 +79,8 @@ struct answer {
 	char		 id[PR_TEXT_MAX];	/* emailProvider id */
 	char		 url[PR_URL_MAX];	/* JSON Url, POX redirectUrl */
 	char		 raddr[ADDR_MAX + 1];	/* POX redirectAddr */
+	char		 msurl[PR_URL_MAX];	/* MobileSync Server Url */
+	bool		 exch;		/* POX: a Protocol of Type EXCH, EXHTTP, WEB */
 	bool		 signed_profile;
 	const char	*why;		/* NULL: parsed */
 };

@@ -21,7 +21,8 @@ enum sk {
 	SK_SRVAD,	/* SRV _autodiscover._tcp, then POST */
 	SK_SRV6186,	/* RFC 6186/8314 SRV records */
 	SK_MC,		/* GET email.mobileconfig */
-	SK_PACC		/* GET user-agent-configuration.json + TXT */
+	SK_PACC,	/* GET user-agent-configuration.json + TXT */
+	SK_MS		/* POST the MobileSync request */
 };
 
 enum hs {
@@ -33,6 +34,7 @@ enum hs {
 #define R_CTYPE		0x01	/* Content-Type text/xml, application/xml, text/rdf */
 #define R_K9		0x02	/* imap+smtp only; plain kills the document */
 #define R_TB_SRV	0x04	/* TB's lower-case SRV path; else Outlook's */
+#define R_MS		0x08	/* wants a MobileSync answer (ActiveSync) */
 
 struct step {
 	enum sk		 kind;
@@ -99,6 +101,13 @@ static const struct step ap_steps[] = {
 	{ SK_MC, true, H_AUTOCONFIG, "/email.mobileconfig?emailaddress=%A" },
 	{ SK_MC, true, H_WEB, "/email.mobileconfig?emailaddress=%A" },
 };
+/* Android's and Samsung's Exchange account (AOSP EasAutoDiscover.genUri):
+ * no SRV; the http step is a GET, re-POSTed to the https it redirects to */
+static const struct step ms_steps[] = {
+	{ SK_MS, true, H_DOMAIN, AD },
+	{ SK_MS, true, H_AUTODISCOVER, AD },
+	{ SK_POXREDIR, false, H_AUTODISCOVER, AD },
+};
 static const struct step pacc_steps[] = {
 	{ SK_PACC, true, H_UA, "/.well-known/user-agent-configuration.json" },
 };
@@ -126,6 +135,9 @@ static const struct client clients[] = {
 	    false, ap_steps, N(ap_steps) },
 	{ "pacc", "PACC (draft, no shipping client)", "User-Agent: "
 	    "mailautoconf-probe", NULL, 0, true, pacc_steps, N(pacc_steps) },
+	{ "mobilesync", "Exchange ActiveSync (Android, Samsung, new Outlook)",
+	    "User-Agent: Android-Mail/2024.01.01", "text/xml", R_MS, true,
+	    ms_steps, N(ms_steps) },
 };
 const size_t pc_nclients = N(clients);
 
@@ -141,6 +153,22 @@ static const char pox_body[] =
     "</AcceptableResponseSchema>\n"
     "      </Request>\n"
     "    </Autodiscover>\n";
+
+/* the MobileSync request (MS-ASCMD 6.3), as AOSP Exchange sends it */
+static const char ms_body[] =
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+    "<Autodiscover xmlns=\"http://schemas.microsoft.com/exchange/"
+    "autodiscover/mobilesync/requestschema/2006\">\n"
+    "  <Request>\n"
+    "    <EMailAddress>%s</EMailAddress>\n"
+    "    <AcceptableResponseSchema>http://schemas.microsoft.com/exchange/"
+    "autodiscover/mobilesync/responseschema/2006</AcceptableResponseSchema>\n"
+    "  </Request>\n"
+    "</Autodiscover>\n";
+
+static const char ms_fix[] = "none for IMAP clients, which are unaffected; "
+    "where an ActiveSync server (SOGo, Z-Push) exists, answer this request "
+    "with its MobileSync Url";
 
 struct pcheck	pc_checks[PC_CHECKS_MAX];
 size_t		pc_nchecks;
@@ -515,6 +543,45 @@ fill_hosts(const struct pctx *x, struct answer *a)
 	}
 }
 
+/* a MobileSync answer: a Server of Type MobileSync with an https Url */
+static bool
+ms_ok(const struct answer *a, struct stepres *sr)
+{
+	char	show[PR_SHOW_MAX];
+
+	if (strncmp(a->msurl, "https://", 8) == 0) {
+		pp_show(show, sizeof(show), a->msurl, strlen(a->msurl));
+		SET(sr->note, "ActiveSync at %s", show);
+		sr->verdict = PV_OK;
+		return true;
+	}
+	fail(sr, PV_FAIL);
+	SET(sr->problem, "%s", a->msurl[0] != '\0' ? "the MobileSync Url is "
+	    "not https" : "no MobileSync server in the answer (Action, "
+	    "Settings, Server of Type MobileSync with a Url)");
+	SET(sr->fix, "%s", ms_fix);
+	return false;
+}
+
+/*
+ * Thunderbird's account hub makes an Exchange account of a POX answer
+ * with a Protocol of Type EXCH, EXHTTP or WEB (mailcow#6642): wrong when
+ * the provider serves no EWS.
+ */
+static bool
+exch_ok(const struct pctx *x, const struct answer *a, struct stepres *sr)
+{
+	if (!a->exch || x->prov == NULL || x->prov->first[SRV_EWS] != NULL)
+		return true;
+	fail(sr, PV_FAIL);
+	SET(sr->problem, "the answer offers Exchange (a Protocol of Type EXCH, "
+	    "EXHTTP or WEB) and providers.ini has no ews server: Thunderbird's "
+	    "account hub would set up an Exchange account that cannot work");
+	SET(sr->fix, "make sure mailautoconf answers here (it sends EXCH only "
+	    "for an ews line)");
+	return false;
+}
+
 /* parse by kind, then the client's rules; 0: accepted */
 static bool
 answer_ok(const struct pctx *x, const struct client *c, enum sk kind, const struct fetch *f,
@@ -532,10 +599,14 @@ answer_ok(const struct pctx *x, const struct client *c, enum sk kind, const stru
 		fail(sr, PV_FAIL);
 		SET(sr->problem, "%s", f->cut ? "the answer is over 1 MiB" :
 		    a->why);
-		SET(sr->fix, "make sure mailautoconf answers here, not "
-		    "another program");
+		SET(sr->fix, "%s", kind == SK_MS ? ms_fix : "make sure "
+		    "mailautoconf answers here, not another program");
 		return false;
 	}
+	if (kind == SK_MS)
+		return ms_ok(a, sr);
+	if (kind == SK_POX && (c->rules & R_TB_SRV) && !exch_ok(x, a, sr))
+		return false;
 	if (kind == SK_AC)
 		fill_hosts(x, a);
 	if (kind == SK_AC && (c->rules & R_K9) && !k9_rules(a, sr))
@@ -635,10 +706,13 @@ http_step(const struct pctx *x, const struct client *c, enum sk kind,
 	char		 url[PR_URL_MAX], hd[1024];
 	char		 body[sizeof(pox_body) + sizeof(x->xaddr)];
 	struct fetch	 f;
-	bool		 post = kind == SK_POX, ok;
+	bool		 post = kind == SK_POX || kind == SK_MS, ok;
 
 	mac_strlcpy(url, url0, sizeof(url));
-	pr_msg(body, sizeof(body), pox_body, x->xaddr);
+	if (kind == SK_MS)
+		pr_msg(body, sizeof(body), ms_body, x->xaddr);
+	else
+		pr_msg(body, sizeof(body), pox_body, x->xaddr);
 	headers(c, post, hd, sizeof(hd));
 	/* the hops of one step share its time-out */
 	pn_step(true);
@@ -721,7 +795,7 @@ st_poxredir(const struct pctx *x, const struct client *c, const char *url,
 	SET(sr->note, "redirected to %s (Outlook asks the user first)", show);
 	mac_strlcpy(hd, f.location, sizeof(hd));
 	pn_fetch_free(&f);
-	return http_step(x, c, SK_POX, hd, sr, a);
+	return http_step(x, c, (c->rules & R_MS) ? SK_MS : SK_POX, hd, sr, a);
 }
 
 static bool
@@ -1131,7 +1205,8 @@ run_step(struct pctx *x, const struct client *c, const struct step *st,
 	char	host[DOMAIN_MAX + 16], url[PR_URL_MAX];
 
 	*akind = st->kind == SK_MC ? SK_MC : st->kind == SK_AC ? SK_AC :
-	    st->kind == SK_SRV6186 ? SK_SRV6186 : SK_POX;
+	    st->kind == SK_SRV6186 ? SK_SRV6186 : (c->rules & R_MS) ? SK_MS :
+	    SK_POX;
 	if (st->kind == SK_SRV6186)
 		return st_srv6186(x, sr, a);
 	if (st->kind == SK_SRVAD)
@@ -1153,7 +1228,8 @@ run_step(struct pctx *x, const struct client *c, const struct step *st,
 		return false;
 	}
 	step_url(x, st->https, host, "", st->path, url, sizeof(url));
-	SET(sr->what, "%s %s", st->kind == SK_POX ? "POST" : "GET", url);
+	SET(sr->what, "%s %s", st->kind == SK_POX || st->kind == SK_MS ?
+	    "POST" : "GET", url);
 	switch (st->kind) {
 	case SK_JSON:
 		return st_json(x, c, url, sr, a);
@@ -1247,6 +1323,13 @@ pc_run(struct pctx *x, size_t ci, struct clientres *r)
 		if (c->future && r->steps[0].verdict == PV_SKIP) {
 			r->verdict = PV_SKIP;
 			SET(r->summary, "%s", r->steps[0].problem);
+		}
+		/* ActiveSync is an extra a deployment may lack */
+		if (c->rules & R_MS) {
+			r->verdict = PV_SKIP;
+			SET(r->summary, "no MobileSync answer: Exchange accounts "
+			    "of Android, Samsung Email and new Outlook cannot "
+			    "set up; IMAP clients are unaffected");
 		}
 		return;
 	}

@@ -40,6 +40,8 @@ struct pp {
 	struct msrv	 pin, pout;	/* plist: Incoming, Outgoing */
 	bool		 pin_ssl, pout_ssl;
 	bool		 pop;
+	bool		 mstype;	/* MobileSync: this Server's Type */
+	char		 msu[PR_URL_MAX];	/* MobileSync: its Url */
 };
 
 void
@@ -259,6 +261,10 @@ pox_field(struct pp *p, struct msrv *s, const char *el)
 			s->type = SRV_SMTP;
 		else
 			s->type = SRV_EWS;	/* not a mail protocol */
+		/* what Thunderbird turns into an Exchange server */
+		if (is(p->text, "EXCH") || is(p->text, "EXHTTP") ||
+		    is(p->text, "WEB"))
+			p->a->exch = true;
 	} else if (is(el, "Server") && !p->tlong)
 		pp_copy(s->host, sizeof(s->host), p->text, p->tlen);
 	else if (is(el, "Port"))
@@ -284,6 +290,23 @@ pox_field(struct pp *p, struct msrv *s, const char *el)
 	}
 }
 
+/* MobileSync (MS-ASCMD 2.2.3): Action/Settings/Server with Type and Url */
+static void
+ms_end(struct pp *p, const char *el)
+{
+	if (is(el, "Type") && is(parent(p, 1), "Server") &&
+	    is(parent(p, 2), "Settings"))
+		p->mstype = is(p->text, "MobileSync");
+	else if (is(el, "Url") && is(parent(p, 1), "Server") && !p->tlong)
+		pp_copy(p->msu, sizeof(p->msu), p->text, p->tlen);
+	else if (is(el, "Server") && is(parent(p, 1), "Settings")) {
+		if (p->mstype && p->msu[0] != '\0' && p->a->msurl[0] == '\0')
+			mac_strlcpy(p->a->msurl, p->msu, sizeof(p->a->msurl));
+		p->mstype = false;
+		p->msu[0] = '\0';
+	}
+}
+
 static void
 pox_end(struct pp *p, const char *el)
 {
@@ -295,6 +318,8 @@ pox_end(struct pp *p, const char *el)
 		pp_copy(p->a->raddr, sizeof(p->a->raddr), p->text, p->tlen);
 	else if (is(el, "ErrorCode") && p->a->why == NULL)
 		p->a->why = "the answer is an Autodiscover error";
+	else if (s == NULL)
+		ms_end(p, el);
 	if (s == NULL)
 		return;
 	if (is(el, "Protocol")) {

@@ -329,6 +329,10 @@ has "fix: no address in this request: mailautoconf answers for the Host, mail.ho
 # mailautoconf serves PACC, --dns gives its CNAME and TXT digest
 check_eq "$case: PACC is served, marked future" "ok true" \
     "$(jq -r '.clients[] | select(.id == "pacc") | "\(.verdict) \(.future)"' "$W/json")"
+# mailautoconf has no ActiveSync to offer: said, and no failure
+check_eq "$case: MobileSync skipped, not counted" "skip true" \
+    "$(jq -r '.clients[] | select(.id == "mobilesync") | "\(.verdict) \(.future)"' "$W/json")"
+has "mobilesync   skip  no MobileSync answer: Exchange accounts of Android, Samsung Email and new Outlook cannot set up; IMAP clients are unaffected"
 check_eq "$case: servers checked for Thunderbird" 5 \
     "$(jq '[.clients[0].servers[] | select(.verdict == "ok")] | length' "$W/json")"
 
@@ -396,7 +400,7 @@ if want_case; then
 	has "the certificate of autoconfig.example.test expired"
 	cp "$W/out" "$W/expired.out"
 	has "fix: renew the certificate of autoconfig.example.test"
-	only_in "expired" "thunderbird k9 fairemail outlook apple pacc"
+	only_in "expired" "thunderbird k9 fairemail outlook apple pacc mobilesync"
 	web
 fi
 
@@ -625,6 +629,40 @@ if want_case; then
 	has "fix: add autoconfig.example.test to the certificate's names"
 	web
 	dns
+fi
+
+case="a MobileSync answer"
+if want_case; then
+	# an ActiveSync server's Autodiscover answer (MS-ASCMD 4.2.4)
+	ms='<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"><Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006"><Culture>en:us</Culture><User><EMailAddress>jane@example.test</EMailAddress></User><Action><Settings><Server><Type>MobileSync</Type><Url>https://sync.example.test/Microsoft-Server-ActiveSync</Url><Name>https://sync.example.test/Microsoft-Server-ActiveSync</Name></Server></Settings></Action></Response></Autodiscover>'
+	# (a regex location: nginx-fastcgi.conf has two server_name lines, and
+	# web() puts the extra after each)
+	web web tls "location ~ ^/autodiscover/autodiscover.xml\$ { default_type text/xml; return 200 '$ms'; }"
+	probe
+	check_eq "$case: mobilesync" ok \
+	    "$(jq -r '.clients[] | select(.id == "mobilesync") | .verdict' "$W/json")"
+	step mobilesync 1 ok
+	has "ActiveSync at https://sync.example.test/Microsoft-Server-ActiveSync"
+	web
+fi
+
+case="a POX answer that offers Exchange"
+if want_case; then
+	# Thunderbird's account hub makes an Exchange account of EXCH: wrong
+	# for a provider without EWS (mailcow#6642)
+	tb='<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>jane@example.test</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>'
+	printf '%s' "$tb" | env -i GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST \
+	    CONTENT_TYPE=text/xml CONTENT_LENGTH=${#tb} HTTP_HOST=autodiscover.example.test \
+	    REQUEST_URI=/autodiscover/autodiscover.xml ./mailautoconf -c "$D/providers.ini" |
+	    sed '1,/^\r*$/d' | tr -d '\n' |
+	    sed 's|<Protocol>|<Protocol><Type>EXCH</Type><EwsUrl>https://mail.example.test/EWS/Exchange.asmx</EwsUrl></Protocol><Protocol>|' \
+	    >"$W/exch.xml"
+	check "$case: the answer is well-formed" xml_ok "$W/exch.xml"
+	web web tls "location ~ ^/autodiscover/autodiscover.xml\$ { default_type text/xml; return 200 '$(cat "$W/exch.xml")'; }"
+	probe
+	step thunderbird 7 warn
+	has "the answer offers Exchange (a Protocol of Type EXCH, EXHTTP or WEB) and providers.ini has no ews server"
+	web
 fi
 
 case="hostile answer"
