@@ -7,6 +7,8 @@
  * not run.  Everything printed that came from the network goes through
  * pp_show (text) or json_str (JSON): bounded, control bytes replaced.
  */
+#include <sys/resource.h>
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -773,9 +775,25 @@ cause_cmp(const void *a, const void *b)
 	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
 }
 
+/* what the run cost: seconds, DNS questions sent, connections, peak RSS */
 static void
-summary_text(FILE *fp, size_t n)
+run_cost(char *dst, size_t n, time_t start, bool json)
 {
+	struct rusage	ru;
+	long		kib = 0;
+
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		kib = ru.ru_maxrss;
+	pr_msg(dst, n, json ? "\"seconds\":%ld,\"dns_questions\":%lu,"
+	    "\"connections\":%lu,\"peak_rss_kib\":%ld" : "run: %ld s, %lu "
+	    "DNS questions, %lu connections, peak RSS %ld KiB",
+	    (long)(time(NULL) - start), pd_queries, pn_connects, kib);
+}
+
+static void
+summary_text(FILE *fp, size_t n, time_t start)
+{
+	char	cost[PR_MSG_MAX];
 	size_t	i, j;
 
 	fprintf(fp, "\nsummary: %zu domains, %zu fully working, %zu with DNS "
@@ -795,11 +813,14 @@ summary_text(FILE *fp, size_t n)
 			fprintf(fp, " %s", c->doms[j]);
 		fprintf(fp, "%s\n", c->count > PR_CAUSE_DOMS ? " ..." : "");
 	}
+	run_cost(cost, sizeof(cost), start, false);
+	fprintf(fp, "%s\n", cost);
 }
 
 static void
-summary_json(FILE *fp, size_t n, int rc)
+summary_json(FILE *fp, size_t n, int rc, time_t start)
 {
+	char	cost[PR_MSG_MAX];
 	size_t	i, j;
 
 	fprintf(fp, "{\"summary\":{\"domains\":%zu,\"working\":%zu,"
@@ -823,7 +844,8 @@ summary_json(FILE *fp, size_t n, int rc)
 		}
 		fprintf(fp, "]}");
 	}
-	fprintf(fp, "]},\"exit\":%d}\n", rc);
+	run_cost(cost, sizeof(cost), start, true);
+	fprintf(fp, "],%s},\"exit\":%d}\n", cost, rc);
 }
 
 /* count, rate and time left, on a terminal only */
@@ -900,9 +922,9 @@ fleet(const struct opts *o, size_t n)
 		return die(o->domains != NULL ? o->domains : o->conf,
 		    "no domains");
 	if (o->json)
-		summary_json(stdout, n, rc);
+		summary_json(stdout, n, rc, start);
 	else
-		summary_text(stdout, n);
+		summary_text(stdout, n, start);
 	return rc;
 }
 

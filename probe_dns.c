@@ -33,7 +33,7 @@ struct pd_cached {
 };
 static struct pd_cached	 cache[PR_DNS_CACHE];
 static size_t		 ncache, oldest;
-unsigned long		 pd_queries;	/* questions sent, for --stats */
+unsigned long		 pd_queries;	/* questions sent: the cost of a run */
 
 const char *
 pd_error(void)

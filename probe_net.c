@@ -41,7 +41,7 @@ static const char	*cafile;
 long			 pr_timeout = PR_TIMEOUT;
 static struct timespec	 deadline;	/* of the domain; 0: none */
 static struct timespec	 step_end;	/* of a step and its redirects */
-unsigned long		 pn_connects;	/* connections opened, for --stats */
+unsigned long		 pn_connects;	/* connections opened: the cost of a run */
 
 bool
 pn_bad_port(unsigned port)

@@ -93,7 +93,8 @@ dns() {
 	stop_pidfile "$W/dnsmasq.pid"
 	{
 		grep -v '^#' "$D/base.dns"
-		./mailautoconf --dns example.test -c "$D/providers.ini" | awk '
+		[ -n "${DNS_EXTRA:-}" ] && cat "$DNS_EXTRA"
+		./mailautoconf --dns ${DNS_ONLY-example.test} -c "${DNS_INI:-$D/providers.ini}" | awk '
 		    $4 == "CNAME" { sub(/\.$/, "", $1); sub(/\.$/, "", $5)
 			print "cname=" $1 "," $5 }
 		    $4 == "SRV" { sub(/\.$/, "", $1); sub(/\.$/, "", $8)
@@ -303,6 +304,31 @@ if ! { dns && mac && web && mail; }; then
 	done
 	finish
 	exit
+fi
+
+# ---- make bench-probe: --all over many domains (a measurement, no test) ----
+
+if [ -n "${T20_BENCH_DOMAINS:-}" ]; then
+	# N more domains of the test provider, each with the records of
+	# `mailautoconf --dns` and the MX: all lead to the same web server
+	# and mail servers, as a hoster's do
+	cp "$D/providers.ini" "$W/bench.ini"
+	i=1
+	while [ "$i" -le "$T20_BENCH_DOMAINS" ]; do
+		echo "domains = b$i.test" >>"$W/bench.ini"
+		echo "mx-host=b$i.test,mx.mail.hoster.test,10" >>"$W/bench.mx"
+		i=$((i + 1))
+	done
+	DNS_INI=$W/bench.ini DNS_ONLY= DNS_EXTRA=$W/bench.mx dns
+	mac "$W/bench.ini"
+	wait_until test -s "$W/dnsmasq.pid"
+	/usr/bin/time -f "wall %e s, peak RSS %M KiB (time -f)" $MAC_PROBE \
+	    -c "$W/bench.ini" --resolver 127.0.0.1:18453 --ca "$W/ca.crt" $CT \
+	    --all >"$W/bench.out" 2>"$W/bench.err"
+	echo "mailautoconf-probe --all over $((T20_BENCH_DOMAINS + 1)) domains: exit $?"
+	sed -n '/^summary:/,$p' "$W/bench.out"
+	tail -n 1 "$W/bench.err"
+	exit 0
 fi
 
 # ---- the working deployment ------------------------------------------------
