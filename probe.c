@@ -8,6 +8,7 @@
  * pp_show (text) or json_str (JSON): bounded, control bytes replaced.
  */
 #include <sys/resource.h>
+#include <sys/wait.h>
 
 #include <getopt.h>
 #include <stdio.h>
@@ -42,8 +43,8 @@ usage(FILE *fp)
 	    "[--resolver IP[:PORT]]\n"
 	    "           [--connect-to HOST:PORT:IP:PORT]... [--ca FILE] "
 	    "[--timeout S]\n"
-	    "           [--route one-cert|per-domain] ADDRESS | --all | "
-	    "--domains FILE\n"
+	    "           [--route one-cert|per-domain] [--jobs N] ADDRESS | "
+	    "--all | --domains FILE\n"
 	    "       mailautoconf-probe --help | --version\n");
 }
 
@@ -435,6 +436,7 @@ struct opts {
 	const char	*conf, *resolver, *ca;
 	const char	*domains;	/* --domains FILE */
 	const char	*fleet;		/* --all or --domains: not NULL */
+	size_t		 jobs;		/* --jobs */
 	bool		 json;
 	enum proute	 route;
 };
@@ -453,6 +455,7 @@ options(int argc, char *argv[], struct opts *o)
 		{ "route", required_argument, NULL, 'R' },
 		{ "all", no_argument, NULL, 'A' },
 		{ "domains", required_argument, NULL, 'D' },
+		{ "jobs", required_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -500,6 +503,11 @@ options(int argc, char *argv[], struct opts *o)
 			break;
 		case 'D':
 			o->fleet = o->domains = optarg;
+			break;
+		case 'J':
+			if (mac_strtonum(optarg, 1, PR_JOBS_MAX, &to) != 0)
+				return die("--jobs", "want 1 to 32");
+			o->jobs = (size_t)to;
 			break;
 		case 'h':
 			usage(stdout);
@@ -671,12 +679,13 @@ struct cause {
 	char	 doms[PR_CAUSE_DOMS][DOMAIN_MAX + 1];
 };
 
-static struct {
+struct fsum {
 	size_t		 domains, working, unprobed, drifted;
 	size_t		 broken[8];
 	struct cause	 causes[PR_CAUSES];
 	size_t		 ncauses;
-} fs;
+};
+static struct fsum	 fs;
 
 /* a cause, the domain's name replaced by D, counted with its domains */
 static void
@@ -880,19 +889,172 @@ next_domain(FILE *fp, char *dom, size_t n)
 	return false;
 }
 
+/* the k-th domain of the fleet into dom: the list's next, or the config's */
+static bool
+fleet_next(const struct opts *o, FILE *fp, size_t *i, size_t *j, char *dom,
+    size_t n)
+{
+	(void)o;
+	if (fp != NULL)
+		return next_domain(fp, dom, n);
+	while (*i < config->nprov && *j >= config->prov[*i].ndomains)
+		(*i)++, *j = 0;
+	if (*i >= config->nprov)
+		return false;
+	mac_strlcpy(dom, config->prov[*i].domains[(*j)++], n);
+	return true;
+}
+
 /*
- * --all or --domains FILE: each domain in turn, its output as it comes
- * (memory stays the same whatever the count), then the summary.  The
- * DNS answers and the mail servers' checks are shared by all of them.
+ * The domains w, w + jobs, w + 2 jobs ... of the fleet; one byte to pfd
+ * per domain done (-1: progress printed here).
+ */
+static int
+fleet_part(const struct opts *o, size_t n, FILE *fp, size_t total, size_t w,
+    size_t jobs, int pfd, time_t start)
+{
+	char	dom[DOMAIN_MAX + 1];
+	size_t	k, i = 0, j = 0;
+	int	rc = 0;
+
+	for (k = 0; k < total && fleet_next(o, fp, &i, &j, dom, sizeof(dom));
+	    k++) {
+		if (k % jobs != w)
+			continue;
+		rc |= fleet_one(o, dom, n);
+		fflush(stdout);
+		if (pfd < 0)
+			progress(k + 1, total, start);
+		else if (write(pfd, "", 1) != 1)
+			pfd = -1;
+	}
+	return rc;
+}
+
+/* a worker's file: its report to stdout, then its summary into c */
+static void
+fleet_copy(FILE *f, struct fsum *c)
+{
+	char	buf[4096];
+	long	end, left;
+	size_t	r;
+
+	memset(c, 0, sizeof(*c));
+	if (fseek(f, 0, SEEK_END) != 0 || (end = ftell(f)) <
+	    (long)sizeof(*c))
+		return;
+	rewind(f);
+	for (left = end - (long)sizeof(*c); left > 0; left -= (long)r) {
+		r = fread(buf, 1, left < (long)sizeof(buf) ? (size_t)left :
+		    sizeof(buf), f);
+		if (r == 0)
+			return;
+		fwrite(buf, 1, r, stdout);
+	}
+	if (fread(c, sizeof(*c), 1, f) != 1)
+		memset(c, 0, sizeof(*c));
+}
+
+/* a worker's summary added to ours */
+static void
+fleet_merge(const struct fsum *c)
+{
+	size_t	i, k, d, have;
+
+	fs.domains += c->domains;
+	fs.working += c->working;
+	fs.unprobed += c->unprobed;
+	fs.drifted += c->drifted;
+	for (i = 0; i < sizeof(fs.broken) / sizeof(fs.broken[0]); i++)
+		fs.broken[i] += c->broken[i];
+	for (i = 0; i < c->ncauses; i++) {
+		for (k = 0; k < fs.ncauses; k++)
+			if (strcmp(fs.causes[k].text, c->causes[i].text) == 0)
+				break;
+		if (k == fs.ncauses && fs.ncauses >= PR_CAUSES)
+			continue;
+		if (k == fs.ncauses)
+			fs.causes[fs.ncauses++] = (struct cause){ .count = 0 };
+		if (fs.causes[k].text[0] == '\0')
+			mac_strlcpy(fs.causes[k].text, c->causes[i].text,
+			    PR_MSG_MAX);
+		have = fs.causes[k].count < PR_CAUSE_DOMS ?
+		    fs.causes[k].count : PR_CAUSE_DOMS;
+		for (d = 0; d < c->causes[i].count && d < PR_CAUSE_DOMS &&
+		    have < PR_CAUSE_DOMS; d++, have++)
+			mac_strlcpy(fs.causes[k].doms[have],
+			    c->causes[i].doms[d], DOMAIN_MAX + 1);
+		fs.causes[k].count += c->causes[i].count;
+	}
+}
+
+/*
+ * --jobs workers, each a process with its own part of the domains: its
+ * report to a temporary file, copied out in turn; its summary merged.
+ */
+static int
+fleet_jobs(const struct opts *o, size_t n, FILE *fp, size_t total,
+    time_t start)
+{
+	static struct fsum	 part;
+	FILE			*out[PR_JOBS_MAX];
+	pid_t			 pid[PR_JOBS_MAX];
+	size_t			 w, jobs = o->jobs, done = 0;
+	int			 pfd[2], rc = 0, st;
+	char			 buf[256];
+	ssize_t			 r;
+
+	if (pipe(pfd) != 0)
+		return die("--jobs", "no pipe");
+	fflush(stdout);
+	for (w = 0; w < jobs; w++) {
+		if ((out[w] = tmpfile()) == NULL || (pid[w] = fork()) < 0)
+			return die("--jobs", "cannot start a worker");
+		if (pid[w] > 0)
+			continue;
+		close(pfd[0]);
+		/* its own reading of the list: the offset is not shared */
+		if (fp != NULL && (fp = fopen(o->domains, "r")) == NULL)
+			_exit(2);
+		if (dup2(fileno(out[w]), STDOUT_FILENO) < 0)
+			_exit(2);
+		st = fleet_part(o, n, fp, total, w, jobs, pfd[1], start);
+		fflush(stdout);
+		fwrite(&fs, sizeof(fs), 1, out[w]);
+		fflush(out[w]);
+		_exit(st);
+	}
+	close(pfd[1]);
+	while ((r = read(pfd[0], buf, sizeof(buf))) > 0)
+		progress(done += (size_t)r, total, start);
+	close(pfd[0]);
+	for (w = 0; w < jobs; w++) {
+		if (waitpid(pid[w], &st, 0) < 0 || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) > 1)
+			rc |= 2;
+		else
+			rc |= WEXITSTATUS(st);
+		fleet_copy(out[w], &part);
+		fleet_merge(&part);
+		fclose(out[w]);
+	}
+	return rc;
+}
+
+/*
+ * --all or --domains FILE: each domain within its own time, its output as
+ * it comes (memory stays the same whatever the count), then the summary.
+ * The DNS answers and the mail servers' checks are shared by the domains
+ * of one worker.
  */
 static int
 fleet(const struct opts *o, size_t n)
 {
 	char	 dom[DOMAIN_MAX + 1];
 	FILE	*fp = NULL;
-	size_t	 total = 0, k = 0, i, j;
+	size_t	 total = 0, i;
 	time_t	 start = time(NULL);
-	int	 rc = 0;
+	int	 rc;
 
 	if (o->domains != NULL) {
 		if ((fp = fopen(o->domains, "r")) == NULL)
@@ -903,24 +1065,19 @@ fleet(const struct opts *o, size_t n)
 	} else
 		for (i = 0; i < config->nprov; i++)
 			total += config->prov[i].ndomains;
-	for (i = 0, j = 0; k < total; k++) {
-		if (fp != NULL && !next_domain(fp, dom, sizeof(dom)))
-			break;
-		if (fp == NULL) {
-			while (j >= config->prov[i].ndomains)
-				i++, j = 0;
-			mac_strlcpy(dom, config->prov[i].domains[j++],
-			    sizeof(dom));
-		}
-		rc |= fleet_one(o, dom, n);
-		progress(k + 1, total, start);
+	if (total == 0) {
+		if (fp != NULL)
+			fclose(fp);
+		return die(o->domains != NULL ? o->domains : o->conf,
+		    "no domains");
 	}
+	if (o->jobs > 1 && total > 1)
+		rc = fleet_jobs(o, n, fp, total, start);
+	else
+		rc = fleet_part(o, n, fp, total, 0, 1, -1, start);
 	if (fp != NULL)
 		fclose(fp);
 	qsort(fs.causes, fs.ncauses, sizeof(fs.causes[0]), cause_cmp);
-	if (total == 0)
-		return die(o->domains != NULL ? o->domains : o->conf,
-		    "no domains");
 	if (o->json)
 		summary_json(stdout, n, rc, start);
 	else
@@ -931,7 +1088,8 @@ fleet(const struct opts *o, size_t n)
 int
 main(int argc, char *argv[])
 {
-	struct opts	 o = { NULL, NULL, NULL, NULL, NULL, false, ROUTE_AUTO };
+	struct opts	 o = { NULL, NULL, NULL, NULL, NULL, PR_JOBS, false,
+			    ROUTE_AUTO };
 	size_t		 n = pc_nclients;
 	int		 rc;
 

@@ -58,6 +58,10 @@ extern long pr_timeout;
 #define PR_CAUSES_SHOWN	10
 #define PR_CAUSE_DOMS	5
 #define PR_LINE_MAX	512
+/* --jobs: worker processes of a fleet run; the work waits on the network
+ * far more than on the CPU */
+#define PR_JOBS		4
+#define PR_JOBS_MAX	32
 
 /* ---- probe_parse.c: the answers a client reads ----------------------- */
 

@@ -861,6 +861,15 @@ if want_case; then
 	check "$case: why, on standard error" grep -qF "nowhere.test: no such domain in DNS (NXDOMAIN)" "$W/ferr"
 	check "$case: the summary" grep -qx "summary: 2 domains, 1 fully working, 0 with DNS drift, 1 not probed" "$W/fout"
 	check "$case: no progress when standard error is no terminal" sh -c "! grep -q 'domains, .*/s' '$W/ferr'"
+	# workers: each domain reported once, the summaries merged
+	printf 'example.test\nnowhere.test\nexample.test\nexample.test\n' >"$W/domains4"
+	fleet --domains "$W/domains4" --jobs 3
+	check_eq "$case, --jobs 3: exit status" 1 "$frc"
+	check_eq "$case, --jobs 3: every domain reported once" 4 "$(grep -c '^== ' "$W/fout")"
+	check "$case, --jobs 3: the summaries merged" grep -qx "summary: 4 domains, 3 fully working, 0 with DNS drift, 1 not probed" "$W/fout"
+	check "$case, --jobs 3: a cause with its domain" grep -qx "        domains: nowhere.test" "$W/fout"
+	fleet --domains "$W/domains4" --jobs 1
+	check "$case, --jobs 1: the same summary" grep -qx "summary: 4 domains, 3 fully working, 0 with DNS drift, 1 not probed" "$W/fout"
 	fleet --all
 	check_eq "$case, --all: exit status" 0 "$frc"
 	check "$case, --all: the summary" grep -qx "summary: 1 domains, 1 fully working, 0 with DNS drift, 0 not probed" "$W/fout"
@@ -943,6 +952,7 @@ stop_pidfile "$W/front.pid"
 bad "a bad --timeout" "--timeout: want 1 to 60 seconds" --timeout 0 jane@example.test
 bad "a bad --route" "--route: want one-cert or per-domain" --route auto jane@example.test
 bad "--all without a config" "--all: needs -c providers.ini" --all
+bad "a bad --jobs" "--jobs: want 1 to 32" --jobs 0 --all
 bad "--all and an address" "usage:" -c "$D/providers.ini" --all jane@example.test
 bad "a list that is not there" "cannot read the list" --domains "$W/none.txt"
 bad "a bad --resolver" "--resolver nowhere: not an IP address" --resolver nowhere jane@example.test
