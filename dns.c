@@ -122,7 +122,8 @@ dns_pacc(const struct config *cf, const struct provider *p, const char *d,
 	    DNS_TTL, txt);
 }
 
-static const struct server *
+/* the first server of a type and TLS mode: the SRV record's (the probe too) */
+const struct server *
 dns_find(const struct provider *p, enum srv_type t, enum sock_type s)
 {
 	const struct server	*list = t == SRV_SMTP ? p->out : p->in;

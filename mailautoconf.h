@@ -584,6 +584,8 @@ void	 pacc_warn(const struct config *, struct diag *);
 
 #define DNS_SRV_ROUTE	0x1	/* no autodiscover CNAME: the SRV route */
 int	 dns_print(const struct config *, const char *, unsigned, FILE *);
+const struct server *dns_find(const struct provider *, enum srv_type,
+	    enum sock_type);
 
 /* ---- log.c: where lines go; one line per request --------------------- */
 

@@ -681,6 +681,7 @@ struct cause {
 
 struct fsum {
 	size_t		 domains, working, unprobed, drifted;
+	unsigned long	 queries, connects;	/* the workers' (--jobs) */
 	size_t		 broken[8];
 	struct cause	 causes[PR_CAUSES];
 	size_t		 ncauses;
@@ -784,7 +785,10 @@ cause_cmp(const void *a, const void *b)
 	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
 }
 
-/* what the run cost: seconds, DNS questions sent, connections, peak RSS */
+/*
+ * What the run cost: seconds, DNS questions sent, connections, and the
+ * peak RSS of its largest process (this one or a --jobs worker).
+ */
 static void
 run_cost(char *dst, size_t n, time_t start, bool json)
 {
@@ -793,10 +797,13 @@ run_cost(char *dst, size_t n, time_t start, bool json)
 
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		kib = ru.ru_maxrss;
+	if (getrusage(RUSAGE_CHILDREN, &ru) == 0 && ru.ru_maxrss > kib)
+		kib = ru.ru_maxrss;
 	pr_msg(dst, n, json ? "\"seconds\":%ld,\"dns_questions\":%lu,"
 	    "\"connections\":%lu,\"peak_rss_kib\":%ld" : "run: %ld s, %lu "
 	    "DNS questions, %lu connections, peak RSS %ld KiB",
-	    (long)(time(NULL) - start), pd_queries, pn_connects, kib);
+	    (long)(time(NULL) - start), pd_queries + fs.queries,
+	    pn_connects + fs.connects, kib);
 }
 
 static void
@@ -965,6 +972,8 @@ fleet_merge(const struct fsum *c)
 	fs.working += c->working;
 	fs.unprobed += c->unprobed;
 	fs.drifted += c->drifted;
+	fs.queries += c->queries;
+	fs.connects += c->connects;
 	for (i = 0; i < sizeof(fs.broken) / sizeof(fs.broken[0]); i++)
 		fs.broken[i] += c->broken[i];
 	for (i = 0; i < c->ncauses; i++) {
@@ -1020,6 +1029,8 @@ fleet_jobs(const struct opts *o, size_t n, FILE *fp, size_t total,
 			_exit(2);
 		st = fleet_part(o, n, fp, total, w, jobs, pfd[1], start);
 		fflush(stdout);
+		fs.queries = pd_queries;
+		fs.connects = pn_connects;
 		fwrite(&fs, sizeof(fs), 1, out[w]);
 		fflush(out[w]);
 		_exit(st);

@@ -1094,19 +1094,6 @@ compare(const struct pctx *x, const struct client *c, enum sk akind,
 	return true;
 }
 
-/* the first server of this kind and TLS mode: what --dns publishes */
-static const struct server *
-conf_find(const struct provider *p, enum srv_type t, enum sock_type k)
-{
-	const struct server	*l = t == SRV_SMTP ? p->out : p->in;
-	size_t			 n = t == SRV_SMTP ? p->nout : p->nin, i;
-
-	for (i = 0; i < n; i++)
-		if (l[i].type == t && l[i].sock == k)
-			return &l[i];
-	return NULL;
-}
-
 /* RFC 6186 records against providers.ini: a host renamed without new DNS */
 static bool
 compare_srv(const struct pctx *x, const struct answer *a, char *pr,
@@ -1119,7 +1106,8 @@ compare_srv(const struct pctx *x, const struct answer *a, char *pr,
 	for (i = 0; i < a->nsrv; i++) {
 		const struct msrv *g = &a->srv[i];
 
-		if ((s = conf_find(x->prov, g->type, g->sock)) == NULL) {
+		/* what --dns publishes for this record (dns.c) */
+		if ((s = dns_find(x->prov, g->type, g->sock)) == NULL) {
 			pr_msg(pr, pn, "the %s %s SRV record names %s:%u, "
 			    "providers.ini has no such server",
 			    srv_names[g->type], sock_names[g->sock], g->host,

@@ -187,6 +187,13 @@ conf_probe() {
 	PROBE_CONF=$W/$2.ini probe
 }
 
+# conf_compare SED NAME: the probe compares with the changed config, the
+# server still answers from the test config
+conf_compare() {
+	sed "$1" "$D/providers.ini" >"$W/$2.ini"
+	PROBE_CONF=$W/$2.ini probe
+}
+
 # verdicts WANT: "thunderbird=ok k9=fail ..." for the five real clients
 verdicts() {
 	got=$(jq -r '[.clients[] | select(.future | not) |
@@ -581,9 +588,7 @@ fi
 
 case="answer differs from providers.ini"
 if want_case; then
-	sed 's/^smtp = smtp.example.test:465 ssl/smtp = smtp.example.test:2465 ssl/' \
-	    "$D/providers.ini" >"$W/other.ini"
-	PROBE_CONF=$W/other.ini probe
+	conf_compare 's/^smtp = smtp.example.test:465 ssl/smtp = smtp.example.test:2465 ssl/' other
 	check_eq "$case: exit status" 1 "$rc"
 	# -c is compared on the SRV path too: DNS still names the old servers
 	verdicts "thunderbird=fail k9=fail fairemail=fail outlook=fail apple=fail"
@@ -607,9 +612,7 @@ fi
 case="a host renamed without new DNS"
 if want_case; then
 	# providers.ini names the new host; the RFC 6186 records the old one
-	sed 's/^imap = imap.example.test:993 ssl/imap = imap2.example.test:993 ssl/' \
-	    "$D/providers.ini" >"$W/renamed.ini"
-	PROBE_CONF=$W/renamed.ini probe
+	conf_compare 's/^imap = imap.example.test:993 ssl/imap = imap2.example.test:993 ssl/' renamed
 	check_eq "$case: exit status" 1 "$rc"
 	check_eq "$case: FairEmail" fail \
 	    "$(jq -r '.clients[] | select(.id == "fairemail") | .verdict' "$W/json")"
@@ -868,6 +871,8 @@ if want_case; then
 	check_eq "$case, --jobs 3: every domain reported once" 4 "$(grep -c '^== ' "$W/fout")"
 	check "$case, --jobs 3: the summaries merged" grep -qx "summary: 4 domains, 3 fully working, 0 with DNS drift, 1 not probed" "$W/fout"
 	check "$case, --jobs 3: a cause with its domain" grep -qx "        domains: nowhere.test" "$W/fout"
+	check "$case, --jobs 3: the workers' DNS questions and connections counted" \
+	    grep -Eq '^run: [0-9]+ s, [1-9][0-9]* DNS questions, [1-9][0-9]* connections, peak RSS [1-9][0-9]* KiB$' "$W/fout"
 	fleet --domains "$W/domains4" --jobs 1
 	check "$case, --jobs 1: the same summary" grep -qx "summary: 4 domains, 3 fully working, 0 with DNS drift, 1 not probed" "$W/fout"
 	fleet --all
