@@ -80,7 +80,9 @@ ac_mail_server(struct out *o, const struct server *s, const struct fill *f)
 /*
  * A URL server's methods in the draft's words first, then in
  * Thunderbird's: the draft has clients take the first value they know,
- * and Thunderbird skips an element with an attribute (clients-next §3).
+ * and Thunderbird skips an element with an attribute
+ * (draft-ietf-mailmaint-autoconfig; Thunderbird's accountcreation
+ * module readFromXML).
  */
 static void
 ac_url_auth(struct out *o, const struct authlist *al)

@@ -137,10 +137,11 @@ ad_web(const struct config *cf, const struct server *owa,
 /*
  * EWS and OWA first: Thunderbird writes EXCH and WEB into the incoming
  * server it holds, so an IMAP block read before them would be turned into
- * an Exchange server (clients-next §2.1).  Outlook for Windows may take
- * EXCH as an Exchange account and skip IMAP: it gets neither (Vary:
- * User-Agent, http.c).  A URL that needs the address is left out without
- * one, as LoginName is.
+ * an Exchange server (Thunderbird's accountcreation module
+ * ExchangeAutoDiscover).  Outlook for Windows may take EXCH as an
+ * Exchange account and skip IMAP: it gets neither (Vary: User-Agent,
+ * http.c).  A URL that needs the address is left out without one, as
+ * LoginName is.
  */
 static void
 ad_exchange(const struct request *r, const struct config *cf,

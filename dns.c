@@ -154,7 +154,8 @@ dns_jmap(const struct provider *p, const char *d, long long ttl, FILE *fp)
 		    ttl, u.port, u.host);
 }
 
-static const struct server *
+/* the first server of a type and TLS mode: the SRV record's (the probe too) */
+const struct server *
 dns_find(const struct provider *p, enum srv_type t, enum sock_type s)
 {
 	const struct server	*list = t == SRV_SMTP ? p->out : p->in;

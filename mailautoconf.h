@@ -682,6 +682,8 @@ struct dns_out {
 int	 dns_write(const struct config *, const char *, const struct dns_out *,
 	    FILE *);
 int	 dns_cert_names(const struct config *, const char *, unsigned, FILE *);
+const struct server *dns_find(const struct provider *, enum srv_type,
+	    enum sock_type);
 
 /* ---- log.c: where lines go; one line per request --------------------- */
 

@@ -7,9 +7,15 @@
  * not run.  Everything printed that came from the network goes through
  * pp_show (text) or json_str (JSON): bounded, control bytes replaced.
  */
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libpsl.h>
@@ -24,6 +30,8 @@ static const char *const vnames[] = { "ok", "warn", "FAIL", "skip" };
 static const char *const jnames[] = { "ok", "warn", "fail", "skip" };
 
 static struct clientres	 results[8];
+static char		 drifts[PR_DRIFT_MAX][PR_MSG_MAX];	/* --all */
+static size_t		 ndrift;
 static struct pctx	 ctx;
 static struct config	*config;	/* -c, kept to free it */
 
@@ -34,17 +42,21 @@ usage(FILE *fp)
 	    "usage: mailautoconf-probe [-c providers.ini] [--json] "
 	    "[--resolver IP[:PORT]]\n"
 	    "           [--connect-to HOST:PORT:IP:PORT]... [--ca FILE] "
-	    "[--timeout S] ADDRESS\n"
+	    "[--timeout S]\n"
+	    "           [--route one-cert|per-domain] [--jobs N] ADDRESS | "
+	    "--all | --domains FILE\n"
 	    "       mailautoconf-probe --help | --version\n");
 }
 
 static int
 die(const char *what, const char *why)
 {
-	char	w[PR_MSG_MAX];
+	char	w[PR_MSG_MAX], s[PR_MSG_MAX];
 
+	/* a file name too is shown safely: an ESC in it never reaches a tty */
+	pp_show(s, sizeof(s), what, strlen(what));
 	pp_show(w, sizeof(w), why, strlen(why));
-	fprintf(stderr, "mailautoconf-probe: %s: %s\n", what, w);
+	fprintf(stderr, "mailautoconf-probe: %s: %s\n", s, w);
 	return 2;
 }
 
@@ -104,6 +116,9 @@ text_out(FILE *fp, size_t n)
 	fprintf(fp, "mailautoconf-probe %s: %s\n", VERSION, ctx.addr.full);
 	if (ctx.mx[0] != '\0')
 		fprintf(fp, "MX of %s: %s\n", ctx.addr.domain, ctx.mx);
+	fprintf(fp, "route: %s\n", ctx.onecert ? "one certificate for the "
+	    "web server (the _autodiscover._tcp SRV record)" : "per domain "
+	    "(autoconfig.D and autodiscover.D on the certificate)");
 	for (i = 0; i < n; i++) {
 		const struct clientres *r = &results[i];
 
@@ -112,6 +127,10 @@ text_out(FILE *fp, size_t n)
 			text_step(fp, j, &r->steps[j]);
 		for (j = 0; j < r->nuse; j++)
 			text_server(fp, &r->use[j]);
+		if (r->unchecked > 0)
+			fprintf(fp, "     skip  %zu more servers of the answer "
+			    "not checked (the first %d are)\n", r->unchecked,
+			    PR_MAIL_CHECKS);
 	}
 	fprintf(fp, "\n");
 	for (i = 0; i < n; i++) {
@@ -180,9 +199,9 @@ json_client(FILE *fp, size_t i)
 
 	fprintf(fp, "{\"id\":\"%s\",", pc_client_id(i));
 	json_kv(fp, "name", pc_client_name(i), true);
-	fprintf(fp, "\"future\":%s,\"verdict\":\"%s\",\"step\":%d,",
-	    pc_client_future(i) ? "true" : "false", jnames[r->verdict],
-	    r->chosen + 1);
+	fprintf(fp, "\"future\":%s,\"verdict\":\"%s\",\"step\":%d,"
+	    "\"unchecked\":%zu,", pc_client_future(i) ? "true" : "false",
+	    jnames[r->verdict], r->chosen + 1, r->unchecked);
 	json_kv(fp, "summary", r->summary, true);
 	json_kv(fp, "fix", r->fix, true);
 	fprintf(fp, "\"steps\":[");
@@ -215,11 +234,18 @@ json_out(FILE *fp, size_t n, int rc)
 	json_kv(fp, "address", ctx.addr.full, true);
 	json_kv(fp, "domain", ctx.addr.domain, true);
 	json_kv(fp, "mx", ctx.mx, true);
+	json_kv(fp, "route", ctx.onecert ? "one-cert" : "per-domain", true);
 	fprintf(fp, "\"clients\":[");
 	for (i = 0; i < n; i++) {
 		if (i)
 			fputc(',', fp);
 		json_client(fp, i);
+	}
+	fprintf(fp, "],\"drift\":[");
+	for (i = 0; i < ndrift; i++) {
+		if (i)
+			fputc(',', fp);
+		json_str(fp, drifts[i]);
 	}
 	fprintf(fp, "],\"exit\":%d}\n", rc);
 }
@@ -288,16 +314,79 @@ web_host(struct pctx *x)
 		mac_strlcpy(x->webhost, a.cname, sizeof(x->webhost));
 }
 
+/* the web server's canonical name and an address: what fixes may name */
+static void
+web_canon(struct pctx *x)
+{
+	struct pd_addrs	a;
+
+	if (strcmp(x->webhost, "WEBSERVER") == 0 ||
+	    pd_addr(x->webhost, &a) != PD_OK)
+		return;
+	mac_strlcpy(x->webcanon, a.cname[0] != '\0' ? a.cname : x->webhost,
+	    sizeof(x->webcanon));
+	mac_strlcpy(x->webaddr, a.a[0], sizeof(x->webaddr));
+}
+
+/* the routes of docs/deploy.md, section 4 */
+enum proute {
+	ROUTE_AUTO, ROUTE_ONECERT, ROUTE_PERDOMAIN
+};
+static const char *const route_names[] = {
+	"auto", "one-cert", "per-domain"
+};
+
+/*
+ * The one-certificate route: the _autodiscover._tcp SRV record and no
+ * autodiscover.D (what `mailautoconf --dns --srv-only` publishes).
+ */
+static void
+set_route(struct pctx *x, enum proute r)
+{
+	struct pd_addrs	a;
+	char		n[DOMAIN_MAX + 32], t[DOMAIN_MAX + 1];
+	unsigned	port;
+
+	if (r != ROUTE_AUTO) {
+		x->onecert = r == ROUTE_ONECERT;
+		return;
+	}
+	pr_msg(n, sizeof(n), "_autodiscover._tcp.%s", x->addr.domain);
+	if (pd_srv(n, t, sizeof(t), &port) != PD_OK || t[0] == '\0')
+		return;
+	pr_msg(n, sizeof(n), "autodiscover.%s", x->addr.domain);
+	x->onecert = pd_addr(n, &a) == PD_NXDOMAIN;
+}
+
+/* the config and the resolver, once per run */
 static int
-setup(const char *arg, const char *conf, const char *resolver)
+setup_run(const char *conf, const char *resolver)
 {
 	struct diag	 d = { stderr, false, 0, 0 };
-	struct pd_addrs	 a;
-	const char	*why;
 	char		 err[PR_MSG_MAX];
-	size_t		 xl;
-	int		 rc;
 
+	if (conf != NULL) {
+		if ((config = prov_load_file(conf, &d)) == NULL)
+			return die(conf, "cannot load the config");
+		ctx.cf = config;
+	}
+	if (pd_init(resolver, err, sizeof(err)) != 0)
+		return die("DNS", err);
+	return 0;
+}
+
+/* one address: its domain's MX, web server and route; 2 when it cannot */
+static int
+setup_addr(const char *arg, const char *conf, enum proute r)
+{
+	const struct config	*cf = ctx.cf;
+	struct pd_addrs		 a;
+	const char		*why;
+	size_t			 xl;
+	int			 rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cf = cf;
 	if (req_address(&ctx.addr, arg, strlen(arg), &why) != 0)
 		return die("not an e-mail address", why);
 	encode(ctx.addr.full, ctx.qaddr, sizeof(ctx.qaddr));
@@ -305,18 +394,16 @@ setup(const char *arg, const char *conf, const char *resolver)
 	    strlen(ctx.addr.full), &xl))
 		return die("not an e-mail address", "not valid text");
 	ctx.xaddr[xl] = '\0';
-	if (conf != NULL) {
-		if ((config = prov_load_file(conf, &d)) == NULL)
-			return die(conf, "cannot load the config");
-		ctx.cf = config;
-		ctx.prov = prov_lookup(ctx.cf, ctx.addr.domain,
-		    strlen(ctx.addr.domain));
-		if (ctx.prov == NULL)
-			fprintf(stderr, "mailautoconf-probe: %s is not in %s: "
-			    "answers are not compared\n", ctx.addr.domain, conf);
+	if (cf != NULL && (ctx.prov = prov_lookup(cf, ctx.addr.domain,
+	    strlen(ctx.addr.domain))) == NULL) {
+		char	c[PR_MSG_MAX];
+
+		pp_show(c, sizeof(c), conf, strlen(conf));
+		fprintf(stderr, "mailautoconf-probe: %s is not in %s: "
+		    "answers are not compared\n", ctx.addr.domain, c);
 	}
-	if (pd_init(resolver, err, sizeof(err)) != 0)
-		return die("DNS", err);
+	/* everything of one domain ends within its time */
+	pn_deadline(pr_timeout * PR_DEADLINE_STEPS);
 	if ((rc = mx_names(&ctx)) != 0) {
 		if (rc == 2)
 			return 2;
@@ -325,12 +412,33 @@ setup(const char *arg, const char *conf, const char *resolver)
 			    "(NXDOMAIN)");
 	}
 	web_host(&ctx);
+	web_canon(&ctx);
+	set_route(&ctx, r);
 	return 0;
+}
+
+/* every client on ctx; 1 when one that counts cannot set up */
+static int
+run_clients(size_t n)
+{
+	size_t	i;
+	int	rc = 0;
+
+	for (i = 0; i < n; i++) {
+		pc_run(&ctx, i, &results[i]);
+		if (results[i].verdict == PV_FAIL && !pc_client_future(i))
+			rc = 1;
+	}
+	return rc;
 }
 
 struct opts {
 	const char	*conf, *resolver, *ca;
+	const char	*domains;	/* --domains FILE */
+	const char	*fleet;		/* --all or --domains: not NULL */
+	size_t		 jobs;		/* --jobs */
 	bool		 json;
+	enum proute	 route;
 };
 
 /* -1: go on; else the exit status */
@@ -344,12 +452,16 @@ options(int argc, char *argv[], struct opts *o)
 		{ "connect-to", required_argument, NULL, 't' },
 		{ "ca", required_argument, NULL, 'a' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "route", required_argument, NULL, 'R' },
+		{ "all", no_argument, NULL, 'A' },
+		{ "domains", required_argument, NULL, 'D' },
+		{ "jobs", required_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	long long	to;
-	int		ch;
+	int		ch, r;
 
 	while ((ch = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -377,6 +489,26 @@ options(int argc, char *argv[], struct opts *o)
 				return die("--timeout", "want 1 to 60 seconds");
 			pr_timeout = (long)to;
 			break;
+		case 'R':
+			for (r = 0; r < 3; r++)
+				if (strcmp(optarg, route_names[r]) == 0)
+					break;
+			if (r == 0 || r == 3)
+				return die("--route", "want one-cert or "
+				    "per-domain");
+			o->route = (enum proute)r;
+			break;
+		case 'A':
+			o->fleet = "--all";
+			break;
+		case 'D':
+			o->fleet = o->domains = optarg;
+			break;
+		case 'J':
+			if (mac_strtonum(optarg, 1, PR_JOBS_MAX, &to) != 0)
+				return die("--jobs", "want 1 to 32");
+			o->jobs = (size_t)to;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -388,37 +520,616 @@ options(int argc, char *argv[], struct opts *o)
 			return 2;
 		}
 	}
-	if (argc - optind != 1) {
+	if (argc - optind != (o->fleet != NULL ? 0 : 1)) {
 		usage(stderr);
 		return 2;
 	}
+	if (o->fleet != NULL && o->domains == NULL && o->conf == NULL)
+		return die("--all", "needs -c providers.ini");
 	return -1;
+}
+
+/* ---- DNS drift: the records `mailautoconf --dns` prints, as published --- */
+
+#define DRIFT(...)	do {						\
+	if (ndrift < PR_DRIFT_MAX)					\
+		pr_msg(drifts[ndrift++], PR_MSG_MAX, __VA_ARGS__);	\
+} while (0)
+
+/* the end of a name's CNAME chain, or the name itself */
+static void
+canon(const char *name, char *dst, size_t n)
+{
+	struct pd_addrs	a;
+
+	if (pd_addr(name, &a) == PD_OK && a.cname[0] != '\0')
+		mac_strlcpy(dst, a.cname, n);
+	else
+		mac_strlcpy(dst, name, n);
+}
+
+static void
+drift_cname(const char *name, const char *target)
+{
+	struct pd_addrs	a;
+	char		c[DOMAIN_MAX + 1];
+	enum pd_rc	rc = pd_addr(name, &a);
+
+	canon(target, c, sizeof(c));
+	if (rc == PD_NXDOMAIN || rc == PD_NODATA)
+		DRIFT("missing: `%s. CNAME %s.`", name, target);
+	else if (rc == PD_OK && a.cname[0] == '\0')
+		DRIFT("different: %s has its own address, the plan is "
+		    "`CNAME %s.`", name, target);
+	else if (rc == PD_OK && strcasecmp(a.cname, c) != 0)
+		DRIFT("different: %s leads to %s, the plan to %s", name,
+		    a.cname, c);
+}
+
+/* "PRIO WEIGHT PORT TARGET." of the plan against the published record */
+static void
+drift_srv(const char *name, const char *data)
+{
+	struct pd_addrs	 a;
+	char		 t[DOMAIN_MAX + 1], want[DOMAIN_MAX + 1];
+	unsigned	 port = 0, wport = 0, pr, w;
+	enum pd_rc	 rc;
+
+	if (sscanf(data, "%u %u %u %253s", &pr, &w, &wport, want) != 4)
+		return;
+	if (strcmp(want, ".") == 0)
+		want[0] = '\0';
+	else if (want[strlen(want) - 1] == '.')
+		want[strlen(want) - 1] = '\0';
+	if ((rc = pd_srv(name, t, sizeof(t), &port)) == PD_NXDOMAIN ||
+	    rc == PD_NODATA) {
+		DRIFT("missing: `%s. SRV %s`", name, data);
+		return;
+	}
+	if (rc != PD_OK)
+		return;
+	/* an alias as the target: of the planned host, or the planned one */
+	if (t[0] != '\0' && pd_addr(t, &a) == PD_OK && a.cname[0] != '\0' &&
+	    (strcasecmp(t, want) == 0 || strcasecmp(a.cname, want) == 0))
+		DRIFT("extra indirection: the target of %s, %s, is an alias "
+		    "of %s (an SRV target must be the host itself)", name, t,
+		    a.cname);
+	else if (strcasecmp(t, want) != 0 || (want[0] != '\0' &&
+	    port != wport))
+		DRIFT("different: %s names %s:%u, the plan `%s`", name,
+		    t[0] != '\0' ? t : ".", port, data);
+}
+
+static void
+drift_txt(const char *name, const char *data)
+{
+	char		txt[1024], want[1024];
+	size_t		l = strlen(data);
+	enum pd_rc	rc;
+
+	if (l < 2 || data[0] != '"' || data[l - 1] != '"')
+		return;
+	pp_copy(want, sizeof(want), data + 1, l - 2);
+	rc = pd_txt(name, txt, sizeof(txt));
+	if (rc == PD_NXDOMAIN || rc == PD_NODATA)
+		DRIFT("missing: `%s. TXT %s`", name, data);
+	else if (rc == PD_OK && strcmp(txt, want) != 0)
+		DRIFT("different: %s has TXT \"%s\", the plan %s", name,
+		    txt, data);
+}
+
+/* one line of the plan: NAME. TTL IN TYPE DATA */
+static void
+drift_line(char *line)
+{
+	char	*f[5], *p = line;
+	size_t	 i;
+
+	if (line[0] == ';' || line[0] == '\0')
+		return;
+	for (i = 0; i < 4; i++) {
+		f[i] = p;
+		if ((p = strchr(p, '\t')) == NULL)
+			return;
+		*p++ = '\0';
+	}
+	f[4] = p;
+	if ((i = strlen(f[0])) > 1 && f[0][i - 1] == '.')
+		f[0][i - 1] = '\0';
+	if (strcmp(f[3], "CNAME") == 0) {
+		if ((i = strlen(f[4])) > 1 && f[4][i - 1] == '.')
+			f[4][i - 1] = '\0';
+		drift_cname(f[0], f[4]);
+	} else if (strcmp(f[3], "SRV") == 0)
+		drift_srv(f[0], f[4]);
+	else if (strcmp(f[3], "TXT") == 0)
+		drift_txt(f[0], f[4]);
+}
+
+/*
+ * The plan is dns.c's own output (libmac.a), for this domain and its
+ * route: missing records, different ones, and extra indirection.
+ */
+static void
+drift(const char *dom)
+{
+	char	*buf = NULL, *line, *next;
+	size_t	 len = 0;
+	FILE	*fp;
+
+	ndrift = 0;
+	if (ctx.prov == NULL || config == NULL || config->web_host == NULL ||
+	    (fp = open_memstream(&buf, &len)) == NULL)
+		return;
+	dns_print(config, dom, ctx.onecert ? DNS_SRV_ROUTE : 0, fp);
+	fclose(fp);
+	for (line = buf; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		drift_line(line);
+	}
+	free(buf);
+}
+
+/* ---- a fleet: every domain of the config, or of a list ----------------- */
+
+struct cause {
+	char	 text[PR_MSG_MAX];
+	size_t	 count;
+	char	 doms[PR_CAUSE_DOMS][DOMAIN_MAX + 1];
+};
+
+struct fsum {
+	size_t		 domains, working, unprobed, drifted;
+	unsigned long	 queries, connects;	/* the workers' (--jobs) */
+	size_t		 broken[8];
+	struct cause	 causes[PR_CAUSES];
+	size_t		 ncauses;
+};
+static struct fsum	 fs;
+
+/* a cause, the domain's name replaced by D, counted with its domains */
+static void
+cause_add(const char *client, const char *what, const char *dom)
+{
+	char		 t[PR_MSG_MAX], *o = t;
+	const char	*p = what, *h;
+	size_t		 dl = strlen(dom), i;
+
+	o += snprintf(t, sizeof(t), "%s: ", client);
+	while ((h = strstr(p, dom)) != NULL && o + (h - p) + 2 < t + sizeof(t)) {
+		memcpy(o, p, (size_t)(h - p));
+		o += h - p;
+		*o++ = 'D';
+		p = h + dl;
+	}
+	pr_msg(o, sizeof(t) - (size_t)(o - t), "%s", p);
+	for (i = 0; i < fs.ncauses; i++)
+		if (strcmp(fs.causes[i].text, t) == 0)
+			break;
+	if (i == fs.ncauses) {
+		if (fs.ncauses >= PR_CAUSES)
+			return;
+		mac_strlcpy(fs.causes[fs.ncauses++].text, t, PR_MSG_MAX);
+	}
+	if (fs.causes[i].count < PR_CAUSE_DOMS)
+		mac_strlcpy(fs.causes[i].doms[fs.causes[i].count], dom,
+		    DOMAIN_MAX + 1);
+	fs.causes[i].count++;
+}
+
+static void
+fleet_text(FILE *fp, const char *dom, size_t n, int rc)
+{
+	size_t	i;
+
+	fprintf(fp, "== %s: %s\n", dom, rc == 2 ? "not probed (see the "
+	    "message on standard error)" : rc == 0 && ndrift == 0 ? "ok" :
+	    "FAIL");
+	for (i = 0; i < ndrift; i++)
+		put(fp, "   dns  ", drifts[i]);
+	for (i = 0; rc != 2 && i < n; i++) {
+		if (results[i].verdict != PV_FAIL || pc_client_future(i))
+			continue;
+		fprintf(fp, "   %-12s FAIL  ", pc_client_id(i));
+		put(fp, "", results[i].summary);
+		if (results[i].fix[0] != '\0')
+			put(fp, "                     fix: ", results[i].fix);
+	}
+}
+
+/* one domain of the fleet: probe@DOMAIN, its drift, its output */
+static int
+fleet_one(const struct opts *o, const char *dom, size_t n)
+{
+	char	addr[ADDR_MAX + 1];
+	size_t	i;
+	int	rc;
+
+	fs.domains++;
+	ndrift = 0;
+	pr_msg(addr, sizeof(addr), "probe@%s", dom);
+	if ((rc = setup_addr(addr, o->conf, o->route)) == 0) {
+		rc = run_clients(n);
+		drift(ctx.addr.domain);
+	}
+	if (rc == 2) {
+		fs.unprobed++;
+		cause_add("all", "the probe could not run", dom);
+	}
+	for (i = 0; rc != 2 && i < n; i++)
+		if (results[i].verdict == PV_FAIL && !pc_client_future(i)) {
+			fs.broken[i]++;
+			cause_add(pc_client_id(i), results[i].summary, dom);
+		}
+	if (ndrift > 0) {
+		fs.drifted++;
+		for (i = 0; i < ndrift; i++)
+			cause_add("dns", drifts[i], dom);
+	}
+	if (rc == 0 && ndrift == 0)
+		fs.working++;
+	if (o->json && rc != 2)
+		json_out(stdout, n, rc);
+	else if (!o->json)
+		fleet_text(stdout, dom, n, rc);
+	return rc != 0 || ndrift > 0 ? 1 : 0;
+}
+
+/* causes by count, most first */
+static int
+cause_cmp(const void *a, const void *b)
+{
+	const struct cause *x = a, *y = b;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+/*
+ * What the run cost: seconds, DNS questions sent, connections, and the
+ * peak RSS of its largest process (this one or a --jobs worker).
+ */
+static void
+run_cost(char *dst, size_t n, time_t start, bool json)
+{
+	struct rusage	ru;
+	long		kib = 0;
+
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		kib = ru.ru_maxrss;
+	if (getrusage(RUSAGE_CHILDREN, &ru) == 0 && ru.ru_maxrss > kib)
+		kib = ru.ru_maxrss;
+	pr_msg(dst, n, json ? "\"seconds\":%ld,\"dns_questions\":%lu,"
+	    "\"connections\":%lu,\"peak_rss_kib\":%ld" : "run: %ld s, %lu "
+	    "DNS questions, %lu connections, peak RSS %ld KiB",
+	    (long)(time(NULL) - start), pd_queries + fs.queries,
+	    pn_connects + fs.connects, kib);
+}
+
+static void
+summary_text(FILE *fp, size_t n, time_t start)
+{
+	char	cost[PR_MSG_MAX];
+	size_t	i, j;
+
+	fprintf(fp, "\nsummary: %zu domains, %zu fully working, %zu with DNS "
+	    "drift, %zu not probed\nbroken per client:", fs.domains,
+	    fs.working, fs.drifted, fs.unprobed);
+	for (i = 0; i < n; i++)
+		if (!pc_client_future(i))
+			fprintf(fp, " %s %zu", pc_client_id(i), fs.broken[i]);
+	fprintf(fp, "\n");
+	for (i = 0; i < fs.ncauses && i < PR_CAUSES_SHOWN; i++) {
+		const struct cause *c = &fs.causes[i];
+
+		fprintf(fp, "%6zu  ", c->count);
+		put(fp, "", c->text);
+		fprintf(fp, "        domains:");
+		for (j = 0; j < c->count && j < PR_CAUSE_DOMS; j++)
+			fprintf(fp, " %s", c->doms[j]);
+		fprintf(fp, "%s\n", c->count > PR_CAUSE_DOMS ? " ..." : "");
+	}
+	run_cost(cost, sizeof(cost), start, false);
+	fprintf(fp, "%s\n", cost);
+}
+
+static void
+summary_json(FILE *fp, size_t n, int rc, time_t start)
+{
+	char	cost[PR_MSG_MAX];
+	size_t	i, j;
+
+	fprintf(fp, "{\"summary\":{\"domains\":%zu,\"working\":%zu,"
+	    "\"drift\":%zu,\"unprobed\":%zu,\"broken\":{", fs.domains,
+	    fs.working, fs.drifted, fs.unprobed);
+	for (i = 0, j = 0; i < n; i++)
+		if (!pc_client_future(i))
+			fprintf(fp, "%s\"%s\":%zu", j++ ? "," : "",
+			    pc_client_id(i), fs.broken[i]);
+	fprintf(fp, "},\"causes\":[");
+	for (i = 0; i < fs.ncauses; i++) {
+		const struct cause *c = &fs.causes[i];
+
+		fprintf(fp, "%s{\"count\":%zu,", i ? "," : "", c->count);
+		json_kv(fp, "cause", c->text, true);
+		fprintf(fp, "\"domains\":[");
+		for (j = 0; j < c->count && j < PR_CAUSE_DOMS; j++) {
+			if (j)
+				fputc(',', fp);
+			json_str(fp, c->doms[j]);
+		}
+		fprintf(fp, "]}");
+	}
+	run_cost(cost, sizeof(cost), start, true);
+	fprintf(fp, "],%s},\"exit\":%d}\n", cost, rc);
+}
+
+/* count, rate and time left, on a terminal only */
+static void
+progress(size_t k, size_t total, time_t start)
+{
+	long	el = (long)(time(NULL) - start);
+
+	if (!isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "\r%zu/%zu domains, %.1f/s, about %lds left   ", k,
+	    total, el > 0 ? (double)k / el : 0.0, k > 0 && el > 0 ?
+	    (long)((double)(total - k) * el / k) : 0L);
+	if (k == total)
+		fputc('\n', stderr);
+}
+
+/* the next domain of the list: a line, # comments and blanks skipped */
+static bool
+next_domain(FILE *fp, char *dom, size_t n)
+{
+	char	line[PR_LINE_MAX];
+	size_t	l;
+
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		l = strcspn(line, "# \t\r\n");
+		if (l == 0 || l >= n)
+			continue;
+		pp_copy(dom, n, line, l);
+		return true;
+	}
+	return false;
+}
+
+/* the k-th domain of the fleet into dom: the list's next, or the config's */
+static bool
+fleet_next(const struct opts *o, FILE *fp, size_t *i, size_t *j, char *dom,
+    size_t n)
+{
+	(void)o;
+	if (fp != NULL)
+		return next_domain(fp, dom, n);
+	while (*i < config->nprov && *j >= config->prov[*i].ndomains)
+		(*i)++, *j = 0;
+	if (*i >= config->nprov)
+		return false;
+	mac_strlcpy(dom, config->prov[*i].domains[(*j)++], n);
+	return true;
+}
+
+/*
+ * The domains w, w + jobs, w + 2 jobs ... of the fleet; one byte to pfd
+ * per domain done (-1: progress printed here).
+ */
+static int
+fleet_part(const struct opts *o, size_t n, FILE *fp, size_t total, size_t w,
+    size_t jobs, int pfd, time_t start)
+{
+	char	dom[DOMAIN_MAX + 1];
+	size_t	k, i = 0, j = 0;
+	int	rc = 0;
+
+	for (k = 0; k < total && fleet_next(o, fp, &i, &j, dom, sizeof(dom));
+	    k++) {
+		if (k % jobs != w)
+			continue;
+		rc |= fleet_one(o, dom, n);
+		fflush(stdout);
+		if (pfd < 0)
+			progress(k + 1, total, start);
+		else if (write(pfd, "", 1) != 1)
+			pfd = -1;
+	}
+	return rc;
+}
+
+/* a worker's file: its report to stdout, then its summary into c */
+static void
+fleet_copy(FILE *f, struct fsum *c)
+{
+	char	buf[4096];
+	long	end, left;
+	size_t	r;
+
+	memset(c, 0, sizeof(*c));
+	if (fseek(f, 0, SEEK_END) != 0 || (end = ftell(f)) <
+	    (long)sizeof(*c))
+		return;
+	rewind(f);
+	for (left = end - (long)sizeof(*c); left > 0; left -= (long)r) {
+		r = fread(buf, 1, left < (long)sizeof(buf) ? (size_t)left :
+		    sizeof(buf), f);
+		if (r == 0)
+			return;
+		fwrite(buf, 1, r, stdout);
+	}
+	if (fread(c, sizeof(*c), 1, f) != 1)
+		memset(c, 0, sizeof(*c));
+}
+
+/* a worker's summary added to ours */
+static void
+fleet_merge(const struct fsum *c)
+{
+	size_t	i, k, d, have;
+
+	fs.domains += c->domains;
+	fs.working += c->working;
+	fs.unprobed += c->unprobed;
+	fs.drifted += c->drifted;
+	fs.queries += c->queries;
+	fs.connects += c->connects;
+	for (i = 0; i < sizeof(fs.broken) / sizeof(fs.broken[0]); i++)
+		fs.broken[i] += c->broken[i];
+	for (i = 0; i < c->ncauses; i++) {
+		for (k = 0; k < fs.ncauses; k++)
+			if (strcmp(fs.causes[k].text, c->causes[i].text) == 0)
+				break;
+		if (k == fs.ncauses && fs.ncauses >= PR_CAUSES)
+			continue;
+		if (k == fs.ncauses)
+			fs.causes[fs.ncauses++] = (struct cause){ .count = 0 };
+		if (fs.causes[k].text[0] == '\0')
+			mac_strlcpy(fs.causes[k].text, c->causes[i].text,
+			    PR_MSG_MAX);
+		have = fs.causes[k].count < PR_CAUSE_DOMS ?
+		    fs.causes[k].count : PR_CAUSE_DOMS;
+		for (d = 0; d < c->causes[i].count && d < PR_CAUSE_DOMS &&
+		    have < PR_CAUSE_DOMS; d++, have++)
+			mac_strlcpy(fs.causes[k].doms[have],
+			    c->causes[i].doms[d], DOMAIN_MAX + 1);
+		fs.causes[k].count += c->causes[i].count;
+	}
+}
+
+/*
+ * --jobs workers, each a process with its own part of the domains: its
+ * report to a temporary file, copied out in turn; its summary merged.
+ */
+static int
+fleet_jobs(const struct opts *o, size_t n, FILE *fp, size_t total,
+    time_t start)
+{
+	static struct fsum	 part;
+	FILE			*out[PR_JOBS_MAX];
+	pid_t			 pid[PR_JOBS_MAX];
+	size_t			 w, jobs = o->jobs, done = 0;
+	int			 pfd[2], rc = 0, st;
+	char			 buf[256];
+	ssize_t			 r;
+
+	if (pipe(pfd) != 0)
+		return die("--jobs", "no pipe");
+	fflush(stdout);
+	for (w = 0; w < jobs; w++) {
+		if ((out[w] = tmpfile()) == NULL || (pid[w] = fork()) < 0)
+			return die("--jobs", "cannot start a worker");
+		if (pid[w] > 0)
+			continue;
+		close(pfd[0]);
+		/* its own reading of the list: the offset is not shared */
+		if (fp != NULL && (fp = fopen(o->domains, "r")) == NULL)
+			_exit(2);
+		if (dup2(fileno(out[w]), STDOUT_FILENO) < 0)
+			_exit(2);
+		st = fleet_part(o, n, fp, total, w, jobs, pfd[1], start);
+		fflush(stdout);
+		fs.queries = pd_queries;
+		fs.connects = pn_connects;
+		fwrite(&fs, sizeof(fs), 1, out[w]);
+		fflush(out[w]);
+		_exit(st);
+	}
+	close(pfd[1]);
+	while ((r = read(pfd[0], buf, sizeof(buf))) > 0)
+		progress(done += (size_t)r, total, start);
+	close(pfd[0]);
+	for (w = 0; w < jobs; w++) {
+		if (waitpid(pid[w], &st, 0) < 0 || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) > 1)
+			rc |= 2;
+		else
+			rc |= WEXITSTATUS(st);
+		fleet_copy(out[w], &part);
+		fleet_merge(&part);
+		fclose(out[w]);
+	}
+	return rc;
+}
+
+/*
+ * --all or --domains FILE: each domain within its own time, its output as
+ * it comes (memory stays the same whatever the count), then the summary.
+ * The DNS answers and the mail servers' checks are shared by the domains
+ * of one worker.
+ */
+static int
+fleet(const struct opts *o, size_t n)
+{
+	char	 dom[DOMAIN_MAX + 1];
+	FILE	*fp = NULL;
+	size_t	 total = 0, i;
+	time_t	 start = time(NULL);
+	int	 rc;
+
+	if (o->domains != NULL) {
+		if ((fp = fopen(o->domains, "r")) == NULL)
+			return die(o->domains, "cannot read the list");
+		while (next_domain(fp, dom, sizeof(dom)))
+			total++;
+		rewind(fp);
+	} else
+		for (i = 0; i < config->nprov; i++)
+			total += config->prov[i].ndomains;
+	if (total == 0) {
+		if (fp != NULL)
+			fclose(fp);
+		return die(o->domains != NULL ? o->domains : o->conf,
+		    "no domains");
+	}
+	if (o->jobs > 1 && total > 1)
+		rc = fleet_jobs(o, n, fp, total, start);
+	else
+		rc = fleet_part(o, n, fp, total, 0, 1, -1, start);
+	if (fp != NULL)
+		fclose(fp);
+	qsort(fs.causes, fs.ncauses, sizeof(fs.causes[0]), cause_cmp);
+	if (o->json)
+		summary_json(stdout, n, rc, start);
+	else
+		summary_text(stdout, n, start);
+	return rc;
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct opts	 o = { NULL, NULL, NULL, false };
-	size_t		 i, n = pc_nclients;
+	struct opts	 o = { NULL, NULL, NULL, NULL, NULL, PR_JOBS, false,
+			    ROUTE_AUTO };
+	size_t		 n = pc_nclients;
 	int		 rc;
 
 	if ((rc = options(argc, argv, &o)) >= 0)
 		return rc;
-	if (pn_init(o.ca) != 0)
-		return die("libcurl", "cannot initialise");
-	if ((rc = setup(argv[optind], o.conf, o.resolver)) != 0)
-		return rc;
 	if (n > sizeof(results) / sizeof(results[0]))
 		n = sizeof(results) / sizeof(results[0]);
-	for (i = 0; i < n; i++) {
-		pc_run(&ctx, i, &results[i]);
-		if (results[i].verdict == PV_FAIL && !pc_client_future(i))
-			rc = 1;
+	if (pn_init(o.ca) != 0)
+		return die("libcurl", "cannot initialise");
+	if (o.fleet == NULL) {
+		const char	*why;
+		struct address	 a;
+
+		/* the address first: its message before any other */
+		if (req_address(&a, argv[optind], strlen(argv[optind]),
+		    &why) != 0)
+			return die("not an e-mail address", why);
 	}
-	if (o.json)
-		json_out(stdout, n, rc);
-	else
-		text_out(stdout, n);
+	if ((rc = setup_run(o.conf, o.resolver)) != 0)
+		return rc;
+	if (o.fleet != NULL)
+		rc = fleet(&o, n);
+	else if ((rc = setup_addr(argv[optind], o.conf, o.route)) == 0) {
+		rc = run_clients(n);
+		if (o.json)
+			json_out(stdout, n, rc);
+		else
+			text_out(stdout, n);
+	}
 	pd_free();
 	pn_free();
 	if (config != NULL)

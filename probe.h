@@ -38,6 +38,30 @@
 #define PR_TIMEOUT	5
 #define PR_TIMEOUT_MAX	60
 extern long pr_timeout;
+/*
+ * One domain's whole check, every client and server, ends after this many
+ * time-outs at most (60 s by default): a deployment that is silent
+ * everywhere costs a minute, not one time-out per step, hop and server.
+ */
+#define PR_DEADLINE_STEPS	12
+/* Tries per DNS question, as glibc's resolver (attempts:2). */
+#define PR_DNS_TRIES	2
+/* Questions whose answers one run keeps (a domain asks about 40). */
+#define PR_DNS_CACHE	512
+/* Mail servers of one answer that are connected to; the rest are listed
+ * as not checked (an answer may name dozens of silent hosts). */
+#define PR_MAIL_CHECKS	6
+/* --all, --domains: records of one domain's plan that differ, causes kept
+ * for the summary (and shown), domains named per cause, a list's line */
+#define PR_DRIFT_MAX	16
+#define PR_CAUSES	64
+#define PR_CAUSES_SHOWN	10
+#define PR_CAUSE_DOMS	5
+#define PR_LINE_MAX	512
+/* --jobs: worker processes of a fleet run; the work waits on the network
+ * far more than on the CPU */
+#define PR_JOBS		4
+#define PR_JOBS_MAX	32
 
 /* ---- probe_parse.c: the answers a client reads ----------------------- */
 
@@ -59,6 +83,8 @@ struct answer {
 	char		 id[PR_TEXT_MAX];	/* emailProvider id */
 	char		 url[PR_URL_MAX];	/* JSON Url, POX redirectUrl */
 	char		 raddr[ADDR_MAX + 1];	/* POX redirectAddr */
+	char		 msurl[PR_URL_MAX];	/* MobileSync Server Url */
+	bool		 exch;		/* POX: a Protocol of Type EXCH, EXHTTP, WEB */
 	bool		 signed_profile;
 	const char	*why;		/* NULL: parsed */
 };
@@ -68,6 +94,7 @@ int	 pp_pox(const char *, size_t, struct answer *);
 int	 pp_json(const char *, size_t, struct answer *);
 int	 pp_plist(const char *, size_t, struct answer *);
 bool	 pp_hostname(const char *);
+bool	 pp_host_template(const char *);
 void	 pp_show(char *, size_t, const char *, size_t);
 void	 pp_copy(char *, size_t, const char *, size_t);
 /* snprintf for messages, whose cutting at the end is intended */
@@ -93,6 +120,7 @@ enum pd_rc pd_mx(const char *, char *, size_t);
 enum pd_rc pd_srv(const char *, char *, size_t, unsigned *);
 enum pd_rc pd_txt(const char *, char *, size_t);
 const char *pd_error(void);
+extern unsigned long pd_queries;
 
 /* ---- probe_net.c: HTTP(S) and the mail servers, through libcurl ------- */
 
@@ -107,6 +135,7 @@ struct certview {
 	bool		 have;
 	char		 names[PR_CERTNAMES][PR_SHOW_MAX];
 	size_t		 nnames;
+	size_t		 nmore;		/* DNS names past PR_CERTNAMES */
 	char		 issuer[PR_SHOW_MAX];
 	long		 days;		/* to expiry; negative: expired */
 	bool		 notyet;	/* notBefore in the future */
@@ -132,6 +161,11 @@ struct mcheck {
 	long		 days;		/* -1000: no certificate seen */
 };
 
+void	 pn_deadline(long);
+void	 pn_step(bool);
+extern unsigned long pn_connects;
+long	 pn_left(void);
+bool	 pn_bad_port(unsigned);
 int	 pn_init(const char *);
 void	 pn_free(void);
 int	 pn_route_add(const char *);

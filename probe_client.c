@@ -21,18 +21,20 @@ enum sk {
 	SK_SRVAD,	/* SRV _autodiscover._tcp, then POST */
 	SK_SRV6186,	/* RFC 6186/8314 SRV records */
 	SK_MC,		/* GET email.mobileconfig */
-	SK_PACC		/* GET user-agent-configuration.json + TXT */
+	SK_PACC,	/* GET user-agent-configuration.json + TXT */
+	SK_MS		/* POST the MobileSync request */
 };
 
 enum hs {
 	H_NONE, H_AUTOCONFIG, H_DOMAIN, H_AUTODISCOVER, H_MXFULL, H_MXBASE,
-	H_UA
+	H_UA, H_WEB
 };
 
 /* rules of a client on an answer */
 #define R_CTYPE		0x01	/* Content-Type text/xml, application/xml, text/rdf */
 #define R_K9		0x02	/* imap+smtp only; plain kills the document */
 #define R_TB_SRV	0x04	/* TB's lower-case SRV path; else Outlook's */
+#define R_MS		0x08	/* wants a MobileSync answer (ActiveSync) */
 
 struct step {
 	enum sk		 kind;
@@ -93,8 +95,18 @@ static const struct step ol_steps[] = {
 	{ SK_POXREDIR, false, H_AUTODISCOVER, AD },
 	{ SK_SRVAD, true, H_NONE, "/Autodiscover/Autodiscover.xml" },
 };
+/* the profile is opened by the user: autoconfig.D, or on the one-certificate
+ * route the hoster's own form page (docs/deploy.md, section 4) */
 static const struct step ap_steps[] = {
 	{ SK_MC, true, H_AUTOCONFIG, "/email.mobileconfig?emailaddress=%A" },
+	{ SK_MC, true, H_WEB, "/email.mobileconfig?emailaddress=%A" },
+};
+/* Android's and Samsung's Exchange account (AOSP EasAutoDiscover.genUri):
+ * no SRV; the http step is a GET, re-POSTed to the https it redirects to */
+static const struct step ms_steps[] = {
+	{ SK_MS, true, H_DOMAIN, AD },
+	{ SK_MS, true, H_AUTODISCOVER, AD },
+	{ SK_POXREDIR, false, H_AUTODISCOVER, AD },
 };
 static const struct step pacc_steps[] = {
 	{ SK_PACC, true, H_UA, "/.well-known/user-agent-configuration.json" },
@@ -123,6 +135,9 @@ static const struct client clients[] = {
 	    false, ap_steps, N(ap_steps) },
 	{ "pacc", "PACC (draft, no shipping client)", "User-Agent: "
 	    "mailautoconf-probe", NULL, 0, true, pacc_steps, N(pacc_steps) },
+	{ "mobilesync", "Exchange ActiveSync (Android, Samsung, new Outlook)",
+	    "User-Agent: Android-Mail/2024.01.01", "text/xml", R_MS, true,
+	    ms_steps, N(ms_steps) },
 };
 const size_t pc_nclients = N(clients);
 
@@ -138,6 +153,22 @@ static const char pox_body[] =
     "</AcceptableResponseSchema>\n"
     "      </Request>\n"
     "    </Autodiscover>\n";
+
+/* the MobileSync request (MS-ASCMD 6.3), as AOSP Exchange sends it */
+static const char ms_body[] =
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+    "<Autodiscover xmlns=\"http://schemas.microsoft.com/exchange/"
+    "autodiscover/mobilesync/requestschema/2006\">\n"
+    "  <Request>\n"
+    "    <EMailAddress>%s</EMailAddress>\n"
+    "    <AcceptableResponseSchema>http://schemas.microsoft.com/exchange/"
+    "autodiscover/mobilesync/responseschema/2006</AcceptableResponseSchema>\n"
+    "  </Request>\n"
+    "</Autodiscover>\n";
+
+static const char ms_fix[] = "none for IMAP clients, which are unaffected; "
+    "where an ActiveSync server (SOGo, Z-Push) exists, answer this request "
+    "with its MobileSync Url";
 
 struct pcheck	pc_checks[PC_CHECKS_MAX];
 size_t		pc_nchecks;
@@ -182,6 +213,11 @@ step_host(const struct pctx *x, enum hs h, char *buf, size_t n)
 		break;
 	case H_UA:
 		pr_msg(buf, n, "ua-auto-config.%s", x->addr.domain);
+		break;
+	case H_WEB:
+		if (!x->onecert || strcmp(x->webhost, "WEBSERVER") == 0)
+			return NULL;
+		mac_strlcpy(buf, x->webhost, n);
 		break;
 	case H_MXFULL:
 		if (x->mxfull[0] == '\0')
@@ -230,6 +266,59 @@ static bool	url_host(const char *, char *, size_t);
 
 /* ---- transport and HTTP verdicts ------------------------------------ */
 
+/*
+ * The fix for a name without an address, always a record that can be
+ * published: a CNAME only where the name has no other records (NXDOMAIN),
+ * to the web server's canonical name (no chain, no loop); the address
+ * itself where other records are there; nothing at the mail domain, which
+ * has its MX (and at a zone apex SOA and NS): the clients go on to
+ * autoconfig.D and autodiscover.D, which are the fix.
+ */
+static void
+address_fix(const struct pctx *x, const char *host, enum pd_rc rc,
+    struct stepres *sr)
+{
+	const char	*w = x->webcanon[0] != '\0' ? x->webcanon : x->webhost;
+
+	if (strcasecmp(host, x->addr.domain) == 0 && x->onecert)
+		SET(sr->fix, "none at %s itself: its MX (and at a zone apex SOA "
+		    "and NS) records leave no room for a CNAME, and clients go "
+		    "on to `_autodiscover._tcp.%s. SRV 0 0 443 %s.` and "
+		    "http://autoconfig.%s", host, host, w, host);
+	else if (strcasecmp(host, x->addr.domain) == 0)
+		SET(sr->fix, "none at %s itself: its MX (and at a zone apex SOA "
+		    "and NS) records leave no room for a CNAME, and clients go "
+		    "on to `autoconfig.%s. CNAME %s.` and `_autodiscover._tcp."
+		    "%s. SRV 0 0 443 %s.` (or `autodiscover.%s. CNAME %s.`)",
+		    host, host, w, host, w, host, w);
+	else if (rc == PD_NODATA && x->webaddr[0] != '\0')
+		SET(sr->fix, "publish `%s. %s %s` (%s has other records: no "
+		    "CNAME can go there)", host, strchr(x->webaddr, ':') !=
+		    NULL ? "AAAA" : "A", x->webaddr, host);
+	else if (rc == PD_NODATA || strcasecmp(host, w) == 0)
+		SET(sr->fix, "give %s the address of the web server (an A or "
+		    "AAAA record: it has other records, no CNAME can go there)",
+		    host);
+	else
+		SET(sr->fix, "publish `%s. CNAME %s.`", host, w);
+}
+
+/* a per-domain name the one-certificate route leaves off the certificate */
+static bool
+route_name(const struct pctx *x, const char *host)
+{
+	static const char *const pre[] = { "autoconfig.", "autodiscover." };
+	size_t	i, l;
+
+	for (i = 0; x->onecert && i < N(pre); i++) {
+		l = strlen(pre[i]);
+		if (strncasecmp(host, pre[i], l) == 0 &&
+		    strcasecmp(host + l, x->addr.domain) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* the host has an address; else the fix is a DNS record */
 static bool
 host_resolves(const struct pctx *x, const char *host, struct stepres *sr)
@@ -248,13 +337,19 @@ host_resolves(const struct pctx *x, const char *host, struct stepres *sr)
 	}
 	SET(sr->problem, "%s has no address (%s)", host, rc == PD_NXDOMAIN ?
 	    "no such name" : "no A/AAAA record");
-	SET(sr->fix, "publish `%s. CNAME %s.`", host, x->webhost);
+	if (route_name(x, host) && strncmp(host, "autodiscover.", 13) == 0) {
+		sr->verdict = PV_SKIP;
+		SET(sr->fix, "none: the one-certificate route leaves this name "
+		    "out (the _autodiscover._tcp SRV record serves)");
+		return false;
+	}
+	address_fix(x, host, rc, sr);
 	return false;
 }
 
 static void
-transport_fail(const char *url, const char *host, const struct fetch *f,
-    struct stepres *sr)
+transport_fail(const struct pctx *x, const char *url, const char *host,
+    const struct fetch *f, struct stepres *sr)
 {
 	bool	https = strncmp(url, "https:", 6) == 0;
 
@@ -274,10 +369,25 @@ transport_fail(const char *url, const char *host, const struct fetch *f,
 	case 60:	/* CURLE_PEER_FAILED_VERIFICATION */
 		pn_cert_problem(&f->cert, host, sr->problem,
 		    sizeof(sr->problem), sr->fix, sizeof(sr->fix));
+		if (route_name(x, host) && f->cert.have && f->cert.days >= 0 &&
+		    !f->cert.notyet && !pn_cert_covers(&f->cert, host)) {
+			/* the route's certificate names the web server only */
+			sr->verdict = PV_SKIP;
+			SET(sr->fix, "none on the one-certificate route: the "
+			    "client goes on to the next step");
+		}
+		break;
+	case 1:		/* CURLE_UNSUPPORTED_PROTOCOL: a bad port */
+		SET(sr->problem, "%s: %s", host, f->err);
+		SET(sr->fix, "point clients at port 443 (https) or 80 (http) "
+		    "of %s", host);
 		break;
 	case 28:	/* CURLE_OPERATION_TIMEDOUT */
-		SET(sr->problem, "no answer from %s within %ld s", host,
-		    pr_timeout);
+		if (strncmp(f->err, "not tried", 9) == 0)
+			SET(sr->problem, "%s: %s", host, f->err);
+		else
+			SET(sr->problem, "no answer from %s within %ld s", host,
+			    pr_timeout);
 		SET(sr->fix, "check the web server of %s and its firewall",
 		    host);
 		break;
@@ -410,9 +520,66 @@ k9_rules(const struct answer *a, struct stepres *sr)
 	return true;
 }
 
+static void	fill(const struct pctx *, const char *, char *, size_t);
+
+/* the placeholders of autoconfig host names, filled in as the clients do */
+static void
+fill_hosts(const struct pctx *x, struct answer *a)
+{
+	char	h[DOMAIN_MAX + 1];
+	size_t	i;
+
+	for (i = 0; i < a->nsrv; i++) {
+		if (strchr(a->srv[i].host, '%') == NULL)
+			continue;
+		fill(x, a->srv[i].host, h, sizeof(h));
+		mac_strlcpy(a->srv[i].host, h, sizeof(a->srv[i].host));
+		a->srv[i].valid = a->srv[i].valid && pp_hostname(h);
+	}
+}
+
+/* a MobileSync answer: a Server of Type MobileSync with an https Url */
+static bool
+ms_ok(const struct answer *a, struct stepres *sr)
+{
+	char	show[PR_SHOW_MAX];
+
+	if (strncmp(a->msurl, "https://", 8) == 0) {
+		pp_show(show, sizeof(show), a->msurl, strlen(a->msurl));
+		SET(sr->note, "ActiveSync at %s", show);
+		sr->verdict = PV_OK;
+		return true;
+	}
+	fail(sr, PV_FAIL);
+	SET(sr->problem, "%s", a->msurl[0] != '\0' ? "the MobileSync Url is "
+	    "not https" : "no MobileSync server in the answer (Action, "
+	    "Settings, Server of Type MobileSync with a Url)");
+	SET(sr->fix, "%s", ms_fix);
+	return false;
+}
+
+/*
+ * Thunderbird's account hub makes an Exchange account of a POX answer
+ * with a Protocol of Type EXCH, EXHTTP or WEB (mailcow#6642): wrong when
+ * the provider serves no EWS.
+ */
+static bool
+exch_ok(const struct pctx *x, const struct answer *a, struct stepres *sr)
+{
+	if (!a->exch || x->prov == NULL || x->prov->first[SRV_EWS] != NULL)
+		return true;
+	fail(sr, PV_FAIL);
+	SET(sr->problem, "the answer offers Exchange (a Protocol of Type EXCH, "
+	    "EXHTTP or WEB) and providers.ini has no ews server: Thunderbird's "
+	    "account hub would set up an Exchange account that cannot work");
+	SET(sr->fix, "make sure mailautoconf answers here (it sends EXCH only "
+	    "for an ews line)");
+	return false;
+}
+
 /* parse by kind, then the client's rules; 0: accepted */
 static bool
-answer_ok(const struct client *c, enum sk kind, const struct fetch *f,
+answer_ok(const struct pctx *x, const struct client *c, enum sk kind, const struct fetch *f,
     struct answer *a, struct stepres *sr)
 {
 	int	rc;
@@ -427,10 +594,16 @@ answer_ok(const struct client *c, enum sk kind, const struct fetch *f,
 		fail(sr, PV_FAIL);
 		SET(sr->problem, "%s", f->cut ? "the answer is over 1 MiB" :
 		    a->why);
-		SET(sr->fix, "make sure mailautoconf answers here, not "
-		    "another program");
+		SET(sr->fix, "%s", kind == SK_MS ? ms_fix : "make sure "
+		    "mailautoconf answers here, not another program");
 		return false;
 	}
+	if (kind == SK_MS)
+		return ms_ok(a, sr);
+	if (kind == SK_POX && (c->rules & R_TB_SRV) && !exch_ok(x, a, sr))
+		return false;
+	if (kind == SK_AC)
+		fill_hosts(x, a);
 	if (kind == SK_AC && (c->rules & R_K9) && !k9_rules(a, sr))
 		return false;
 	if (!has_inout(a, (c->rules & R_K9) != 0)) {
@@ -489,19 +662,14 @@ max_hops(enum sk kind, const char *url)
 	return strncmp(url, "http:", 5) == 0 ? 1 : 0;
 }
 
+/* the request and the redirects the kind follows; false: sr says why */
 static bool
-http_step(const struct pctx *x, const struct client *c, enum sk kind,
-    const char *url0, struct stepres *sr, struct answer *a)
+http_fetch(const struct pctx *x, enum sk kind, char *url, size_t un,
+    const char *body, const char *hd, struct fetch *f, struct stepres *sr)
 {
-	char		 url[PR_URL_MAX], host[DOMAIN_MAX + 1], hd[1024];
-	char		 body[sizeof(pox_body) + sizeof(x->xaddr)];
-	struct fetch	 f;
-	bool		 post = kind == SK_POX, ok;
-	int		 hops;
+	char	host[DOMAIN_MAX + 1];
+	int	hops;
 
-	mac_strlcpy(url, url0, sizeof(url));
-	pr_msg(body, sizeof(body), pox_body, x->xaddr);
-	headers(c, post, hd, sizeof(hd));
 	for (hops = 0;; hops++) {
 		if (!url_host(url, host, sizeof(host))) {
 			fail(sr, PV_FAIL);
@@ -511,18 +679,43 @@ http_step(const struct pctx *x, const struct client *c, enum sk kind,
 		}
 		if (!host_resolves(x, host, sr))
 			return false;
-		if (pn_http(url, post ? body : NULL, hd, &f) != 0) {
-			transport_fail(url, host, &f, sr);
-			pn_fetch_free(&f);
+		if (pn_http(url, body, hd, f) != 0) {
+			transport_fail(x, url, host, f, sr);
+			pn_fetch_free(f);
 			return false;
 		}
-		if (f.status < 300 || f.status > 308 || f.location[0] == '\0' ||
-		    hops >= max_hops(kind, url))
-			break;
-		SET(sr->note, "followed HTTP %ld to %s", f.status, f.location);
-		mac_strlcpy(url, f.location, sizeof(url));
-		pn_fetch_free(&f);
+		if (f->status < 300 || f->status > 308 ||
+		    f->location[0] == '\0' || hops >= max_hops(kind, url))
+			return true;
+		SET(sr->note, "followed HTTP %ld to %s", f->status,
+		    f->location);
+		mac_strlcpy(url, f->location, un);
+		pn_fetch_free(f);
 	}
+}
+
+static bool
+http_step(const struct pctx *x, const struct client *c, enum sk kind,
+    const char *url0, struct stepres *sr, struct answer *a)
+{
+	char		 url[PR_URL_MAX], hd[1024];
+	char		 body[sizeof(pox_body) + sizeof(x->xaddr)];
+	struct fetch	 f;
+	bool		 post = kind == SK_POX || kind == SK_MS, ok;
+
+	mac_strlcpy(url, url0, sizeof(url));
+	if (kind == SK_MS)
+		pr_msg(body, sizeof(body), ms_body, x->xaddr);
+	else
+		pr_msg(body, sizeof(body), pox_body, x->xaddr);
+	headers(c, post, hd, sizeof(hd));
+	/* the hops of one step share its time-out */
+	pn_step(true);
+	ok = http_fetch(x, kind, url, sizeof(url), post ? body : NULL, hd,
+	    &f, sr);
+	pn_step(false);
+	if (!ok)
+		return false;
 	ok = status_ok(x, url, &f, c->name, sr) &&
 	    (kind == SK_MC ? ctype_ok(&f, "application/x-apple-aspen-config",
 	    c->name, sr) : !(c->rules & R_CTYPE) || kind == SK_JSON ||
@@ -534,7 +727,7 @@ http_step(const struct pctx *x, const struct client *c, enum sk kind,
 			SET(sr->fix, "make sure mailautoconf answers here");
 		}
 	} else if (ok)
-		ok = answer_ok(c, kind, &f, a, sr);
+		ok = answer_ok(x, c, kind, &f, a, sr);
 	pn_fetch_free(&f);
 	return ok;
 }
@@ -577,7 +770,7 @@ st_poxredir(const struct pctx *x, const struct client *c, const char *url,
 		return false;
 	headers(c, false, hd, sizeof(hd));
 	if (pn_http(url, NULL, hd, &f) != 0) {
-		transport_fail(url, host, &f, sr);
+		transport_fail(x, url, host, &f, sr);
 		pn_fetch_free(&f);
 		return false;
 	}
@@ -597,7 +790,7 @@ st_poxredir(const struct pctx *x, const struct client *c, const char *url,
 	SET(sr->note, "redirected to %s (Outlook asks the user first)", show);
 	mac_strlcpy(hd, f.location, sizeof(hd));
 	pn_fetch_free(&f);
-	return http_step(x, c, SK_POX, hd, sr, a);
+	return http_step(x, c, (c->rules & R_MS) ? SK_MS : SK_POX, hd, sr, a);
 }
 
 static bool
@@ -623,10 +816,17 @@ st_srvad(const struct pctx *x, const struct client *c, const char *path,
 	SET(sr->what, "SRV %s -> POST %s", name, url);
 	if (http_step(x, c, SK_POX, url, sr, a))
 		return true;
-	if (sr->verdict == PV_FAIL && strstr(sr->fix, "providers.ini") == NULL)
-		SET(sr->fix, "point `%s. SRV 0 0 443 HOST.` at a host that "
-		    "serves Autodiscover with a certificate for its name "
-		    "(now %s)", name, t);
+	if (sr->verdict != PV_FAIL || strstr(sr->fix, "providers.ini") != NULL)
+		return false;
+	/* an SRV target is a canonical name, never an alias */
+	if (x->webcanon[0] != '\0' && strcasecmp(x->webcanon, t) != 0)
+		SET(sr->fix, "publish `%s. SRV 0 0 443 %s.` (now %s:%u; the "
+		    "target must serve Autodiscover with a certificate for its "
+		    "name)", name, x->webcanon, t, port);
+	else
+		SET(sr->fix, "point %s at a host that serves Autodiscover with "
+		    "a certificate for its name, on port 443 (now %s:%u)", name,
+		    t, port);
 	return false;
 }
 
@@ -677,9 +877,10 @@ st_srv6186(const struct pctx *x, struct stepres *sr, struct answer *a)
 	sr->verdict = a->nsrv == 0 ? PV_SKIP : PV_FAIL;
 	SET(sr->problem, "%s", a->nsrv == 0 ? "no RFC 6186 SRV records "
 	    "(optional)" : "an incoming or a submission SRV record is missing");
-	SET(sr->fix, "publish `_imaps._tcp.%s. SRV 0 1 993 IMAPHOST.` and "
-	    "`_submissions._tcp.%s. SRV 0 1 465 SMTPHOST.`", x->addr.domain,
-	    x->addr.domain);
+	SET(sr->fix, "publish the SRV records _imaps._tcp.%s and "
+	    "_submissions._tcp.%s (RFC 6186, RFC 8314) for the IMAP and "
+	    "submission hosts: `mailautoconf --dns %s` prints them",
+	    x->addr.domain, x->addr.domain, x->addr.domain);
 	return false;
 }
 
@@ -730,7 +931,7 @@ st_pacc(const struct pctx *x, const struct client *c, const char *url,
 	}
 	headers(c, false, hd, sizeof(hd));
 	if (pn_http(url, NULL, hd, &f) != 0) {
-		transport_fail(url, host, &f, sr);
+		transport_fail(x, url, host, &f, sr);
 		pn_fetch_free(&f);
 		return false;
 	}
@@ -888,6 +1089,38 @@ compare(const struct pctx *x, const struct client *c, enum sk akind,
 	return true;
 }
 
+/* RFC 6186 records against providers.ini: a host renamed without new DNS */
+static bool
+compare_srv(const struct pctx *x, const struct answer *a, char *pr,
+    size_t pn)
+{
+	const struct server	*s;
+	struct msrv		 e;
+	size_t			 i;
+
+	for (i = 0; i < a->nsrv; i++) {
+		const struct msrv *g = &a->srv[i];
+
+		/* what --dns publishes for this record (dns.c) */
+		if ((s = dns_find(x->prov, g->type, g->sock)) == NULL) {
+			pr_msg(pr, pn, "the %s %s SRV record names %s:%u, "
+			    "providers.ini has no such server",
+			    srv_names[g->type], sock_names[g->sock], g->host,
+			    g->port);
+			return false;
+		}
+		expect_one(x, s, &e);
+		if (strcasecmp(e.host, g->host) != 0 || e.port != g->port) {
+			pr_msg(pr, pn, "the %s %s SRV record names %s:%u, "
+			    "providers.ini says %s:%u", srv_names[g->type],
+			    sock_names[g->sock], g->host, g->port, e.host,
+			    e.port);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* ---- the servers ------------------------------------------------------ */
 
 static int
@@ -908,23 +1141,42 @@ check_server(const struct msrv *s)
 }
 
 static void
+use_server(struct clientres *r, const struct msrv *s, bool primary)
+{
+	if (r->nuse >= PR_MAIL_CHECKS) {
+		r->unchecked++;
+		return;
+	}
+	r->use[r->nuse].check = check_server(s);
+	if (r->use[r->nuse].check >= 0)
+		r->use[r->nuse++].primary = primary;
+}
+
+/*
+ * The servers of the answer the client reads: the default incoming and
+ * outgoing one first, then the others up to PR_MAIL_CHECKS in all; the
+ * rest are counted in r->unchecked and never connected to.
+ */
+static void
 check_servers(const struct client *c, struct clientres *r)
 {
-	bool	seen_in = false, seen_out = false;
+	int	first[2] = { -1, -1 };
 	size_t	i;
 
-	for (i = 0; i < r->ans.nsrv && r->nuse < PR_SRV_MAX; i++) {
+	for (i = 0; i < r->ans.nsrv; i++) {
 		const struct msrv *s = &r->ans.srv[i];
-		bool	*seen = s->type == SRV_SMTP ? &seen_out : &seen_in;
+		int	*f = &first[s->type == SRV_SMTP];
 
-		if (!s->valid || !reads(c, s))
-			continue;
-		r->use[r->nuse].check = check_server(s);
-		if (r->use[r->nuse].check < 0)
-			continue;
-		r->use[r->nuse++].primary = !*seen;
-		*seen = true;
+		if (s->valid && reads(c, s) && *f < 0)
+			*f = (int)i;
 	}
+	for (i = 0; i < 2; i++)
+		if (first[i] >= 0)
+			use_server(r, &r->ans.srv[first[i]], true);
+	for (i = 0; i < r->ans.nsrv; i++)
+		if (r->ans.srv[i].valid && reads(c, &r->ans.srv[i]) &&
+		    (int)i != first[0] && (int)i != first[1])
+			use_server(r, &r->ans.srv[i], false);
 }
 
 /* ---- one client -------------------------------------------------------- */
@@ -936,11 +1188,21 @@ run_step(struct pctx *x, const struct client *c, const struct step *st,
 	char	host[DOMAIN_MAX + 16], url[PR_URL_MAX];
 
 	*akind = st->kind == SK_MC ? SK_MC : st->kind == SK_AC ? SK_AC :
-	    st->kind == SK_SRV6186 ? SK_SRV6186 : SK_POX;
+	    st->kind == SK_SRV6186 ? SK_SRV6186 : (c->rules & R_MS) ? SK_MS :
+	    SK_POX;
 	if (st->kind == SK_SRV6186)
 		return st_srv6186(x, sr, a);
 	if (st->kind == SK_SRVAD)
 		return st_srvad(x, c, st->path, sr, a);
+	if (step_host(x, st->host, host, sizeof(host)) == NULL &&
+	    st->host == H_WEB) {
+		sr->verdict = PV_SKIP;
+		SET(sr->what, "the hoster's form page, https://WEB_HOST%s",
+		    st->path);
+		SET(sr->problem, "only on the one-certificate route "
+		    "(--route one-cert)");
+		return false;
+	}
 	if (step_host(x, st->host, host, sizeof(host)) == NULL) {
 		sr->verdict = PV_SKIP;
 		SET(sr->what, "MX-based autoconfig");
@@ -949,7 +1211,8 @@ run_step(struct pctx *x, const struct client *c, const struct step *st,
 		return false;
 	}
 	step_url(x, st->https, host, "", st->path, url, sizeof(url));
-	SET(sr->what, "%s %s", st->kind == SK_POX ? "POST" : "GET", url);
+	SET(sr->what, "%s %s", st->kind == SK_POX || st->kind == SK_MS ?
+	    "POST" : "GET", url);
 	switch (st->kind) {
 	case SK_JSON:
 		return st_json(x, c, url, sr, a);
@@ -972,6 +1235,17 @@ verdict(const struct pctx *x, const struct client *c, enum sk akind,
 
 	r->verdict = PV_OK;
 	SET(r->summary, "sets up from step %d (%s)", r->chosen + 1, sr->what);
+	if (x->prov != NULL && akind == SK_SRV6186 &&
+	    !compare_srv(x, &r->ans, sr->problem, sizeof(sr->problem))) {
+		sr->verdict = r->verdict = PV_FAIL;
+		SET(sr->fix, "publish the SRV records that `mailautoconf --dns "
+		    "%s` prints (DNS still names other servers)",
+		    x->addr.domain);
+		SET(r->summary, "step %d's SRV records differ from "
+		    "providers.ini: %s", r->chosen + 1, sr->problem);
+		SET(r->fix, "%s", sr->fix);
+		return;
+	}
 	if (x->prov != NULL && akind != SK_SRV6186 && !c->future &&
 	    !compare(x, c, akind, &r->ans, sr->problem, sizeof(sr->problem))) {
 		sr->verdict = r->verdict = PV_FAIL;
@@ -1032,6 +1306,13 @@ pc_run(struct pctx *x, size_t ci, struct clientres *r)
 		if (c->future && r->steps[0].verdict == PV_SKIP) {
 			r->verdict = PV_SKIP;
 			SET(r->summary, "%s", r->steps[0].problem);
+		}
+		/* ActiveSync is an extra a deployment may lack */
+		if (c->rules & R_MS) {
+			r->verdict = PV_SKIP;
+			SET(r->summary, "no MobileSync answer: Exchange accounts "
+			    "of Android, Samsung Email and new Outlook cannot "
+			    "set up; IMAP clients are unaffected");
 		}
 		return;
 	}

@@ -9,8 +9,8 @@
 
 /* steps in one client's list; Thunderbird's is the longest (ten) */
 #define PC_STEPS_MAX	16
-/* distinct mail servers checked in one run */
-#define PC_CHECKS_MAX	64
+/* distinct mail servers checked in one run, shared by the domains of --all */
+#define PC_CHECKS_MAX	256
 
 struct pctx {
 	struct address		 addr;
@@ -20,7 +20,10 @@ struct pctx {
 	char			 mxfull[DOMAIN_MAX + 1];
 	char			 mxbase[DOMAIN_MAX + 1];
 	char			 webhost[DOMAIN_MAX + 1];	/* for fixes */
+	char			 webcanon[DOMAIN_MAX + 1];	/* its CNAME end */
+	char			 webaddr[48];			/* "" unknown */
 	const struct config	*cf;		/* -c, or NULL */
+	bool			 onecert;	/* the SRV route, one certificate */
 	const struct provider	*prov;		/* the address's, or NULL */
 };
 
@@ -47,6 +50,7 @@ struct clientres {
 	struct answer		 ans;
 	struct srvuse		 use[PR_SRV_MAX];
 	size_t			 nuse;
+	size_t			 unchecked;	/* past PR_MAIL_CHECKS */
 	int			 verdict;
 	char			 summary[PR_MSG_MAX];
 	char			 fix[PR_MSG_MAX];

@@ -5,9 +5,15 @@
  * (recursion desired) and reads the answer section: the CNAME chain and
  * the records at its end.  Names that come back are checked as host
  * names before anyone uses them.
+ *
+ * A lost UDP reply is asked again (ldns would otherwise mark the server
+ * unreachable for the rest of the run), every answer is kept for the run
+ * (no question is sent twice), and records too short for their type are
+ * skipped, never read.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <ldns/ldns.h>
 
@@ -15,6 +21,19 @@
 
 static ldns_resolver	*res;
 static char		 last_error[PR_MSG_MAX];
+static char		 server_name[64];	/* for messages */
+
+/* the answers of this run, by question */
+struct pd_cached {
+	char		 name[DOMAIN_MAX + 1];
+	ldns_rr_type	 type;
+	enum pd_rc	 rc;
+	ldns_pkt	*pkt;		/* PD_OK only */
+	char		 err[PR_MSG_MAX];
+};
+static struct pd_cached	 cache[PR_DNS_CACHE];
+static size_t		 ncache, oldest;
+unsigned long		 pd_queries;	/* questions sent: the cost of a run */
 
 const char *
 pd_error(void)
@@ -59,6 +78,8 @@ pd_server(const char *spec, char *err, size_t en)
 	}
 	ldns_rdf_deep_free(ns);
 	ldns_resolver_set_port(res, (uint16_t)port);
+	pr_msg(server_name, sizeof(server_name), strchr(ip, ':') != NULL ?
+	    "[%s]:%lld" : "%s:%lld", ip, port);
 	ldns_resolver_set_recursive(res, true);
 	return 0;
 }
@@ -75,9 +96,12 @@ pd_init(const char *spec, char *err, size_t en)
 		pr_msg(err, en, "no resolver: /etc/resolv.conf unreadable "
 		    "(use --resolver IP)");
 		return -1;
-	}
+	} else
+		mac_strlcpy(server_name, "the resolver of /etc/resolv.conf",
+		    sizeof(server_name));
 	ldns_resolver_set_timeout(res, tv);
-	ldns_resolver_set_retry(res, 1);
+	/* as glibc's resolver: a second try when a reply is lost */
+	ldns_resolver_set_retry(res, PR_DNS_TRIES);
 	/* names are absolute: no search list, no default domain */
 	ldns_resolver_set_defnames(res, false);
 	ldns_resolver_set_dnsrch(res, false);
@@ -88,6 +112,11 @@ pd_init(const char *spec, char *err, size_t en)
 void
 pd_free(void)
 {
+	size_t	i;
+
+	for (i = 0; i < ncache; i++)
+		ldns_pkt_free(cache[i].pkt);
+	ncache = 0;
 	if (res != NULL)
 		ldns_resolver_deep_free(res);
 	res = NULL;
@@ -110,39 +139,117 @@ pd_name(const ldns_rdf *rd, char *dst, size_t n)
 	free(s);
 }
 
-/* one question; *pkt holds the answer on PD_OK, else NULL */
+/* every server counts as reachable again: one lost reply is not a verdict */
+static void
+pd_revive(void)
+{
+	size_t	i;
+
+	for (i = 0; i < ldns_resolver_nameserver_count(res); i++)
+		ldns_resolver_set_nameserver_rtt(res, i, LDNS_RESOLV_RTT_MIN);
+}
+
+/* each try gets its share of what is left of the domain's time */
+static bool	 expired;	/* the last question was not sent */
+
+static int
+pd_timeout(void)
+{
+	struct timeval	tv;
+	long		left = pn_left() / PR_DNS_TRIES;
+
+	expired = left <= 0;
+	if (expired) {
+		pr_msg(last_error, sizeof(last_error), "not asked: the "
+		    "probe's time for this domain (%ld s) ran out",
+		    pr_timeout * PR_DEADLINE_STEPS);
+		return -1;
+	}
+	tv.tv_sec = left / 1000;
+	tv.tv_usec = (left % 1000) * 1000;
+	ldns_resolver_set_timeout(res, tv);
+	return 0;
+}
+
+/* the question sent; *pkt holds the answer on PD_OK, else NULL */
 static enum pd_rc
-pd_ask(const char *name, ldns_rr_type t, ldns_pkt **pkt)
+pd_send(const char *name, ldns_rr_type t, ldns_pkt **pkt)
 {
 	ldns_rdf	*q;
 	ldns_status	 st;
 	ldns_pkt_rcode	 rc;
+	char		*tn;
 
 	*pkt = NULL;
 	if ((q = ldns_dname_new_frm_str(name)) == NULL) {
 		pr_msg(last_error, sizeof(last_error), "not a DNS name");
 		return PD_FAIL;
 	}
+	if (pd_timeout() != 0) {
+		ldns_rdf_deep_free(q);
+		return PD_FAIL;
+	}
+	pd_revive();
+	pd_queries++;
 	st = ldns_resolver_send(pkt, res, q, t, LDNS_RR_CLASS_IN, LDNS_RD);
 	ldns_rdf_deep_free(q);
+	tn = ldns_rr_type2str(t);
 	if (st != LDNS_STATUS_OK || *pkt == NULL) {
-		pr_msg(last_error, sizeof(last_error), "%s",
+		pr_msg(last_error, sizeof(last_error), "%s %s to %s: %s",
+		    tn != NULL ? tn : "?", name, server_name,
 		    ldns_get_errorstr_by_id(st));
+		free(tn);
 		return PD_FAIL;
 	}
 	rc = ldns_pkt_get_rcode(*pkt);
-	if (rc == LDNS_RCODE_NXDOMAIN) {
-		ldns_pkt_free(*pkt);
-		*pkt = NULL;
-		return PD_NXDOMAIN;
+	if (rc != LDNS_RCODE_NOERROR && rc != LDNS_RCODE_NXDOMAIN) {
+		const ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes,
+		    (int)rc);
+
+		pr_msg(last_error, sizeof(last_error), "%s answers %s %s with "
+		    "rcode %d (%s)", server_name, tn != NULL ? tn : "?", name,
+		    (int)rc, lt != NULL ? lt->name : "unknown");
 	}
-	if (rc != LDNS_RCODE_NOERROR) {
-		pr_msg(last_error, sizeof(last_error), "rcode %d", (int)rc);
-		ldns_pkt_free(*pkt);
-		*pkt = NULL;
-		return PD_FAIL;
+	free(tn);
+	if (rc == LDNS_RCODE_NOERROR)
+		return PD_OK;
+	ldns_pkt_free(*pkt);
+	*pkt = NULL;
+	return rc == LDNS_RCODE_NXDOMAIN ? PD_NXDOMAIN : PD_FAIL;
+}
+
+/* one question, answered from this run's cache when it was asked before */
+static enum pd_rc
+pd_ask(const char *name, ldns_rr_type t, ldns_pkt **pkt)
+{
+	struct pd_cached	*c;
+	enum pd_rc		 rc;
+	size_t			 i;
+
+	for (i = 0; i < ncache; i++) {
+		c = &cache[i];
+		if (c->type != t || strcasecmp(c->name, name) != 0)
+			continue;
+		*pkt = c->pkt != NULL ? ldns_pkt_clone(c->pkt) : NULL;
+		mac_strlcpy(last_error, c->err, sizeof(last_error));
+		return c->rc == PD_OK && *pkt == NULL ? PD_FAIL : c->rc;
 	}
-	return PD_OK;
+	rc = pd_send(name, t, pkt);
+	if (expired || strlen(name) > DOMAIN_MAX)
+		return rc;
+	/* full: the oldest answer makes room (a ring; memory stays bounded) */
+	c = &cache[ncache < PR_DNS_CACHE ? ncache : oldest++ % PR_DNS_CACHE];
+	ldns_pkt_free(c->pkt);
+	c->pkt = NULL;
+	if (rc == PD_OK && (c->pkt = ldns_pkt_clone(*pkt)) == NULL)
+		return rc;
+	mac_strlcpy(c->name, name, sizeof(c->name));
+	c->type = t;
+	c->rc = rc;
+	mac_strlcpy(c->err, rc == PD_FAIL ? last_error : "", sizeof(c->err));
+	if (ncache < PR_DNS_CACHE)
+		ncache++;
+	return rc;
 }
 
 /* the records of type t in the answer, NULL when there are none */
@@ -162,7 +269,8 @@ pd_collect(ldns_pkt *pkt, ldns_rr_type t, struct pd_addrs *out)
 		return;
 	for (i = 0; i < ldns_rr_list_rr_count(l) && out->n < PR_ADDRS_MAX;
 	    i++) {
-		char	*s = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(l, i), 0));
+		const ldns_rdf	*rd = ldns_rr_rdf(ldns_rr_list_rr(l, i), 0);
+		char		*s = rd != NULL ? ldns_rdf2str(rd) : NULL;
 
 		if (s != NULL)
 			pp_copy(out->a[out->n++], sizeof(out->a[0]), s,
@@ -173,7 +281,8 @@ pd_collect(ldns_pkt *pkt, ldns_rr_type t, struct pd_addrs *out)
 	    t == LDNS_RR_TYPE_AAAA)) {
 		ldns_rr_list *c = pd_rrs(pkt, LDNS_RR_TYPE_CNAME);
 
-		if (c != NULL && ldns_rr_list_rr_count(c) > 0)
+		if (c != NULL && ldns_rr_list_rr_count(c) > 0 && ldns_rr_rdf(
+		    ldns_rr_list_rr(c, ldns_rr_list_rr_count(c) - 1), 0) != NULL)
 			pd_name(ldns_rr_rdf(ldns_rr_list_rr(c,
 			    ldns_rr_list_rr_count(c) - 1), 0), out->cname,
 			    sizeof(out->cname));
@@ -214,17 +323,37 @@ pd_addr(const char *name, struct pd_addrs *out)
 	return pd_addr1(name, out);
 }
 
-/* the record of type t with the lowest first number (MX pref, SRV prio) */
+/* a record with all the fields of its type (a hostile answer may cut it) */
+static bool
+pd_whole(const ldns_rr *rr, size_t fields)
+{
+	size_t	i;
+
+	if (ldns_rr_rd_count(rr) < fields)
+		return false;
+	for (i = 0; i < fields; i++)
+		if (ldns_rr_rdf(rr, i) == NULL || ldns_rdf_size(ldns_rr_rdf(rr,
+		    i)) == 0)
+			return false;
+	return ldns_rdf_size(ldns_rr_rdf(rr, 0)) == 2;
+}
+
+/*
+ * The record of type t with the lowest first number (MX pref, SRV prio);
+ * records cut short are skipped, and when none is whole: PD_NODATA.
+ */
 static enum pd_rc
 pd_best(const char *name, ldns_rr_type t, size_t target, char *dst,
     size_t dn, unsigned *port)
 {
 	ldns_pkt	*pkt;
 	ldns_rr_list	*l;
+	ldns_rr		*rr, *best = NULL;
 	enum pd_rc	 rc;
-	size_t		 i, best = 0;
+	size_t		 i;
 	unsigned	 low = 65536;
 
+	dst[0] = '\0';
 	if ((rc = pd_ask(name, t, &pkt)) != PD_OK)
 		return rc;
 	if ((l = pd_rrs(pkt, t)) == NULL) {
@@ -232,19 +361,23 @@ pd_best(const char *name, ldns_rr_type t, size_t target, char *dst,
 		return PD_NODATA;
 	}
 	for (i = 0; i < ldns_rr_list_rr_count(l); i++) {
-		unsigned v = ldns_rdf2native_int16(ldns_rr_rdf(
-		    ldns_rr_list_rr(l, i), 0));
-
-		if (v < low)
-			low = v, best = i;
+		rr = ldns_rr_list_rr(l, i);
+		if (!pd_whole(rr, target + 1) || (port != NULL &&
+		    ldns_rdf_size(ldns_rr_rdf(rr, 2)) != 2))
+			continue;
+		if (ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) < low)
+			low = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)), best = rr;
 	}
-	pd_name(ldns_rr_rdf(ldns_rr_list_rr(l, best), target), dst, dn);
-	if (port != NULL)
-		*port = ldns_rdf2native_int16(ldns_rr_rdf(
-		    ldns_rr_list_rr(l, best), 2));
+	if (best != NULL) {
+		pd_name(ldns_rr_rdf(best, target), dst, dn);
+		if (port != NULL)
+			*port = ldns_rdf2native_int16(ldns_rr_rdf(best, 2));
+	} else
+		pr_msg(last_error, sizeof(last_error), "every %s record of %s "
+		    "is cut short", t == LDNS_RR_TYPE_MX ? "MX" : "SRV", name);
 	ldns_rr_list_deep_free(l);
 	ldns_pkt_free(pkt);
-	return PD_OK;
+	return best != NULL ? PD_OK : PD_NODATA;
 }
 
 enum pd_rc

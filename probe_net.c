@@ -20,10 +20,91 @@
 
 #include "probe.h"
 
+/*
+ * The Fetch standard's bad ports (fetch.spec.whatwg.org, "port blocking"),
+ * which browsers and Thunderbird's Gecko never fetch from: a redirect, a
+ * JSON Url or an SRV record naming one would make the probe speak HTTP to
+ * a mail, SSH or X11 port of the answer's choosing.
+ */
+static const unsigned short bad_ports[] = {
+	1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69,
+	77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119,
+	123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515,
+	526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990,
+	993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000,
+	6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080
+};
+
 static struct route	 routes[PR_ROUTES_MAX];
 static size_t		 nroutes;
 static const char	*cafile;
 long			 pr_timeout = PR_TIMEOUT;
+static struct timespec	 deadline;	/* of the domain; 0: none */
+static struct timespec	 step_end;	/* of a step and its redirects */
+unsigned long		 pn_connects;	/* connections opened: the cost of a run */
+
+bool
+pn_bad_port(unsigned port)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(bad_ports) / sizeof(bad_ports[0]); i++)
+		if (bad_ports[i] == port)
+			return true;
+	return false;
+}
+
+/* from now on, everything ends within secs seconds; 0: no deadline */
+void
+pn_deadline(long secs)
+{
+	memset(&deadline, 0, sizeof(deadline));
+	if (secs > 0 && clock_gettime(CLOCK_MONOTONIC, &deadline) == 0)
+		deadline.tv_sec += secs;
+}
+
+/* a step begins (on) or ends: its redirect hops share one time-out */
+void
+pn_step(bool on)
+{
+	memset(&step_end, 0, sizeof(step_end));
+	if (on && clock_gettime(CLOCK_MONOTONIC, &step_end) == 0)
+		step_end.tv_sec += pr_timeout;
+}
+
+static long
+pn_ms(const struct timespec *end, const struct timespec *now)
+{
+	if (end->tv_sec == 0)
+		return pr_timeout * 1000;
+	return (long)(end->tv_sec - now->tv_sec) * 1000 +
+	    (end->tv_nsec - now->tv_nsec) / 1000000;
+}
+
+static long
+pn_domain_left(void)
+{
+	struct timespec	now;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		return 1;
+	return pn_ms(&deadline, &now);
+}
+
+/* milliseconds to the nearest deadline (one time-out at most); <= 0: past */
+long
+pn_left(void)
+{
+	struct timespec	now;
+	long		ms, st;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		return pr_timeout * 1000;
+	ms = pn_ms(&deadline, &now);
+	if ((st = pn_ms(&step_end, &now)) < ms)
+		ms = st;
+	return ms < pr_timeout * 1000 ? ms : pr_timeout * 1000;
+}
 
 int
 pn_init(const char *ca)
@@ -166,11 +247,14 @@ pn_sans(struct certview *cv, const char *v)
 {
 	size_t	n;
 
-	while (*v != '\0' && cv->nnames < PR_CERTNAMES) {
+	while (*v != '\0') {
 		while (*v == ' ' || *v == ',')
 			v++;
 		n = strcspn(v, ",");
-		if (n > 4 && strncmp(v, "DNS:", 4) == 0)
+		if (n > 4 && strncmp(v, "DNS:", 4) == 0 &&
+		    cv->nnames >= PR_CERTNAMES)
+			cv->nmore++;
+		else if (n > 4 && strncmp(v, "DNS:", 4) == 0)
 			pp_show(cv->names[cv->nnames++], PR_SHOW_MAX, v + 4,
 			    n - 4);
 		v += n;
@@ -232,14 +316,24 @@ pn_certinfo(CURL *c, struct certview *cv)
 /* the options every connection shares: routing, trust, the time-out */
 static CURL *
 pn_easy(const char *host, unsigned port, struct curl_slist **ct, char *err,
-    size_t en)
+    size_t en, int *rc)
 {
 	CURL	*c;
 	char	 to[DOMAIN_MAX + 96];
+	long	 left = pn_left();
 
 	*ct = NULL;
+	*rc = CURLE_OPERATION_TIMEDOUT;
+	if (left <= 0) {
+		pr_msg(err, en, "not tried: the probe's time for this %s ran "
+		    "out", pn_domain_left() > 0 ? "step and its redirects" :
+		    "domain");
+		return NULL;
+	}
+	*rc = CURLE_COULDNT_RESOLVE_HOST;
 	if (pn_target(host, port, to, sizeof(to), err, en) != 0)
 		return NULL;
+	pn_connects++;
 	if ((c = curl_easy_init()) == NULL ||
 	    (*ct = curl_slist_append(NULL, to)) == NULL) {
 		curl_easy_cleanup(c);
@@ -248,8 +342,8 @@ pn_easy(const char *host, unsigned port, struct curl_slist **ct, char *err,
 	}
 	curl_easy_setopt(c, CURLOPT_CONNECT_TO, *ct);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, pr_timeout);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, pr_timeout);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, left);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, left);
 	curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
 	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
 	if (cafile != NULL) {
@@ -268,9 +362,10 @@ pn_inspect(const char *url, const char *host, unsigned port, long usessl,
 	struct curl_slist	*ct;
 	char			 err[PR_MSG_MAX];
 	CURL			*c;
+	int			 rc;
 
 	memset(cv, 0, sizeof(*cv));
-	if ((c = pn_easy(host, port, &ct, err, sizeof(err))) == NULL)
+	if ((c = pn_easy(host, port, &ct, err, sizeof(err), &rc)) == NULL)
 		return;
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
@@ -348,8 +443,15 @@ pn_http(const char *url, const char *body, const char *headers,
 		pr_msg(f->err, sizeof(f->err), "not a URL");
 		return f->rc = CURLE_URL_MALFORMAT, -1;
 	}
-	if ((c = pn_easy(host, port, &ct, f->err, sizeof(f->err))) == NULL)
-		return f->rc = CURLE_COULDNT_RESOLVE_HOST, -1;
+	if (pn_bad_port(port)) {
+		pr_msg(f->err, sizeof(f->err), "port %u is one browsers and "
+		    "Thunderbird refuse to fetch from (the Fetch standard's bad "
+		    "ports): not connected", port);
+		return f->rc = CURLE_UNSUPPORTED_PROTOCOL, -1;
+	}
+	if ((c = pn_easy(host, port, &ct, f->err, sizeof(f->err), &f->rc)) ==
+	    NULL)
+		return -1;
 	for (p = headers; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
 		e = p + strcspn(p, "\n");
 		pp_copy(line, sizeof(line), p, (size_t)(e - p));
@@ -392,7 +494,7 @@ void
 pn_cert_problem(const struct certview *cv, const char *host, char *pr,
     size_t pn, char *fix, size_t fn)
 {
-	char	names[PR_MSG_MAX / 2];
+	char	names[PR_MSG_MAX / 2], more[32] = "";
 	size_t	i, o = 0;
 
 	names[0] = '\0';
@@ -401,6 +503,10 @@ pn_cert_problem(const struct certview *cv, const char *host, char *pr,
 		    cv->names[i]);
 		o = strlen(names);
 	}
+	/* a list cut for length says so, with the count of the rest */
+	if (i < cv->nnames || cv->nmore > 0)
+		pr_msg(more, sizeof(more), " and %zu more", cv->nnames - i +
+		    cv->nmore);
 	if (!cv->have) {
 		pr_msg(pr, pn, "the TLS certificate of %s is refused", host);
 		pr_msg(fix, fn, "install a certificate for %s from a "
@@ -415,8 +521,8 @@ pn_cert_problem(const struct certview *cv, const char *host, char *pr,
 		    host);
 		pr_msg(fix, fn, "check the clock of %s's server", host);
 	} else if (!pn_cert_covers(cv, host)) {
-		pr_msg(pr, pn, "the certificate for %s covers only %s",
-		    host, names[0] ? names : "no DNS name");
+		pr_msg(pr, pn, "the certificate for %s covers only %s%s",
+		    host, names[0] ? names : "no DNS name", more);
 		pr_msg(fix, fn, "add %s to the certificate's names "
 		    "(certbot -d %s)", host, host);
 	} else {
@@ -445,8 +551,8 @@ pn_try(const struct msrv *s, bool implicit, long usessl, bool verify,
 	int			 rc;
 
 	memset(cv, 0, sizeof(*cv));
-	if ((c = pn_easy(s->host, s->port, &ct, err, en)) == NULL)
-		return CURLE_COULDNT_RESOLVE_HOST;
+	if ((c = pn_easy(s->host, s->port, &ct, err, en, &rc)) == NULL)
+		return rc;
 	pr_msg(url, sizeof(url), "%s://%s:%u/", mscheme[s->type][implicit],
 	    s->host, s->port);
 	eb[0] = '\0';
@@ -520,9 +626,9 @@ pn_mail_fail(const struct msrv *s, int rc, const char *err, struct mcheck *m)
 	case CURLE_COULDNT_RESOLVE_HOST:
 		pr_msg(m->problem, sizeof(m->problem), "%s has no address",
 		    s->host);
-		pr_msg(m->fix, sizeof(m->fix), "publish `%s. A ADDRESS` "
-		    "(or announce the host that serves %s)", s->host,
-		    mproto[s->type]);
+		pr_msg(m->fix, sizeof(m->fix), "give %s an address (an A or "
+		    "AAAA record), or announce the host that serves %s",
+		    s->host, mproto[s->type]);
 		break;
 	case CURLE_COULDNT_CONNECT:
 		pr_msg(m->problem, sizeof(m->problem), "%s:%u does not "
@@ -588,6 +694,14 @@ pn_mail(const struct msrv *s, struct mcheck *m)
 			pr_msg(m->fix, sizeof(m->fix), "renew it (certbot "
 			    "renew) and reload the server");
 		}
+		return;
+	}
+	if (pn_left() <= 0) {
+		m->verdict = PV_FAIL;
+		pr_msg(m->problem, sizeof(m->problem), "%s:%u: %s", s->host,
+		    s->port, err);
+		pr_msg(m->fix, sizeof(m->fix), "make every server of the "
+		    "answer answer within %ld s", pr_timeout);
 		return;
 	}
 	pn_mail_fail(s, rc, err, m);

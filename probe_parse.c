@@ -40,6 +40,8 @@ struct pp {
 	struct msrv	 pin, pout;	/* plist: Incoming, Outgoing */
 	bool		 pin_ssl, pout_ssl;
 	bool		 pop;
+	bool		 mstype;	/* MobileSync: this Server's Type */
+	char		 msu[PR_URL_MAX];	/* MobileSync: its Url */
 };
 
 void
@@ -99,6 +101,35 @@ pp_hostname(const char *s)
 	if (s[0] == '[')
 		return n > 2 && s[n - 1] == ']';
 	return mac_domain(d, &dl, s, n, &why) == 0;
+}
+
+/*
+ * An autoconfig host name, which may hold placeholders the client fills
+ * in (mail.%EMAILDOMAIN%): Thunderbird's sanitize.hostname takes LDH text
+ * with %NAME% parts; each stands for one label here.
+ */
+bool
+pp_host_template(const char *s)
+{
+	char		 d[DOMAIN_MAX + 1];
+	const char	*e;
+	size_t		 o = 0;
+
+	if (strchr(s, '%') == NULL)
+		return pp_hostname(s);
+	for (; *s != '\0' && o + 1 < sizeof(d); s++) {
+		if (*s != '%') {
+			d[o++] = *s;
+			continue;
+		}
+		e = s + 1 + strspn(s + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+		if (*e != '%' || e == s + 1)
+			return false;
+		d[o++] = 'x';
+		s = e;
+	}
+	d[o] = '\0';
+	return *s == '\0' && pp_hostname(d);
 }
 
 static bool
@@ -179,7 +210,8 @@ ac_end(struct pp *p, const char *el)
 	if (s == NULL)
 		return;
 	if (is(el, "incomingServer") || is(el, "outgoingServer")) {
-		s->valid = s->sock_ok && s->port != 0 && pp_hostname(s->host);
+		s->valid = s->sock_ok && s->port != 0 &&
+		    pp_host_template(s->host);
 		p->cur = NULL;
 	} else if (!is(parent(p, 1), "incomingServer") &&
 	    !is(parent(p, 1), "outgoingServer"))
@@ -229,6 +261,10 @@ pox_field(struct pp *p, struct msrv *s, const char *el)
 			s->type = SRV_SMTP;
 		else
 			s->type = SRV_EWS;	/* not a mail protocol */
+		/* what Thunderbird turns into an Exchange server */
+		if (is(p->text, "EXCH") || is(p->text, "EXHTTP") ||
+		    is(p->text, "WEB"))
+			p->a->exch = true;
 	} else if (is(el, "Server") && !p->tlong)
 		pp_copy(s->host, sizeof(s->host), p->text, p->tlen);
 	else if (is(el, "Port"))
@@ -254,6 +290,23 @@ pox_field(struct pp *p, struct msrv *s, const char *el)
 	}
 }
 
+/* MobileSync (MS-ASCMD 2.2.3): Action/Settings/Server with Type and Url */
+static void
+ms_end(struct pp *p, const char *el)
+{
+	if (is(el, "Type") && is(parent(p, 1), "Server") &&
+	    is(parent(p, 2), "Settings"))
+		p->mstype = is(p->text, "MobileSync");
+	else if (is(el, "Url") && is(parent(p, 1), "Server") && !p->tlong)
+		pp_copy(p->msu, sizeof(p->msu), p->text, p->tlen);
+	else if (is(el, "Server") && is(parent(p, 1), "Settings")) {
+		if (p->mstype && p->msu[0] != '\0' && p->a->msurl[0] == '\0')
+			mac_strlcpy(p->a->msurl, p->msu, sizeof(p->a->msurl));
+		p->mstype = false;
+		p->msu[0] = '\0';
+	}
+}
+
 static void
 pox_end(struct pp *p, const char *el)
 {
@@ -265,6 +318,8 @@ pox_end(struct pp *p, const char *el)
 		pp_copy(p->a->raddr, sizeof(p->a->raddr), p->text, p->tlen);
 	else if (is(el, "ErrorCode") && p->a->why == NULL)
 		p->a->why = "the answer is an Autodiscover error";
+	else if (s == NULL)
+		ms_end(p, el);
 	if (s == NULL)
 		return;
 	if (is(el, "Protocol")) {

@@ -36,13 +36,15 @@ check_answer(int rc, const struct answer *a)
 	check_str(a->id, sizeof(a->id));
 	check_str(a->url, sizeof(a->url));
 	check_str(a->raddr, sizeof(a->raddr));
+	check_str(a->msurl, sizeof(a->msurl));
 	for (i = 0; i < a->nsrv; i++) {
 		const struct msrv *s = &a->srv[i];
 
 		check_str(s->host, sizeof(s->host));
 		check_str(s->user, sizeof(s->user));
+		/* autoconfig hosts may hold placeholders the client fills */
 		if (s->valid && (s->port == 0 || s->port > 65535 ||
-		    !pp_hostname(s->host)))
+		    !pp_host_template(s->host)))
 			abort();
 	}
 }

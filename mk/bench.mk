@@ -17,3 +17,15 @@ bench:
 	@CC="$(CC)" sh bench/hoster.sh
 
 .PHONY: bench
+
+# make bench-probe: mailautoconf-probe --all over BENCH_PROBE_DOMAINS more
+# domains of t20's loopback deployment (dnsmasq, nginx, mailautoconf,
+# Dovecot; root): its wall time, peak RSS, DNS questions and connections.
+BENCH_PROBE_DOMAINS ?= 2000
+
+bench-probe:
+	@test/deps.sh probe build
+	@$(MAKE) --no-print-directory all probe >/dev/null
+	@T20_BENCH_DOMAINS="$(BENCH_PROBE_DOMAINS)" sh test/t20-probe.sh
+
+.PHONY: bench-probe

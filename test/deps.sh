@@ -18,12 +18,12 @@ pkgs_demo="$pkgs_build libxml2-utils"
 pkgs_check="$pkgs_demo clang libclang-rt-14-dev valgrind spawn-fcgi libfcgi-bin mandoc man-db perl curl bind9-utils socat openssl util-linux tinycdb strace"
 pkgs_web="nginx-light fcgiwrap apache2 lighttpd curl spawn-fcgi libfcgi-bin systemd iproute2 libxml2-utils strace jq openssl util-linux wrk perl"
 # mailautoconf-probe and its test deployment (t20-probe.sh)
-pkgs_probe="libcurl4-openssl-dev libldns-dev libpsl-dev openssl dnsmasq-base nsd nginx-light dovecot-imapd dovecot-pop3d dovecot-submissiond spawn-fcgi jq socat"
+pkgs_probe="libcurl4-openssl-dev libldns-dev libpsl-dev openssl dnsmasq-base nsd nginx-light dovecot-imapd dovecot-pop3d dovecot-submissiond spawn-fcgi jq socat python3"
 pkgs_check="$pkgs_check $pkgs_probe"
 # t17-hoster: a PostfixAdmin database (sqlite3) and a Postfix map (postmap)
 pkgs_check="$pkgs_check sqlite3 postfix"
 pkgs_bench="nginx-light libfcgi-dev spawn-fcgi fcgiwrap wrk valgrind curl"
-pkgs_deb="dpkg-dev debhelper devscripts"
+pkgs_deb="dpkg-dev debhelper devscripts lintian"
 # JSON, Apple profiles, IDN, --import (mk/clients.mk); calendars, contacts
 # and PACC (t15: jq and python3 read the JSON, openssl checks the digest,
 # named-checkzone of bind9-utils the zone lines)

@@ -20,6 +20,8 @@ cd "$TOP" || exit 1
 
 : "${MAC_PROBE:=./mailautoconf-probe}"
 W=$T_TMP
+# every text report is kept here: its fix lines must make a loadable zone
+FIXES=$W/fixes
 D=$TOP/test/probe
 CT=""
 for m in 443:18443 80:18480 993:18493 143:18414 995:18495 110:18410 \
@@ -50,7 +52,8 @@ stop_all() {
 	[ -f "$W/dovecot.conf" ] && dovecot -c "$W/dovecot.conf" stop 2>/dev/null
 	stop_pidfile "$W/dovecot/run/master.pid"
 }
-trap 'stop_all; rm -rf "$T_TMP"' EXIT
+trap 'stop_all; stop_pidfile "$W/front.pid"; stop_pidfile "$W/silent.pid"
+    rm -rf "$T_TMP"' EXIT
 trap 'exit 1' INT TERM HUP
 
 # until something listens on 127.0.0.1:PORT, 5 s at most
@@ -90,7 +93,8 @@ dns() {
 	stop_pidfile "$W/dnsmasq.pid"
 	{
 		grep -v '^#' "$D/base.dns"
-		./mailautoconf --dns example.test -c "$D/providers.ini" | awk '
+		[ -n "${DNS_EXTRA:-}" ] && cat "$DNS_EXTRA"
+		./mailautoconf --dns ${DNS_ONLY-example.test} -c "${DNS_INI:-$D/providers.ini}" | awk '
 		    $4 == "CNAME" { sub(/\.$/, "", $1); sub(/\.$/, "", $5)
 			print "cname=" $1 "," $5 }
 		    $4 == "SRV" { sub(/\.$/, "", $1); sub(/\.$/, "", $8)
@@ -100,7 +104,7 @@ dns() {
 			print "txt-record=" $1 "," substr($0, index($0, "\"")) }'
 	} | sed -e "${1:-}" >"$W/dns.conf"
 	dnsmasq --conf-file="$W/dns.conf" --no-resolv --no-hosts --no-poll \
-	    --port=18453 --listen-address=127.0.0.1 --bind-interfaces \
+	    --log-queries --port=18453 --listen-address=127.0.0.1 --bind-interfaces \
 	    --local=/test/ --pid-file="$W/dnsmasq.pid" --user=root \
 	    --log-facility="$W/dnsmasq.log" 2>>"$W/dnsmasq.log"
 }
@@ -162,15 +166,32 @@ TO=
 probe() {
 	[ -n "${VERBOSE:-}" ] && date +"%T $case"
 	conf=${PROBE_CONF:-$D/providers.ini}
-	$MAC_WRAP $MAC_PROBE -c "$conf" --resolver 127.0.0.1:18453 \
-	    --ca "$W/ca.crt" $CT $TO "$@" jane@example.test >"$W/out" 2>"$W/err"
+	$MAC_WRAP $MAC_PROBE -c "$conf" --resolver "${RES:-127.0.0.1:18453}" \
+	    --ca "$W/ca.crt" ${PRE:-} $CT $TO "$@" jane@example.test >"$W/out" \
+	    2>"$W/err"
 	rc=$?
-	$MAC_WRAP $MAC_PROBE -c "$conf" --resolver 127.0.0.1:18453 \
-	    --ca "$W/ca.crt" $CT $TO --json "$@" jane@example.test >"$W/json" \
-	    2>>"$W/err"
+	[ -n "${FIXES:-}" ] && cat "$W/out" >>"$FIXES"
+	$MAC_WRAP $MAC_PROBE -c "$conf" --resolver "${RES:-127.0.0.1:18453}" \
+	    --ca "$W/ca.crt" ${PRE:-} $CT $TO --json "$@" jane@example.test \
+	    >"$W/json" 2>>"$W/err"
 	jrc=$?
 	[ "$rc" = "$jrc" ] || fail "$case: text and --json exit $rc and $jrc"
 	jq -e . "$W/json" >/dev/null 2>&1 || fail "$case: --json is not JSON"
+}
+
+# conf_probe SED NAME: the test config changed by SED, served by
+# mailautoconf and compared by the probe
+conf_probe() {
+	sed "$1" "$D/providers.ini" >"$W/$2.ini"
+	mac "$W/$2.ini"
+	PROBE_CONF=$W/$2.ini probe
+}
+
+# conf_compare SED NAME: the probe compares with the changed config, the
+# server still answers from the test config
+conf_compare() {
+	sed "$1" "$D/providers.ini" >"$W/$2.ini"
+	PROBE_CONF=$W/$2.ini probe
 }
 
 # verdicts WANT: "thunderbird=ok k9=fail ..." for the five real clients
@@ -215,6 +236,7 @@ ALL_OK="thunderbird=ok k9=ok fairemail=ok outlook=ok apple=ok"
 # Under valgrind (MAC_SUITE_TAG=valgrind) one probe costs seconds: the
 # working deployment, bad input and these breakages only.
 QUICK="certificate for the wrong name|SSL on a STARTTLS port|a plain entry"
+QUICK="$QUICK|short MX and SRV records|a fleet"
 want_case() {
 	[ "${MAC_SUITE_TAG:-}" != valgrind ] && return 0
 	case "|$QUICK|" in *"|$case|"*) return 0 ;; esac
@@ -285,6 +307,9 @@ leaf wrong 30 web.hoster.test
 leaf expired -1 autoconfig.example.test autodiscover.example.test \
     web.hoster.test autoconfig.mail.hoster.test autoconfig.hoster.test
 leaf mailwrong 30 mail.hoster.test
+leaf many 30 web.hoster.test n1.hoster.test n2.hoster.test n3.hoster.test \
+    n4.hoster.test n5.hoster.test n6.hoster.test n7.hoster.test \
+    n8.hoster.test n9.hoster.test
 check "test certificates made" test -s "$W/mailwrong.crt"
 
 if ! { dns && mac && web && mail; }; then
@@ -295,6 +320,31 @@ if ! { dns && mac && web && mail; }; then
 	done
 	finish
 	exit
+fi
+
+# ---- make bench-probe: --all over many domains (a measurement, no test) ----
+
+if [ -n "${T20_BENCH_DOMAINS:-}" ]; then
+	# N more domains of the test provider, each with the records of
+	# `mailautoconf --dns` and the MX: all lead to the same web server
+	# and mail servers, as a hoster's do
+	cp "$D/providers.ini" "$W/bench.ini"
+	i=1
+	while [ "$i" -le "$T20_BENCH_DOMAINS" ]; do
+		echo "domains = b$i.test" >>"$W/bench.ini"
+		echo "mx-host=b$i.test,mx.mail.hoster.test,10" >>"$W/bench.mx"
+		i=$((i + 1))
+	done
+	DNS_INI=$W/bench.ini DNS_ONLY= DNS_EXTRA=$W/bench.mx dns
+	mac "$W/bench.ini"
+	wait_until test -s "$W/dnsmasq.pid"
+	/usr/bin/time -f "wall %e s, peak RSS %M KiB (time -f)" $MAC_PROBE \
+	    -c "$W/bench.ini" --resolver 127.0.0.1:18453 --ca "$W/ca.crt" $CT \
+	    --all >"$W/bench.out" 2>"$W/bench.err"
+	echo "mailautoconf-probe --all over $((T20_BENCH_DOMAINS + 1)) domains: exit $?"
+	sed -n '/^summary:/,$p' "$W/bench.out"
+	tail -n 1 "$W/bench.err"
+	exit 0
 fi
 
 # ---- the working deployment ------------------------------------------------
@@ -321,6 +371,10 @@ has "fix: no address in this request: mailautoconf answers for the Host, mail.ho
 # mailautoconf serves PACC, --dns gives its CNAME and TXT digest
 check_eq "$case: PACC is served, marked future" "ok true" \
     "$(jq -r '.clients[] | select(.id == "pacc") | "\(.verdict) \(.future)"' "$W/json")"
+# mailautoconf has no ActiveSync to offer: said, and no failure
+check_eq "$case: MobileSync skipped, not counted" "skip true" \
+    "$(jq -r '.clients[] | select(.id == "mobilesync") | "\(.verdict) \(.future)"' "$W/json")"
+has "mobilesync   skip  no MobileSync answer: Exchange accounts of Android, Samsung Email and new Outlook cannot set up; IMAP clients are unaffected"
 check_eq "$case: servers checked for Thunderbird" 5 \
     "$(jq '[.clients[0].servers[] | select(.verdict == "ok")] | length' "$W/json")"
 
@@ -388,7 +442,7 @@ if want_case; then
 	has "the certificate of autoconfig.example.test expired"
 	cp "$W/out" "$W/expired.out"
 	has "fix: renew the certificate of autoconfig.example.test"
-	only_in "expired" "thunderbird k9 fairemail outlook apple pacc"
+	only_in "expired" "thunderbird k9 fairemail outlook apple pacc mobilesync"
 	web
 fi
 
@@ -446,7 +500,7 @@ if want_case; then
 	step thunderbird 10 warn
 	step outlook 5 warn
 	has "the certificate for mx.mail.hoster.test covers only"
-	has "fix: point \`_autodiscover._tcp.example.test. SRV 0 0 443 HOST.\` at a host that serves Autodiscover with a certificate for its name (now mx.mail.hoster.test)"
+	has "fix: publish \`_autodiscover._tcp.example.test. SRV 0 0 443 web.hoster.test.\` (now mx.mail.hoster.test:443; the target must serve Autodiscover with a certificate for its name)"
 	only_in "_autodiscover._tcp" "thunderbird outlook"
 	dns
 fi
@@ -467,12 +521,10 @@ fi
 
 case="SSL on a STARTTLS port"
 if want_case; then
-	sed 's/^imap = imap.example.test:993 ssl/imap = imap.example.test:143 ssl/' \
-	    "$D/providers.ini" >"$W/sslport.ini"
-	mac "$W/sslport.ini"
-	PROBE_CONF=$W/sslport.ini probe
+	conf_probe 's/^imap = imap.example.test:993 ssl/imap = imap.example.test:143 ssl/' sslport
 	check_eq "$case: exit status" 1 "$rc"
-	verdicts "thunderbird=fail k9=fail fairemail=ok outlook=fail apple=fail"
+	# -c is compared on the SRV path too: DNS still names the old servers
+	verdicts "thunderbird=fail k9=fail fairemail=fail outlook=fail apple=fail"
 	has "imap.example.test:143 speaks STARTTLS (plain greeting), the answer says SSL"
 	has "fix: announce \`imap = imap.example.test:143 starttls\` (or SSL on port 993)"
 	mac
@@ -481,12 +533,10 @@ fi
 case="STARTTLS on an implicit-TLS port"
 if want_case; then
 	# the client waits for a greeting that never comes (5 s), as the probe
-	sed 's/^imap = imap.example.test:993 ssl/imap = imap.example.test:993 starttls/' \
-	    "$D/providers.ini" >"$W/starttlsport.ini"
-	mac "$W/starttlsport.ini"
-	PROBE_CONF=$W/starttlsport.ini probe
+	conf_probe 's/^imap = imap.example.test:993 ssl/imap = imap.example.test:993 starttls/' starttlsport
 	check_eq "$case: exit status" 1 "$rc"
-	verdicts "thunderbird=fail k9=fail fairemail=ok outlook=fail apple=fail"
+	# -c is compared on the SRV path too: DNS still names the old servers
+	verdicts "thunderbird=fail k9=fail fairemail=fail outlook=fail apple=fail"
 	has "imap.example.test:993 speaks implicit TLS (SSL), the answer says STARTTLS"
 	has "fix: announce \`imap = imap.example.test:993 ssl\` (or STARTTLS on port 143)"
 	mac
@@ -527,10 +577,7 @@ fi
 
 case="a plain entry"
 if want_case; then
-	sed 's/^imap = imap.example.test:143 starttls/imap = imap.example.test:143 plain/' \
-	    "$D/providers.ini" >"$W/plain.ini"
-	mac "$W/plain.ini"
-	PROBE_CONF=$W/plain.ini probe
+	conf_probe 's/^imap = imap.example.test:143 starttls/imap = imap.example.test:143 plain/' plain
 	check_eq "$case: exit status" 1 "$rc"
 	verdicts "thunderbird=ok k9=fail fairemail=ok outlook=ok apple=ok"
 	has "the answer has a \`plain\` server (imap.example.test:143): Thunderbird for Android refuses the whole document"
@@ -541,14 +588,107 @@ fi
 
 case="answer differs from providers.ini"
 if want_case; then
-	sed 's/^smtp = smtp.example.test:465 ssl/smtp = smtp.example.test:2465 ssl/' \
-	    "$D/providers.ini" >"$W/other.ini"
-	PROBE_CONF=$W/other.ini probe
+	conf_compare 's/^smtp = smtp.example.test:465 ssl/smtp = smtp.example.test:2465 ssl/' other
 	check_eq "$case: exit status" 1 "$rc"
-	verdicts "thunderbird=fail k9=fail fairemail=ok outlook=fail apple=fail"
+	# -c is compared on the SRV path too: DNS still names the old servers
+	verdicts "thunderbird=fail k9=fail fairemail=fail outlook=fail apple=fail"
 	has "server 4 of the answer (smtp) has port 465, providers.ini says 2465"
 	has "server 3 of the answer (smtp) has port 465, providers.ini says 2465"
 	has "fix: the server answers from another config: reload mailautoconf"
+fi
+
+case="host names with %EMAILDOMAIN%"
+if want_case; then
+	# the hoster's template: mailautoconf leaves it in the autoconfig
+	# answer, Thunderbird and Thunderbird for Android fill it in
+	conf_probe 's/^imap = imap.example.test:993 ssl/imap = imap.%EMAILDOMAIN%:993 ssl/' tmpl
+	check_eq "$case: exit status" 0 "$rc"
+	verdicts "$ALL_OK"
+	check_eq "$case: Thunderbird's default IMAP server" "imap.example.test:993 ok" \
+	    "$(jq -r '.clients[0].servers[] | select(.type == "imap" and .default) | "\(.host):\(.port) \(.verdict)"' "$W/json")"
+	mac
+fi
+
+case="a host renamed without new DNS"
+if want_case; then
+	# providers.ini names the new host; the RFC 6186 records the old one
+	conf_compare 's/^imap = imap.example.test:993 ssl/imap = imap2.example.test:993 ssl/' renamed
+	check_eq "$case: exit status" 1 "$rc"
+	check_eq "$case: FairEmail" fail \
+	    "$(jq -r '.clients[] | select(.id == "fairemail") | .verdict' "$W/json")"
+	has "the imap SSL SRV record names imap.example.test:993, providers.ini says imap2.example.test:993"
+	has "fix: publish the SRV records that \`mailautoconf --dns example.test\` prints"
+fi
+
+case="a certificate with many names"
+if want_case; then
+	web many
+	probe
+	check_eq "$case: exit status" 1 "$rc"
+	has "the certificate for autoconfig.example.test covers only web.hoster.test, n1.hoster.test, n2.hoster.test, n3.hoster.test, n4.hoster.test, n5.hoster.test, n6.hoster.test, n7.hoster.test and 2 more"
+	web
+fi
+
+case="the one-certificate route"
+if want_case; then
+	# docs/deploy.md section 4 for hosters: the SRV record, no
+	# autodiscover.D, a certificate for the web server's name only
+	dns '/^cname=autodiscover.example.test,/d'
+	web wrong
+	probe
+	check_eq "$case: exit status" 0 "$rc"
+	verdicts "$ALL_OK"
+	has "route: one certificate for the web server"
+	check_eq "$case: route in --json" one-cert "$(jq -r .route "$W/json")"
+	step thunderbird 1 skip
+	step outlook 3 skip
+	# Apple: the hoster's own form page, with the address
+	step apple 1 skip
+	step apple 2 ok
+	has "apple        ok    sets up from step 2 (GET https://web.hoster.test/email.mobileconfig?emailaddress=jane%40example.test)"
+	check "$case: no fix asks for a per-domain name" sh -c \
+	    "! grep -E 'fix: (add autoconfig.example|add autodiscover.example|publish .autodiscover.example)' '$W/out'"
+	# the same deployment judged as the per-domain route
+	probe --route per-domain
+	check_eq "$case, --route per-domain: exit status" 1 "$rc"
+	verdicts "thunderbird=ok k9=ok fairemail=ok outlook=ok apple=fail"
+	has "fix: add autoconfig.example.test to the certificate's names"
+	web
+	dns
+fi
+
+case="a MobileSync answer"
+if want_case; then
+	# an ActiveSync server's Autodiscover answer (MS-ASCMD 4.2.4)
+	ms='<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"><Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006"><Culture>en:us</Culture><User><EMailAddress>jane@example.test</EMailAddress></User><Action><Settings><Server><Type>MobileSync</Type><Url>https://sync.example.test/Microsoft-Server-ActiveSync</Url><Name>https://sync.example.test/Microsoft-Server-ActiveSync</Name></Server></Settings></Action></Response></Autodiscover>'
+	# (a regex location: nginx-fastcgi.conf has two server_name lines, and
+	# web() puts the extra after each)
+	web web tls "location ~ ^/autodiscover/autodiscover.xml\$ { default_type text/xml; return 200 '$ms'; }"
+	probe
+	check_eq "$case: mobilesync" ok \
+	    "$(jq -r '.clients[] | select(.id == "mobilesync") | .verdict' "$W/json")"
+	step mobilesync 1 ok
+	has "ActiveSync at https://sync.example.test/Microsoft-Server-ActiveSync"
+	web
+fi
+
+case="a POX answer that offers Exchange"
+if want_case; then
+	# Thunderbird's account hub makes an Exchange account of EXCH: wrong
+	# for a provider without EWS (mailcow#6642)
+	tb='<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>jane@example.test</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>'
+	printf '%s' "$tb" | env -i GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST \
+	    CONTENT_TYPE=text/xml CONTENT_LENGTH=${#tb} HTTP_HOST=autodiscover.example.test \
+	    REQUEST_URI=/autodiscover/autodiscover.xml ./mailautoconf -c "$D/providers.ini" |
+	    sed '1,/^\r*$/d' | tr -d '\n' |
+	    sed 's|<Protocol>|<Protocol><Type>EXCH</Type><EwsUrl>https://mail.example.test/EWS/Exchange.asmx</EwsUrl></Protocol><Protocol>|' \
+	    >"$W/exch.xml"
+	check "$case: the answer is well-formed" xml_ok "$W/exch.xml"
+	web web tls "location ~ ^/autodiscover/autodiscover.xml\$ { default_type text/xml; return 200 '$(cat "$W/exch.xml")'; }"
+	probe
+	step thunderbird 7 warn
+	has "the answer offers Exchange (a Protocol of Type EXCH, EXHTTP or WEB) and providers.ini has no ews server"
+	web
 fi
 
 case="hostile answer"
@@ -572,6 +712,221 @@ if want_case; then
 	web
 fi
 
+# ---- hostile and flaky servers -------------------------------------------
+
+# front MODE: test/probe/dnsfront.py on port 18455, in front of dnsmasq
+front() {
+	stop_pidfile "$W/front.pid"
+	rm -f "$W/front.ready"
+	python3 "$D/dnsfront.py" "$1" 18455 18453 "$W/front.ready" \
+	    2>>"$W/front.log" &
+	echo $! >"$W/front.pid"
+	wait_until test -e "$W/front.ready"
+}
+
+case="a lost DNS reply"
+if want_case; then
+	# the first question goes unanswered: asked again, not "DNS is dead"
+	front lose-first
+	RES=127.0.0.1:18455 probe
+	check_eq "$case: exit status" 0 "$rc"
+	verdicts "$ALL_OK"
+	stop_pidfile "$W/front.pid"
+fi
+
+case="short MX and SRV records"
+if want_case; then
+	# an MX without data next to the good one, an SRV of 2 bytes: skipped
+	front short
+	RES=127.0.0.1:18455 probe
+	check_eq "$case: exit status" 0 "$rc"
+	has "MX of example.test: mx.mail.hoster.test"
+	verdicts "$ALL_OK"
+	# FairEmail goes on to _imap._tcp, as with no _imaps record
+	check_eq "$case: FairEmail's incoming server" "imap.example.test:143" \
+	    "$(jq -r '.clients[] | select(.id == "fairemail") | .servers[0] |
+	    "\(.host):\(.port)"' "$W/json")"
+	stop_pidfile "$W/front.pid"
+fi
+
+case="a redirect to a bad port"
+if want_case; then
+	# port 25 of the target is routed to a listener here: nothing may
+	# reach it (the Fetch standard's bad ports, which Gecko refuses)
+	rm -f "$W/port25"
+	socat -u TCP-LISTEN:18425,bind=127.0.0.1,reuseaddr,fork \
+	    "OPEN:$W/port25,creat,append" 2>/dev/null &
+	echo $! >"$W/socat25.pid"
+	wait_port 18425
+	web web tls 'location ~* "config-v1\.1\.xml$" { return 302 https://$host:25$request_uri; }'
+	PRE="--connect-to :25::18425" probe
+	check_eq "$case: exit status" 1 "$rc"
+	verdicts "thunderbird=ok k9=fail fairemail=ok outlook=ok apple=ok"
+	has "port 25 is one browsers and Thunderbird refuse to fetch from"
+	has "fix: point clients at port 443 (https) or 80 (http) of autoconfig.example.test"
+	check "$case: nothing connected to port 25" test ! -s "$W/port25"
+	stop_pidfile "$W/socat25.pid"
+	web
+fi
+
+case="an SRV record to a bad port"
+if want_case; then
+	dns 's/^\(srv-host=_autodiscover._tcp.example.test,web.hoster.test\),443,/\1,22,/'
+	probe
+	check_eq "$case: exit status" 0 "$rc"
+	step thunderbird 10 warn
+	step outlook 5 warn
+	has "port 22 is one browsers and Thunderbird refuse to fetch from"
+	dns
+fi
+
+case="each name asked once"
+if want_case; then
+	: >"$W/dnsmasq.log"
+	$MAC_WRAP $MAC_PROBE -c "$D/providers.ini" --resolver 127.0.0.1:18453 \
+	    --ca "$W/ca.crt" $CT $TO jane@example.test >"$W/out" 2>"$W/err"
+	# every step and every connection to it needs the address
+	for q in "A] autoconfig.example.test" "A] example.test" \
+	    "AAAA] autodiscover.example.test" "A] imap.example.test" \
+	    "SRV] _autodiscover._tcp.example.test" "MX] example.test"; do
+		check_eq "$case: query[$q" 1 \
+		    "$(grep -cF "query[$q from" "$W/dnsmasq.log")"
+	done
+fi
+
+case="many servers in one answer"
+if want_case; then
+	# ten more IMAP servers, nobody listening: the defaults are checked,
+	# then others up to six; the rest are named, not connected to
+	awk '{ print } /^imap = imap.example.test:143 starttls/ {
+	    for (p = 18401; p <= 18410; p++) print "imap = imap.example.test:" p " ssl" }' \
+	    "$D/providers.ini" >"$W/many.ini"
+	mac "$W/many.ini"
+	PROBE_CONF=$W/many.ini probe
+	check_eq "$case: exit status" 0 "$rc"
+	verdicts "$ALL_OK"
+	check_eq "$case: Thunderbird's servers checked, not checked" "6 9" \
+	    "$(jq -r '.clients[0] | "\(.servers | length) \(.unchecked)"' "$W/json")"
+	check_eq "$case: the default SMTP server is among them" ok \
+	    "$(jq -r '.clients[0].servers[] | select(.type == "smtp" and .default) | .verdict' "$W/json")"
+	has "9 more servers of the answer not checked (the first 6 are)"
+	mac
+fi
+
+case="a silent web server"
+if want_case; then
+	# every web request goes to a port that accepts and never answers:
+	# the domain's time (12 time-outs) ends the run, not 30 time-outs
+	python3 -c 'import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 18472)); s.listen(64); held = []
+while True: held.append(s.accept()[0])' &
+	echo $! >"$W/silent.pid"
+	wait_port 18472
+	PRE="--connect-to :443::18472 --connect-to :80::18472" TO="--timeout 1" probe
+	check_eq "$case: exit status" 1 "$rc"
+	has "no answer from autoconfig.example.test within 1 s"
+	has "not tried: the probe's time for this domain ran out"
+	stop_pidfile "$W/silent.pid"
+fi
+
+case="no web server at the domain itself"
+if want_case; then
+	# the mail domain has its MX (and, at a zone apex, SOA and NS): no
+	# CNAME can go there; the clients' other names are the fix
+	dns '/^host-record=example.test,/d'
+	probe
+	check_eq "$case: exit status" 0 "$rc"
+	verdicts "$ALL_OK"
+	step outlook 1 fail
+	has "example.test has no address (no A/AAAA record)"
+	has "fix: none at example.test itself: its MX (and at a zone apex SOA and NS) records leave no room for a CNAME, and clients go on to \`autoconfig.example.test. CNAME web.hoster.test.\` and \`_autodiscover._tcp.example.test. SRV 0 0 443 web.hoster.test.\`"
+	check "$case: no fix names a CNAME at example.test" sh -c \
+	    "! grep -q 'fix:.*\`example.test. CNAME' '$W/out'"
+	dns
+fi
+
+# fleet [ARGS]: the probe on a whole fleet (--all, --domains); sets frc
+fleet() {
+	[ -n "${VERBOSE:-}" ] && date +"%T $case"
+	$MAC_WRAP $MAC_PROBE -c "$D/providers.ini" --resolver 127.0.0.1:18453 \
+	    --ca "$W/ca.crt" $CT $TO "$@" >"$W/fout" 2>"$W/ferr"
+	frc=$?
+}
+
+case="a fleet"
+if want_case; then
+	printf '# the hoster'"'"'s list\nexample.test\n\nnowhere.test  # gone\n' >"$W/domains"
+	fleet --domains "$W/domains"
+	check_eq "$case: exit status" 1 "$frc"
+	check "$case: example.test works" grep -qx "== example.test: ok" "$W/fout"
+	check "$case: nowhere.test is named" grep -qx "== nowhere.test: not probed (see the message on standard error)" "$W/fout"
+	check "$case: why, on standard error" grep -qF "nowhere.test: no such domain in DNS (NXDOMAIN)" "$W/ferr"
+	check "$case: the summary" grep -qx "summary: 2 domains, 1 fully working, 0 with DNS drift, 1 not probed" "$W/fout"
+	check "$case: no progress when standard error is no terminal" sh -c "! grep -q 'domains, .*/s' '$W/ferr'"
+	# workers: each domain reported once, the summaries merged
+	printf 'example.test\nnowhere.test\nexample.test\nexample.test\n' >"$W/domains4"
+	fleet --domains "$W/domains4" --jobs 3
+	check_eq "$case, --jobs 3: exit status" 1 "$frc"
+	check_eq "$case, --jobs 3: every domain reported once" 4 "$(grep -c '^== ' "$W/fout")"
+	check "$case, --jobs 3: the summaries merged" grep -qx "summary: 4 domains, 3 fully working, 0 with DNS drift, 1 not probed" "$W/fout"
+	check "$case, --jobs 3: a cause with its domain" grep -qx "        domains: nowhere.test" "$W/fout"
+	check "$case, --jobs 3: the workers' DNS questions and connections counted" \
+	    grep -Eq '^run: [0-9]+ s, [1-9][0-9]* DNS questions, [1-9][0-9]* connections, peak RSS [1-9][0-9]* KiB$' "$W/fout"
+	fleet --domains "$W/domains4" --jobs 1
+	check "$case, --jobs 1: the same summary" grep -qx "summary: 4 domains, 3 fully working, 0 with DNS drift, 1 not probed" "$W/fout"
+	fleet --all
+	check_eq "$case, --all: exit status" 0 "$frc"
+	check "$case, --all: the summary" grep -qx "summary: 1 domains, 1 fully working, 0 with DNS drift, 0 not probed" "$W/fout"
+	check "$case, --all: every client works" grep -qx "broken per client: thunderbird 0 k9 0 fairemail 0 outlook 0 apple 0" "$W/fout"
+	# drift: a record of the plan (mailautoconf --dns) left out, another
+	# pointed elsewhere, an SRV target that is an alias
+	dns '/^cname=autoconfig.example.test,/d
+s/^srv-host=_submission._tcp.example.test,smtp.example.test,587/srv-host=_submission._tcp.example.test,smtp.example.test,2587/
+s/^srv-host=_imaps._tcp.example.test,imap.example.test,/srv-host=_imaps._tcp.example.test,imap-alias.example.test,/
+$a cname=imap-alias.example.test,imap.example.test'
+	fleet --all
+	check_eq "$case, drift: exit status" 1 "$frc"
+	check "$case, drift: a missing record" grep -qF "dns  missing: \`autoconfig.example.test. CNAME web.hoster.test.\`" "$W/fout"
+	check "$case, drift: a different record" grep -qF "dns  different: _submission._tcp.example.test names smtp.example.test:2587, the plan \`10 1 587 smtp.example.test.\`" "$W/fout"
+	check "$case, drift: extra indirection" grep -qF "dns  extra indirection: the target of _imaps._tcp.example.test, imap-alias.example.test, is an alias of imap.example.test" "$W/fout"
+	check "$case, drift: Apple broken" grep -qF "   apple        FAIL" "$W/fout"
+	check "$case, drift: the summary counts it" grep -qx "summary: 1 domains, 0 fully working, 1 with DNS drift, 0 not probed" "$W/fout"
+	check "$case, drift: a cause with its domain, D for the domain" grep -qF "dns: missing: \`autoconfig.D. CNAME web.hoster.test.\`" "$W/fout"
+	fleet --all --json
+	check_eq "$case, --json: exit status" 1 "$frc"
+	check_eq "$case, --json: a domain object, then the summary" \
+	    "example.test 3 0 1" \
+	    "$(jq -rs '"\(.[0].domain) \(.[0].drift | length) \(.[1].summary.working) \(.[1].summary.broken.apple)"' "$W/fout" 2>&1)"
+	dns
+fi
+
+case="every fix can be published"
+if want_case; then
+	# the records in backquotes of every fix line printed so far, each in
+	# its zone with that zone's SOA, NS and address records: named-checkzone
+	# loads them (no CNAME next to other data, no MX or SRV to a CNAME)
+	grep 'fix: ' "$FIXES" | grep -o '`[^`]*`' | tr -d '`' |
+	    grep -E '^[A-Za-z0-9_.-]+\. +(IN +)?(A|AAAA|CNAME|SRV|MX|TXT) ' |
+	    sort -u >"$W/fixrecords"
+	check "$case: the fixes name records" test -s "$W/fixrecords"
+	check "$case: among them the apex case's" \
+	    grep -q '^_autodiscover._tcp.example.test. SRV 0 0 443 web.hoster.test.$' "$W/fixrecords"
+	n=0
+	for z in example.test hoster.test; do
+		re="^([A-Za-z0-9_-]+\\.)*$(echo "$z" | sed 's/\./\\./g')\\. "
+		{
+			grep -v CNAME "$D/$z.zone"
+			grep -E "$re" "$W/fixrecords"
+		} >"$W/fix.$z.zone"
+		n=$((n + $(grep -cE "$re" "$W/fixrecords")))
+		check "$case: zone $z with the fixes loads" \
+		    named-checkzone -k fail -M fail -S fail -i full "$z" "$W/fix.$z.zone"
+	done
+	check_eq "$case: every record is in one of the two zones" \
+	    "$(wc -l <"$W/fixrecords" | tr -d ' ')" "$n"
+fi
+
 # ---- bad input: a clear message and exit 2 ---------------------------------
 
 # bad DESC MESSAGE ARGS...
@@ -583,6 +938,7 @@ bad() {
 	check_eq "bad input, $d: exit status" 2 "$?"
 	check "bad input, $d: says $m" grep -qF -- "$m" "$W/err"
 	check "bad input, $d: prints no report" test ! -s "$W/out"
+	check "bad input, $d: the message is printable ASCII" ascii_only "$W/err"
 }
 bad "not an address" "not an e-mail address: address has no '@'" jane.example.test
 bad "an IP literal" "not an e-mail address: IP literal as domain" 'jane@[127.0.0.1]'
@@ -591,7 +947,19 @@ bad "two addresses" "usage:" a@example.test b@example.test
 bad "a bad --connect-to" "--connect-to: want HOST:PORT:IP:PORT" --connect-to 443:x jane@example.test
 bad "a CA file that is not there" "cannot read the CA file" --ca "$W/none.pem" jane@example.test
 bad "a config that does not load" "cannot load the config" -c "$W/none.ini" jane@example.test
+# an escape sequence in a file name never reaches the terminal
+esc=$(printf '\033]0;x\007')
+bad "a CA file name with an escape" "/none?]0;x?.pem: cannot read the CA file" --ca "$W/none${esc}.pem" jane@example.test
+bad "a config name with an escape" "/none?]0;x?.ini: cannot load the config" -c "$W/none${esc}.ini" jane@example.test
+front refuse
+bad "a refusing DNS server" "DNS: 127.0.0.1:18455 answers MX example.test with rcode 5 (REFUSED)" --resolver 127.0.0.1:18455 jane@example.test
+stop_pidfile "$W/front.pid"
 bad "a bad --timeout" "--timeout: want 1 to 60 seconds" --timeout 0 jane@example.test
+bad "a bad --route" "--route: want one-cert or per-domain" --route auto jane@example.test
+bad "--all without a config" "--all: needs -c providers.ini" --all
+bad "a bad --jobs" "--jobs: want 1 to 32" --jobs 0 --all
+bad "--all and an address" "usage:" -c "$D/providers.ini" --all jane@example.test
+bad "a list that is not there" "cannot read the list" --domains "$W/none.txt"
 bad "a bad --resolver" "--resolver nowhere: not an IP address" --resolver nowhere jane@example.test
 stop_pidfile "$W/dnsmasq.pid"
 bad "no DNS server" "mailautoconf-probe: DNS:" jane@example.test

@@ -1,5 +1,6 @@
 #!/bin/sh
-# test/web/deb.sh: build the Debian package from a copy of the tree (the
+# test/web/deb.sh: build the Debian packages (mailautoconf and
+# mailautoconf-probe) from a copy of the tree (the
 # tree itself stays clean), check its contents, install it, check what it
 # installed, purge it. Installing needs root; as non-root, or with a
 # mailautoconf package installed already, only the build and the package's
@@ -20,7 +21,8 @@ rm_policy=
 
 cleanup() {
 	[ -n "$installed" ] && DEBIAN_FRONTEND=noninteractive \
-	    apt-get -o DPkg::Lock::Timeout=120 purge -y -qq mailautoconf >/dev/null 2>&1
+	    apt-get -o DPkg::Lock::Timeout=120 purge -y -qq mailautoconf \
+	    mailautoconf-probe >/dev/null 2>&1
 	[ -n "$rm_policy" ] && rm -f /usr/sbin/policy-rc.d
 	rm -rf "$T_TMP"
 }
@@ -81,7 +83,9 @@ if [ ! -f "$deb" ]; then
 	finish
 	exit
 fi
-[ -n "${DEB_KEEP:-}" ] && mkdir -p "$DEB_KEEP" && cp "$deb" "$DEB_KEEP/"
+pdeb=$W/mailautoconf-probe_${version}_$(dpkg --print-architecture).deb
+check "the second package: $(basename "$pdeb")" test -f "$pdeb"
+[ -n "${DEB_KEEP:-}" ] && mkdir -p "$DEB_KEEP" && cp "$deb" "$pdeb" "$DEB_KEEP/"
 if [ -n "${DEB_BUILD_ONLY:-}" ]; then
 	finish
 	exit
@@ -142,12 +146,37 @@ for f in mailautoconf.socket mailautoconf.service; do
 	    grep -qxE "(/usr)?/lib/systemd/system/$f" "$W/contents"
 done
 
+# the probe's package: its program, its page, its libraries from shlibs
+dpkg-deb -c "$pdeb" | awk '{ sub(/^\./, "", $6); print $6 }' >"$W/pcontents"
+for f in /usr/sbin/mailautoconf-probe /usr/share/man/man8/mailautoconf-probe.8.gz \
+    /usr/share/doc/mailautoconf-probe/copyright; do
+	check "in the probe's package: $f" grep -qxF "$f" "$W/pcontents"
+done
+check "the probe is not in mailautoconf's package" sh -c \
+    "! grep -q mailautoconf-probe '$W/contents'"
+pdepends=$(dpkg-deb -f "$pdeb" Depends)
+for lib in libcurl libldns libpsl; do
+	case $pdepends in
+	*"$lib"*) ok "the probe's Depends has $lib" ;;
+	*) fail "the probe's Depends has no $lib: $pdepends" ;;
+	esac
+done
+if command -v lintian >/dev/null 2>&1; then
+	# its tags on stdout (as root it notes that on stderr)
+	lintian "$deb" "$pdeb" >"$W/lintian" 2>"$W/lintian.err"
+	check_eq "lintian on both packages: exit status" 0 "$?"
+	check_eq "lintian on both packages: tags" "" "$(cat "$W/lintian")"
+else
+	fail "lintian is not installed (test/deps.sh deb)"
+fi
+
 if [ "$(id -u)" -ne 0 ]; then
 	echo "note: not root: the package is built, not installed"
 	finish
 	exit
 fi
-if dpkg-query -W -f='${Status}' mailautoconf 2>/dev/null | grep -q 'ok installed'; then
+if dpkg-query -W -f='${Status}' mailautoconf 2>/dev/null | grep -q 'ok installed' ||
+    dpkg-query -W -f='${Status}' mailautoconf-probe 2>/dev/null | grep -q 'ok installed'; then
 	echo "note: a mailautoconf package is installed already: left alone, the package not installed"
 	finish
 	exit
@@ -163,12 +192,23 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 installed=1
 if DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends \
-    "$deb" >"$W/install.log" 2>&1; then
-	ok "apt-get install ./$(basename "$deb")"
+    "$deb" "$pdeb" >"$W/install.log" 2>&1; then
+	ok "apt-get install ./$(basename "$deb") ./$(basename "$pdeb")"
 else
-	fail "apt-get install ./$(basename "$deb")"
+	fail "apt-get install ./$(basename "$deb") ./$(basename "$pdeb")"
 	tail -n 20 "$W/install.log"
 fi
+
+# the installed probe runs: its usage, its version, and a clear exit 2
+# for an address that is none (no network needed)
+check "installed: mailautoconf-probe --help" sh -c \
+    "/usr/sbin/mailautoconf-probe --help | grep -q '^usage: mailautoconf-probe'"
+check_eq "installed: mailautoconf-probe --version" \
+    "mailautoconf-probe $version" "$(/usr/sbin/mailautoconf-probe --version)"
+/usr/sbin/mailautoconf-probe jane.example.test >/dev/null 2>"$W/probe.err"
+check_eq "installed: the probe refuses a non-address with exit 2" 2 "$?"
+check "installed: man mailautoconf-probe" sh -c \
+    "man -w mailautoconf-probe | grep -q /usr/share/man/man8/mailautoconf-probe.8"
 
 for f in /usr/sbin/mailautoconf /etc/mailautoconf/providers.ini \
     /lib/systemd/system/mailautoconf.socket /lib/systemd/system/mailautoconf.service; do
@@ -210,14 +250,15 @@ fi
 
 # ---- purge --------------------------------------------------------------
 
-if DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 purge -y -qq mailautoconf >"$W/purge.log" 2>&1; then
-	ok "apt-get purge mailautoconf"
+if DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 purge -y -qq mailautoconf mailautoconf-probe >"$W/purge.log" 2>&1; then
+	ok "apt-get purge mailautoconf mailautoconf-probe"
 	installed=
 else
-	fail "apt-get purge mailautoconf"
+	fail "apt-get purge mailautoconf mailautoconf-probe"
 	tail -n 20 "$W/purge.log"
 fi
 check "purged: /usr/sbin/mailautoconf" test ! -e /usr/sbin/mailautoconf
+check "purged: /usr/sbin/mailautoconf-probe" test ! -e /usr/sbin/mailautoconf-probe
 check "purged: /etc/mailautoconf" test ! -e /etc/mailautoconf
 check "purged: unit no longer enabled" test ! -e /etc/systemd/system/sockets.target.wants/mailautoconf.socket
 

@@ -212,7 +212,7 @@ for u in mailautoconf.socket mailautoconf.service \
 	check_eq "debian/$u is contrib/systemd/$f" "../contrib/systemd/$f" "$(readlink "debian/$u")"
 done
 check "debian/rules installs the sync units without enabling them" \
-    grep -q '^	dh_installsystemd --name=mailautoconf-sync --no-enable --no-start$' debian/rules
+    grep -q '^	dh_installsystemd -pmailautoconf --name=mailautoconf-sync --no-enable --no-start' debian/rules
 sync_get() {
 	R=$W/r
 	fcgi "$sock" GET "/mail/config-v1.1.xml?emailaddress=a%40$1" "autoconfig.$1"
