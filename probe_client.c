@@ -171,7 +171,7 @@ static const char ms_fix[] = "none for IMAP clients, which are unaffected; "
     "with its MobileSync Url";
 
 struct pcheck	pc_checks[PC_CHECKS_MAX];
-size_t		pc_nchecks;
+static size_t	pc_nchecks;
 
 const char *
 pc_client_id(size_t i)

@@ -62,7 +62,6 @@ struct pcheck {
 };
 
 extern struct pcheck	 pc_checks[PC_CHECKS_MAX];
-extern size_t		 pc_nchecks;
 extern const size_t	 pc_nclients;
 
 const char	*pc_client_id(size_t);

@@ -62,13 +62,9 @@ pp_copy(char *dst, size_t n, const char *s, size_t len)
 void
 pp_show(char *dst, size_t n, const char *s, size_t len)
 {
-	size_t	i, o = 0;
+	size_t	i, o;
 
-	for (i = 0; i < len && o + 1 < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		dst[o++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
+	i = o = mac_printable(dst, n, s, len);
 	if (i < len && n > 4) {
 		o = o < n - 4 ? o : n - 4;
 		memcpy(dst + o, "...", 3);
