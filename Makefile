@@ -70,9 +70,6 @@ LIBSRC += fcgi.c image.c
 LIBSRC += sandbox.c prefork.c
 LIBSRC += mobileconfig.c mcsign.c sha1.c sha256.c idn.c import.c
 LIBSRC += dav.c pacc.c
-# the probe's answer readers: in the library for fuzz/fuzz_probe.c; nothing
-# of mailautoconf calls them, so its link leaves them out
-LIBSRC += probe_parse.c
 LIBOBJ = $(LIBSRC:%.c=$(O)/%.o)
 HDRS = mailautoconf.h bounds.h
 
@@ -91,9 +88,14 @@ endif
 # mailautoconf-probe (docs/mailautoconf-probe.8): a second binary, so that
 # libcurl, ldns, libpsl and libcrypto never load in a CGI request
 PROBE_PKGS = libcurl ldns libpsl libcrypto
-PROBE_SRC = probe.c probe_client.c probe_net.c probe_dns.c
+# its own folder (docs/DESIGN.md §10); its answer readers, which
+# fuzz/fuzz_probe.c links too, are libprobe.a, not the server's library
+PROBE_SRC = probe/probe.c probe/probe_client.c probe/probe_net.c \
+	probe/probe_dns.c
 PROBE_OBJ = $(PROBE_SRC:%.c=$(O)/%.o)
-PROBE_HDRS = probe.h probe_client.h
+PROBE_LIBSRC = probe/probe_parse.c
+PROBE_LIBOBJ = $(PROBE_LIBSRC:%.c=$(O)/%.o)
+PROBE_HDRS = probe/probe.h probe/probe_client.h
 PROBE_LIBS := $(shell pkg-config --libs $(PROBE_PKGS) 2>/dev/null || \
 	echo -lcurl -lldns -lpsl -lcrypto)
 
@@ -107,7 +109,7 @@ all: $(O)/mailautoconf
 # header rebuilds all that include it (test/build-deps.sh)
 DEPFLAGS = -MMD -MP -MF $@.d
 $(O)/%.o: %.c $(HDRS) $(FLAGS_FILE)
-	@mkdir -p $(O)
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(O)/libmac.a: $(LIBOBJ)
@@ -149,11 +151,13 @@ $(TB)/sbtest: test/sbtest.c $(O)/libmac.a $(HDRS)
 
 probe: $(O)/mailautoconf-probe
 
-$(PROBE_OBJ): $(PROBE_HDRS)
+$(O)/libprobe.a: $(PROBE_LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(PROBE_LIBOBJ)
 
-$(O)/mailautoconf-probe: $(PROBE_OBJ) $(O)/libmac.a
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(PROBE_OBJ) $(O)/libmac.a \
-	    $(PKG_LIBS) $(PROBE_LIBS)
+$(O)/mailautoconf-probe: $(PROBE_OBJ) $(O)/libprobe.a $(O)/libmac.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(PROBE_OBJ) $(O)/libprobe.a \
+	    $(O)/libmac.a $(PKG_LIBS) $(PROBE_LIBS)
 
 # a FastCGI client at the byte level, for t14 (an ordinary build is enough)
 build/fcgi-proto: test/fcgi-proto.c test/expect.h
@@ -336,11 +340,11 @@ uninstall:
 	rm -rf $(DESTDIR)$(DOCDIR)/examples
 
 clean:
-	rm -rf *.o *.a *.d mailautoconf mailautoconf-probe unit build \
+	rm -rf *.o *.a *.d probe/*.o probe/*.d mailautoconf mailautoconf-probe unit build \
 	    .build-flags sbgen sb_filter.h
 
 # the headers each object and program was built from (DEPFLAGS)
--include $(wildcard $(O)/*.d $(TB)/*.d build/*.d)
+-include $(wildcard $(O)/*.d $(O)/probe/*.d $(TB)/*.d build/*.d)
 
 # Other parts of the tree (web servers, benchmarks, fuzzing, packaging) add
 # their targets and suites from mk/*.mk.

@@ -32,12 +32,12 @@
  *			SHA-256 and base64
  *
  * sbgen.c is a build tool: it writes the seccomp programs sandbox.c
- * installs.  mailautoconf-probe (probe*.c, probe.h, probe_client.h) is a
- * second program on the same library: it loads the config and looks
- * domains up (providers.c), checks addresses (request.c), takes the PACC
- * digest (pacc.c) and escapes (xmlout.c); its answer readers
- * (probe_parse.c) sit in the library for fuzz/fuzz_probe.c.  Nothing of
- * the server uses the probe.  docs/DESIGN.md tells the whole.
+ * installs.  mailautoconf-probe (probe/) is a second program on the same
+ * library: it loads the config and looks domains up (providers.c), checks
+ * addresses (request.c), takes the PACC digest (pacc.c) and escapes
+ * (xmlout.c); its answer readers (probe/probe_parse.c) are libprobe.a,
+ * which fuzz/fuzz_probe.c links too.  Nothing of the server uses the
+ * probe.  docs/DESIGN.md tells the whole.
  */
 #ifndef MAILAUTOCONF_H
 #define MAILAUTOCONF_H

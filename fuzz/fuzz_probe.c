@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

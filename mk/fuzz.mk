@@ -15,18 +15,20 @@ FUZZ_SRC = $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN = $(FUZZ_SRC:fuzz/%.c=$(FUZZ_O)/bin/%)
 FUZZ_NAMES = $(FUZZ_SRC:fuzz/fuzz_%.c=%)
 
-# the library, instrumented, by a make of its own (the rule for
-# $(O)/libmac.a is the top Makefile's); SANDBOX=0: no seccomp in a fuzzer
+# the libraries, instrumented, by a make of its own (the rules for
+# $(O)/libmac.a and $(O)/libprobe.a, the probe's answer readers, are the
+# top Makefile's); SANDBOX=0: no seccomp in a fuzzer
+FUZZ_LIBS = $(FUZZ_O)/libprobe.a $(FUZZ_O)/libmac.a
 ifneq ($(O),$(FUZZ_O))
-$(FUZZ_O)/libmac.a: FORCE
+$(FUZZ_LIBS): FORCE
 	@$(MAKE) --no-print-directory O=$(FUZZ_O) CC=$(FUZZ_CC) SANDBOX=0 \
-	    CFLAGS="$(FUZZ_CFLAGS)" $(FUZZ_O)/libmac.a >/dev/null
+	    CFLAGS="$(FUZZ_CFLAGS)" $@ >/dev/null
 endif
 
-$(FUZZ_O)/bin/%: fuzz/%.c fuzz/fuzz.h $(FUZZ_O)/libmac.a $(HDRS)
+$(FUZZ_O)/bin/%: fuzz/%.c fuzz/fuzz.h $(FUZZ_LIBS) $(HDRS)
 	@mkdir -p $(FUZZ_O)/bin
 	$(FUZZ_CC) -std=c11 $(WARN) $(DEFS) $(PKG_CFLAGS) -I. $(FUZZ_CFLAGS) \
-	    $(FUZZ_LDFLAGS) $(DEPFLAGS) -o $@ $< $(FUZZ_O)/libmac.a $(PKG_LIBS)
+	    $(FUZZ_LDFLAGS) $(DEPFLAGS) -o $@ $< $(FUZZ_LIBS) $(PKG_LIBS)
 
 -include $(wildcard $(FUZZ_O)/bin/*.d)
 

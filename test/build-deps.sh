@@ -51,7 +51,7 @@ stale=$(printf '%s\n' "$base" | outs)
 check_eq "the build is up to date before the check" "" "$stale"
 
 : >"$T_TMP/map"
-for src in *.c test/unit.c test/alloc.c test/sbtest.c test/fcgi-proto.c; do
+for src in *.c probe/*.c test/unit.c test/alloc.c test/sbtest.c test/fcgi-proto.c; do
 	seen=""
 	for h in $(incs "$src"); do
 		echo "$h $(out_of "$src")" >>"$T_TMP/map"
@@ -59,7 +59,7 @@ for src in *.c test/unit.c test/alloc.c test/sbtest.c test/fcgi-proto.c; do
 done
 
 nh=0
-for h in *.h test/*.h test/unit-*.c; do
+for h in *.h probe/*.h test/*.h test/unit-*.c; do
 	want=$(awk -v h="$h" '$1 == h { print $2 }' "$T_TMP/map" | sort -u)
 	[ -n "$want" ] || continue
 	nh=$((nh + 1))

@@ -68,7 +68,7 @@ done
 
 # the README's layout table names every source file of the program
 missing=
-for f in "$TOP"/*.c; do
+for f in "$TOP"/*.c "$TOP"/probe/*.c; do
 	b=${f##*/}
 	grep '^| ' "$TOP/README.md" | grep -qF "\`$b\`" || missing="$missing $b"
 done

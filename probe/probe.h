@@ -10,7 +10,7 @@
 #ifndef PROBE_H
 #define PROBE_H
 
-#include "mailautoconf.h"
+#include "../mailautoconf.h"
 
 /*
  * The probe's limits (bounds.h holds the server's).  An answer is a few
