@@ -15,6 +15,8 @@ bench:
 	    MAC_CFLAGS="$(CFLAGS)" MAC_LIBS="$(PKG_LIBS)" sh bench/run.sh
 	@echo "A hoster's layout (bench/hoster.sh):"
 	@CC="$(CC)" sh bench/hoster.sh
+	@echo "The probe over a fleet (make bench-probe):"
+	@$(MAKE) --no-print-directory bench-probe
 
 .PHONY: bench
 
