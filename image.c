@@ -45,8 +45,10 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <setjmp.h>
 #include <stddef.h>
 #include <signal.h>
@@ -1324,6 +1326,95 @@ src_fresh(const struct cfg_src *s, const char *path, const char **why)
 	return true;
 }
 
+/* A pattern's recorded matches, for in_list(): dir is the INI's. */
+struct plist {
+	const struct cfg_pat	*p;
+	size_t			 dl;	/* bytes of the INI's directory, '/' */
+	const char		*dir;
+};
+
+/* The recorded names are relative and strictly ascending (bytewise). */
+static bool
+plist_ok(const struct cfg_pat *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nmatch; i++)
+		if (p->match[i][0] == '/' ||
+		    (i > 0 && strcmp(p->match[i - 1], p->match[i]) >= 0))
+			return false;
+	return true;
+}
+
+/*
+ * The path is one of the recorded names joined to the INI's directory,
+ * as pat_fresh() joins them: plist_ok() found those ascending, so a
+ * binary search finds it.
+ */
+static bool
+in_list(const struct plist *l, const char *path)
+{
+	size_t	lo = 0, hi = l->p->nmatch, mid;
+	int	c;
+
+	if (strncmp(path, l->dir, l->dl) != 0)
+		return false;
+	path += l->dl;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(path, l->p->match[mid])) == 0)
+			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
+/*
+ * glob(3) of a pattern whose only wildcards, '*' and '?', are in its last
+ * part reads one directory and matches each name with fnmatch(3) as glob
+ * does (FNM_PERIOD).  So does this, but a recorded name matched then and
+ * matches now: only other names are matched.  Distinct names find
+ * distinct records, so as many found as recorded and no new match is the
+ * same list, with no sort and no copy.  1: the same; 0: not; -1: not
+ * such a pattern; -2: the directory cannot be read (glob_err()).
+ */
+static int
+dir_same(const struct plist *l, const char *pat)
+{
+	const char	*last = strrchr(pat, '/');
+	char		 path[4096 + 256];
+	struct dirent	*e;
+	DIR		*d;
+	size_t		 dl, n = 0;
+	int		 rc = 1;
+
+	if (last == NULL || last == pat || strpbrk(pat, "[\\") != NULL ||
+	    strstr(pat, "//") != NULL || strpbrk(last, "*?") == NULL ||
+	    strcspn(pat, "*?") < (size_t)(last - pat))
+		return -1;
+	dl = (size_t)(last - pat);
+	memcpy(path, pat, dl);
+	path[dl] = '\0';
+	if ((d = opendir(path)) == NULL)
+		return errno == ENOENT || errno == ENOTDIR ?
+		    l->p->nmatch == 0 : -2;
+	path[dl++] = '/';
+	while (rc == 1 && (errno = 0, e = readdir(d)) != NULL) {
+		memcpy(path + dl, e->d_name, strlen(e->d_name) + 1);
+		if (in_list(l, path))
+			n++;
+		else if (fnmatch(last + 1, e->d_name, FNM_PERIOD) == 0)
+			rc = 0;
+	}
+	if (rc == 1 && errno != 0)
+		rc = -2;
+	closedir(d);
+	return rc == 1 ? n == l->p->nmatch : rc;
+}
+
 /* An include pattern matches the files it matched, no more, no fewer. */
 static bool
 pat_fresh(const struct cfg_pat *p, const char *ini, const char **why)
@@ -1331,12 +1422,19 @@ pat_fresh(const struct cfg_pat *p, const char *ini, const char **why)
 	char		**names, pat[4096], m[4096];
 	const char	*w;
 	size_t		 n, i;
+	const char	*slash = strrchr(ini, '/');
+	struct plist	 l = { p, slash != NULL ? (size_t)(slash - ini) + 1 : 0,
+			    ini };
 	bool		 same;
+	int		 rc = -1;
 
 	if (strpbrk(p->pattern, "*?[") == NULL)
 		return true;	/* a file: its record says */
-	if (!prov_beside(pat, sizeof(pat), ini, p->pattern) ||
-	    prov_fs->glob(pat, &names, &n, &w) != 0)
+	if (!prov_beside(pat, sizeof(pat), ini, p->pattern))
+		return stale(why, p->pattern, "cannot be matched");
+	if (plist_ok(p) && (rc = dir_same(&l, pat)) >= 0)
+		return rc == 1 ? true : stale(why, pat, "matches other files now");
+	if (rc == -2 || prov_fs->glob(pat, &names, &n, &w) != 0)
 		return stale(why, p->pattern, "cannot be matched");
 	same = n == p->nmatch;
 	for (i = 0; same && i < n; i++)

@@ -2060,14 +2060,15 @@ bool
 prov_beside(char *dst, size_t cap, const char *file, const char *path)
 {
 	const char	*slash = strrchr(file, '/');
-	int		 n;
+	size_t		 dl, pl = strlen(path);
 
-	if (path[0] == '/' || slash == NULL)
-		n = snprintf(dst, cap, "%s", path);
-	else
-		n = snprintf(dst, cap, "%.*s/%s", (int)(slash - file), file,
-		    path);
-	return n >= 0 && (size_t)n < cap;
+	/* memcpy, not snprintf: a CGI start joins one path per file */
+	dl = path[0] == '/' || slash == NULL ? 0 : (size_t)(slash - file) + 1;
+	if (cap == 0 || dl + pl >= cap)
+		return false;
+	memcpy(dst, file, dl);
+	memcpy(dst + dl, path, pl + 1);
+	return true;
 }
 
 /*

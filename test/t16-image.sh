@@ -271,6 +271,24 @@ check "same size and mtime, other text: stale" grep -qF "$H/dom.txt changed" "$T
 cp -p "$T_TMP/dom.keep" "$H/dom.txt"
 hq h6 d7.example
 check "the same text again (other ctime): the image, nothing said" test ! -s "$T_TMP/h6.err"
+# an include's directory is read, not globbed (image.c dir_same): the
+# names glob would not match change nothing, a renamed file does
+echo 'not an include' >"$H/p.d/notes.txt"
+printf '[x.example]\nimap = imap.x.example\nsmtp = smtp.x.example\n' >"$H/p.d/.x.ini"
+hq h7 d7.example
+check "a file the include does not match (or hidden): the image, nothing said" \
+    test ! -s "$T_TMP/h7.err"
+mv "$H/p.d/a.ini" "$H/p.d/c.ini"
+hq h8 a.example
+check "an included file renamed (as many files): the file's answer" \
+    grep -q '^Status: 200' "$T_TMP/h8"
+check "an included file renamed (as many files): stale" grep -qF \
+    "compiled config not used ($H/p.d/a.ini is gone)" "$T_TMP/h8.err"
+mv "$H/p.d/c.ini" "$H/p.d/a.ini"
+rm "$H/p.d/notes.txt" "$H/p.d/.x.ini"
+hq h9 d7.example
+check "the include's files as compiled again: the image, nothing said" \
+    test ! -s "$T_TMP/h9.err"
 
 # ---- an image is trusted only when it may be ---------------------------
 trust() { # WHAT GREP: the image not used, the line saying why
