@@ -135,6 +135,24 @@ ad_web(const struct config *cf, const struct server *owa,
 }
 
 /*
+ * The placeholders of the request, and an answer's head: Autodiscover in
+ * the response namespace, then Response in the schema's own (NS).
+ */
+static void
+ad_start(const struct request *r, struct fill *f, const char *ns,
+    struct out *o)
+{
+	f->address = r->has_addr ? r->addr.full : NULL;
+	f->local = r->has_addr ? r->addr.local : NULL;
+	f->domain = r->domain;
+	xml_decl(o);
+	xml_open(o, "Autodiscover");
+	xml_attr(o, "xmlns", NS_RESPONSE);
+	xml_open(o, "Response");
+	xml_attr(o, "xmlns", ns);
+}
+
+/*
  * EWS and OWA first: Thunderbird writes EXCH and WEB into the incoming
  * server it holds, so an IMAP block read before them would be turned into
  * an Exchange server (Thunderbird's accountcreation module
@@ -169,14 +187,7 @@ ad_render(const struct request *r, const struct config *cf,
 	struct fill		 f;
 	size_t			 i;
 
-	f.address = r->has_addr ? r->addr.full : NULL;
-	f.local = r->has_addr ? r->addr.local : NULL;
-	f.domain = r->domain;
-	xml_decl(o);
-	xml_open(o, "Autodiscover");
-	xml_attr(o, "xmlns", NS_RESPONSE);
-	xml_open(o, "Response");
-	xml_attr(o, "xmlns", NS_OUTLOOK);
+	ad_start(r, &f, NS_OUTLOOK, o);
 	xml_open(o, "User");
 	xml_elem(o, "DisplayName", p->name);
 	xml_close(o);
@@ -213,14 +224,7 @@ ad_mobilesync(const struct request *r, const struct provider *p,
 	const struct server	*s = p->first[SRV_ACTIVESYNC];
 	struct fill		 f;
 
-	f.address = r->has_addr ? r->addr.full : NULL;
-	f.local = r->has_addr ? r->addr.local : NULL;
-	f.domain = r->domain;
-	xml_decl(o);
-	xml_open(o, "Autodiscover");
-	xml_attr(o, "xmlns", NS_RESPONSE);
-	xml_open(o, "Response");
-	xml_attr(o, "xmlns", NS_MOBILESYNC);
+	ad_start(r, &f, NS_MOBILESYNC, o);
 	/* every example of Microsoft's writes en:us */
 	xml_elem(o, "Culture", "en:us");
 	xml_open(o, "User");

@@ -1761,20 +1761,12 @@ img_copy(int fd, const struct stat *st, const char **why)
 {
 	struct stat	 st2;
 	char		*buf;
-	size_t		 got = 0;
-	ssize_t		 r;
+	size_t		 got;
 
 	*why = "out of memory";
 	if ((buf = mac_alloc((size_t)st->st_size)) == NULL)
 		return NULL;
-	while (got < (size_t)st->st_size) {
-		r = read(fd, buf + got, (size_t)st->st_size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
+	got = mac_read_all(fd, buf, (size_t)st->st_size);
 	*why = "changed while being read";
 	if (got != (size_t)st->st_size || fstat(fd, &st2) != 0 ||
 	    st2.st_size != st->st_size ||

@@ -60,6 +60,7 @@ int	 mac_casecmp_n(const char *, size_t, const char *);
 bool	 mac_utf8_ok(const unsigned char *, size_t);
 bool	 mac_text_ok(const char *, size_t);
 size_t	 mac_printable(char *, size_t, const char *, size_t);
+size_t	 mac_read_all(int, char *, size_t);
 size_t	 mac_xml_seq(const unsigned char *, size_t);
 int	 mac_domain(char *, size_t *, const char *, size_t, const char **);
 void	*mac_alloc(size_t);

@@ -855,8 +855,7 @@ read_once(int fd, struct stat *st, char **bufp, size_t *lenp,
 {
 	struct stat	 st2;
 	char		*buf;
-	size_t		 got = 0;
-	ssize_t		 r;
+	size_t		 got;
 
 	if (fstat(fd, st) != 0) {
 		*why = strerror(errno);
@@ -872,14 +871,7 @@ read_once(int fd, struct stat *st, char **bufp, size_t *lenp,
 	if ((buf = mac_alloc((size_t)st->st_size + 2)) == NULL)
 		return -1;
 	/* one byte more than the size: a file that grew is seen */
-	while (got <= (size_t)st->st_size) {
-		r = read(fd, buf + got, (size_t)st->st_size + 1 - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
+	got = mac_read_all(fd, buf, (size_t)st->st_size + 1);
 	if (got != (size_t)st->st_size || fstat(fd, &st2) != 0 ||
 	    !same_stat(st, &st2)) {
 		mac_free(buf);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mailautoconf.h"
 
@@ -195,6 +196,27 @@ mac_printable(char *dst, size_t cap, const char *s, size_t n)
 	}
 	dst[i] = '\0';
 	return i;
+}
+
+/*
+ * Up to n bytes of fd into buf, through short reads and EINTR; returns
+ * the bytes read, fewer than n at the end of the file or on an error.
+ */
+size_t
+mac_read_all(int fd, char *buf, size_t n)
+{
+	size_t	got = 0;
+	ssize_t	r;
+
+	while (got < n) {
+		r = read(fd, buf + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	return got;
 }
 
 /* Every allocation goes through here, so tests can make one fail. */
