@@ -110,6 +110,23 @@ mc_int(struct out *o, const char *key, unsigned long v)
 }
 
 /*
+ * The keys every account payload ends with, in the order Apple's
+ * profiles have them, and the end of its dict.
+ */
+static void
+mc_payload_end(struct out *o, const char *descr, const struct provider *p,
+    const char *ident, const char *type, const char *uuid)
+{
+	mc_string(o, "PayloadDescription", descr);
+	mc_string(o, "PayloadDisplayName", p->name);
+	mc_string(o, "PayloadIdentifier", ident);
+	mc_string(o, "PayloadType", type);
+	mc_string(o, "PayloadUUID", uuid);
+	mc_int(o, "PayloadVersion", 1);
+	xml_close(o);
+}
+
+/*
  * Apple's authentication words for a server's list: the first method the
  * profile can express.  OAuth2, GSSAPI and client certificates have no
  * word in com.apple.mail.managed; a server with only those gets
@@ -196,13 +213,8 @@ mc_mail_payload(const struct request *r, const struct provider *p,
 	mc_bool(o, "OutgoingPasswordSameAsIncomingPassword",
 	    strcmp(in->username, out->username) == 0 &&
 	    strcmp(mc_auth(out), "EmailAuthNone") != 0);
-	mc_string(o, "PayloadDescription", "E-mail account");
-	mc_string(o, "PayloadDisplayName", p->name);
-	mc_string(o, "PayloadIdentifier", ident);
-	mc_string(o, "PayloadType", "com.apple.mail.managed");
-	mc_string(o, "PayloadUUID", uuid);
-	mc_int(o, "PayloadVersion", 1);
-	xml_close(o);
+	mc_payload_end(o, "E-mail account", p, ident,
+	    "com.apple.mail.managed", uuid);
 }
 
 /* The two DAV account payloads: their key prefix, role and words. */
@@ -264,13 +276,7 @@ mc_dav_payload(const struct request *r, const struct provider *p,
 	xml_empty(o, u.tls ? "true" : "false");
 	mc_dav_key(o, d, "Username");
 	xml_elem_fill(o, "string", p->username, &f);
-	mc_string(o, "PayloadDescription", d->descr);
-	mc_string(o, "PayloadDisplayName", p->name);
-	mc_string(o, "PayloadIdentifier", ident);
-	mc_string(o, "PayloadType", d->type);
-	mc_string(o, "PayloadUUID", uuid);
-	mc_int(o, "PayloadVersion", 1);
-	xml_close(o);
+	mc_payload_end(o, d->descr, p, ident, d->type, uuid);
 }
 
 /*
@@ -302,13 +308,8 @@ mc_eas_payload(const struct request *r, const struct provider *p,
 	xml_empty(o, u.tls ? "true" : "false");
 	mc_key(o, "UserName");
 	xml_elem_fill(o, "string", s->username, &f);
-	mc_string(o, "PayloadDescription", "Exchange ActiveSync account");
-	mc_string(o, "PayloadDisplayName", p->name);
-	mc_string(o, "PayloadIdentifier", ident);
-	mc_string(o, "PayloadType", "com.apple.eas.account");
-	mc_string(o, "PayloadUUID", uuid);
-	mc_int(o, "PayloadVersion", 1);
-	xml_close(o);
+	mc_payload_end(o, "Exchange ActiveSync account", p, ident,
+	    "com.apple.eas.account", uuid);
 }
 
 static void
