@@ -31,8 +31,11 @@
 /* --connect-to rules and addresses kept per name. */
 #define PR_ROUTES_MAX	32
 #define PR_ADDRS_MAX	8
-/* Names in a certificate we list in a message. */
+/* Names in a certificate we list in a message; all its DNS names are kept
+ * for the coverage check, in this many bytes (a hoster's certificate
+ * has 100 names, the most an ACME CA signs) */
 #define PR_CERTNAMES	8
+#define PR_SANS_MAX	8192
 /* Every step waits this long at most, as Thunderbird does (5 s); --timeout
  * up to a minute for slow links (and valgrind). */
 #define PR_TIMEOUT	5
@@ -44,6 +47,16 @@ extern long pr_timeout;
  * everywhere costs a minute, not one time-out per step, hop and server.
  */
 #define PR_DEADLINE_STEPS	12
+/*
+ * What the run remembers of the servers it reached (probe_net.c): per
+ * server (name, port, address), its certificate or why it could not be
+ * reached; and whole answers to requests sent again unchanged (the MX
+ * host's autoconfig asked without an address), those of at most
+ * PR_MEMO_BODY bytes.  Least recently used first out.
+ */
+#define PR_SEEN_MAX	128
+#define PR_MEMO_MAX	32
+#define PR_MEMO_BODY	(64 * 1024)
 /* Tries per DNS question, as glibc's resolver (attempts:2). */
 #define PR_DNS_TRIES	2
 /* Questions whose answers one run keeps (a domain asks about 40). */
@@ -136,6 +149,8 @@ struct certview {
 	char		 names[PR_CERTNAMES][PR_SHOW_MAX];
 	size_t		 nnames;
 	size_t		 nmore;		/* DNS names past PR_CERTNAMES */
+	char		 all[PR_SANS_MAX];	/* every DNS name, '\n' after each */
+	bool		 allcut;	/* more than all holds */
 	char		 issuer[PR_SHOW_MAX];
 	long		 days;		/* to expiry; negative: expired */
 	bool		 notyet;	/* notBefore in the future */
@@ -163,7 +178,9 @@ struct mcheck {
 
 void	 pn_deadline(long);
 void	 pn_step(bool);
-extern unsigned long pn_connects;
+/* the cost of a run: connections opened, HTTP requests sent, and those
+ * answered from the run's memory instead */
+extern unsigned long pn_connects, pn_requests, pn_reused;
 long	 pn_left(void);
 bool	 pn_bad_port(unsigned);
 int	 pn_init(const char *);
@@ -173,6 +190,7 @@ int	 pn_http(const char *, const char *, const char *, struct fetch *);
 void	 pn_fetch_free(struct fetch *);
 void	 pn_mail(const struct msrv *, struct mcheck *);
 bool	 pn_cert_covers(const struct certview *, const char *);
+int	 pn_cert(const char *, struct certview *, char *, size_t);
 void	 pn_cert_problem(const struct certview *, const char *, char *, size_t,
 	    char *, size_t);
 

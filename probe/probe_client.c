@@ -114,7 +114,7 @@ static const struct step pacc_steps[] = {
 
 #define TB_UA	"User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:153.0) " \
 	"Gecko/20100101 Thunderbird/153.8.0\nAccept: */*\n" \
-	"Accept-Language: en-US,en;q=0.9\nConnection: close"
+	"Accept-Language: en-US,en;q=0.9"
 #define OL_UA	"User-Agent: Microsoft Office/16.0 (Windows NT 10.0; " \
 	"Microsoft Outlook 16.0.17328; Pro)\nAccept: */*"
 

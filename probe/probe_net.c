@@ -41,7 +41,8 @@ static const char	*cafile;
 long			 pr_timeout = PR_TIMEOUT;
 static struct timespec	 deadline;	/* of the domain; 0: none */
 static struct timespec	 step_end;	/* of a step and its redirects */
-unsigned long		 pn_connects;	/* connections opened: the cost of a run */
+unsigned long		 pn_connects, pn_requests, pn_reused;
+static CURLSH		*share;		/* the kept connections */
 
 bool
 pn_bad_port(unsigned port)
@@ -106,16 +107,32 @@ pn_left(void)
 	return ms < pr_timeout * 1000 ? ms : pr_timeout * 1000;
 }
 
+/*
+ * The HTTP connections are kept between requests (libcurl's connection
+ * cache, shared by every request of the run): the domains of a fleet
+ * whose names lead to one web server reach it over the same few
+ * connections.
+ */
 int
 pn_init(const char *ca)
 {
 	cafile = ca;
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	    (share = curl_share_init()) == NULL ||
+	    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) !=
+	    CURLSHE_OK)
+		return -1;
+	return 0;
 }
+
+static void	memo_clear(void);
 
 void
 pn_free(void)
 {
+	memo_clear();
+	curl_share_cleanup(share);
+	share = NULL;
 	curl_global_cleanup();
 }
 
@@ -245,18 +262,28 @@ pn_time(const char *s)
 static void
 pn_sans(struct certview *cv, const char *v)
 {
-	size_t	n;
+	size_t	n, o;
 
 	while (*v != '\0') {
 		while (*v == ' ' || *v == ',')
 			v++;
 		n = strcspn(v, ",");
-		if (n > 4 && strncmp(v, "DNS:", 4) == 0 &&
-		    cv->nnames >= PR_CERTNAMES)
+		if (n <= 4 || strncmp(v, "DNS:", 4) != 0) {
+			v += n;
+			continue;
+		}
+		if (cv->nnames >= PR_CERTNAMES)
 			cv->nmore++;
-		else if (n > 4 && strncmp(v, "DNS:", 4) == 0)
+		else
 			pp_show(cv->names[cv->nnames++], PR_SHOW_MAX, v + 4,
 			    n - 4);
+		o = strlen(cv->all);
+		if (o + n - 4 + 2 > sizeof(cv->all))
+			cv->allcut = true;
+		else {
+			pp_copy(cv->all + o, sizeof(cv->all) - o, v + 4, n - 4);
+			strcat(cv->all + o, "\n");
+		}
 		v += n;
 	}
 }
@@ -265,17 +292,18 @@ pn_sans(struct certview *cv, const char *v)
 bool
 pn_cert_covers(const struct certview *cv, const char *host)
 {
-	const char	*dot;
-	size_t		 i;
+	const char	*dot = strchr(host, '.'), *p, *e;
+	size_t		 l;
 
-	for (i = 0; i < cv->nnames; i++) {
-		const char *n = cv->names[i];
-
-		if (strcasecmp(n, host) == 0)
+	for (p = cv->all; *p != '\0'; p = e + 1) {
+		if ((e = strchr(p, '\n')) == NULL)
+			break;
+		l = (size_t)(e - p);
+		if (l == strlen(host) && strncasecmp(p, host, l) == 0)
 			return true;
-		if (n[0] == '*' && n[1] == '.' &&
-		    (dot = strchr(host, '.')) != NULL && dot != host &&
-		    strcasecmp(n + 1, dot) == 0)
+		if (l > 2 && p[0] == '*' && p[1] == '.' && dot != NULL &&
+		    dot != host && strlen(dot) == l - 1 &&
+		    strncasecmp(p + 1, dot, l - 1) == 0)
 			return true;
 	}
 	return false;
@@ -333,7 +361,6 @@ pn_easy(const char *host, unsigned port, struct curl_slist **ct, char *err,
 	*rc = CURLE_COULDNT_RESOLVE_HOST;
 	if (pn_target(host, port, to, sizeof(to), err, en) != 0)
 		return NULL;
-	pn_connects++;
 	if ((c = curl_easy_init()) == NULL ||
 	    (*ct = curl_slist_append(NULL, to)) == NULL) {
 		curl_easy_cleanup(c);
@@ -354,29 +381,187 @@ pn_easy(const char *host, unsigned port, struct curl_slist **ct, char *err,
 	return c;
 }
 
-/* the same connection again without verification: what is presented */
-static void
-pn_inspect(const char *url, const char *host, unsigned port, long usessl,
-    struct certview *cv)
+/*
+ * A connection and its handshake, no request (mail: the greeting and
+ * STARTTLS when usessl): what the server presents.  Without verify, the
+ * certificate is read whatever it is, to say why it was refused.
+ */
+static int
+pn_handshake(const char *url, const char *host, unsigned port, long usessl,
+    bool verify, struct certview *cv, char *err, size_t en)
 {
 	struct curl_slist	*ct;
-	char			 err[PR_MSG_MAX];
+	char			 eb[CURL_ERROR_SIZE];
 	CURL			*c;
 	int			 rc;
 
 	memset(cv, 0, sizeof(*cv));
-	if ((c = pn_easy(host, port, &ct, err, sizeof(err), &rc)) == NULL)
-		return;
+	if ((c = pn_easy(host, port, &ct, err, en, &rc)) == NULL)
+		return rc;
+	pn_connects++;
+	eb[0] = '\0';
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, eb);
 	if (usessl != 0)
 		curl_easy_setopt(c, CURLOPT_USE_SSL, usessl);
-	if (curl_easy_perform(c) == CURLE_OK)
+	if (!verify) {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	rc = (int)curl_easy_perform(c);
+	if (rc == CURLE_OK)
 		pn_certinfo(c, cv);
+	else
+		pp_show(err, en, eb[0] ? eb : curl_easy_strerror(rc),
+		    strlen(eb[0] ? eb : curl_easy_strerror(rc)));
 	curl_easy_cleanup(c);
 	curl_slist_free_all(ct);
+	return rc;
+}
+
+/* ---- what the run remembers (PR_SEEN_MAX, PR_MEMO_MAX) --------------- */
+
+struct seen {
+	char		 key[DOMAIN_MAX + 96];	/* the CONNECT_TO line */
+	unsigned long	 used;
+	int		 rc;	/* CURLE_OK: cert is what it presents */
+	char		 err[PR_MSG_MAX];
+	struct certview	 cert;
+};
+
+struct memo {
+	char		*key;	/* URL, method and body, headers */
+	size_t		 klen;
+	unsigned long	 used;
+	struct fetch	 f;	/* its body a copy of our own */
+};
+
+static struct seen	 seen[PR_SEEN_MAX];
+static struct memo	 memo[PR_MEMO_MAX];
+static unsigned long	 ticks;
+
+static struct seen *
+seen_find(const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < PR_SEEN_MAX; i++)
+		if (seen[i].key[0] != '\0' && strcmp(seen[i].key, key) == 0) {
+			seen[i].used = ++ticks;
+			return &seen[i];
+		}
+	return NULL;
+}
+
+static void
+seen_put(const char *key, int rc, const char *err, const struct certview *cv)
+{
+	struct seen	*s;
+	size_t		 i;
+
+	if ((s = seen_find(key)) == NULL)
+		for (s = &seen[0], i = 1; i < PR_SEEN_MAX; i++)
+			if (seen[i].used < s->used)
+				s = &seen[i];
+	mac_strlcpy(s->key, key, sizeof(s->key));
+	s->used = ++ticks;
+	s->rc = rc;
+	mac_strlcpy(s->err, err, sizeof(s->err));
+	if (cv != NULL)
+		s->cert = *cv;
+	else
+		memset(&s->cert, 0, sizeof(s->cert));
+}
+
+/* a request as a key: URL, then method and body, then headers */
+static char *
+memo_key(const char *url, const char *body, const char *hd, size_t *kl)
+{
+	size_t	ul = strlen(url) + 1, bl = body ? strlen(body) : 0,
+		hl = hd ? strlen(hd) : 0;
+	char	*k;
+
+	*kl = ul + 1 + bl + 1 + hl;
+	if ((k = malloc(*kl)) == NULL)
+		return NULL;
+	memcpy(k, url, ul);
+	k[ul] = body != NULL ? 'P' : 'G';
+	if (bl > 0)
+		memcpy(k + ul + 1, body, bl);
+	k[ul + 1 + bl] = '\0';
+	if (hl > 0)
+		memcpy(k + ul + 2 + bl, hd, hl);
+	return k;
+}
+
+static char *
+memo_dup(const struct fetch *f)
+{
+	char	*b;
+
+	if (f->body == NULL || (b = malloc(f->len + 1)) == NULL)
+		return NULL;
+	memcpy(b, f->body, f->len + 1);
+	return b;
+}
+
+/* the same request sent before: its answer into f */
+static bool
+memo_get(const char *key, size_t kl, struct fetch *f)
+{
+	size_t	i;
+
+	for (i = 0; i < PR_MEMO_MAX; i++) {
+		struct memo *m = &memo[i];
+
+		if (m->key == NULL || m->klen != kl || memcmp(m->key, key, kl))
+			continue;
+		*f = m->f;
+		if ((f->body = memo_dup(&m->f)) == NULL && m->f.body != NULL)
+			return false;
+		m->used = ++ticks;
+		pn_reused++;
+		return true;
+	}
+	return false;
+}
+
+/* an answer kept, in the place of the least recently used; key is ours */
+static void
+memo_put(char *key, size_t kl, const struct fetch *f)
+{
+	struct memo	*m = &memo[0];
+	size_t		 i;
+
+	if (f->rc != CURLE_OK || f->status == 0 || f->len > PR_MEMO_BODY) {
+		free(key);
+		return;
+	}
+	for (i = 1; i < PR_MEMO_MAX && m->key != NULL; i++)
+		if (memo[i].key == NULL || memo[i].used < m->used)
+			m = &memo[i];
+	free(m->key);
+	free(m->f.body);
+	m->key = key;
+	m->klen = kl;
+	m->used = ++ticks;
+	m->f = *f;
+	m->f.body = memo_dup(f);
+	if (m->f.body == NULL)
+		m->f.len = 0;
+}
+
+static void
+memo_clear(void)
+{
+	size_t	i;
+
+	for (i = 0; i < PR_MEMO_MAX; i++) {
+		free(memo[i].key);
+		free(memo[i].f.body);
+	}
+	memset(memo, 0, sizeof(memo));
 }
 
 /* host and port of an http(s) URL */
@@ -423,22 +608,84 @@ pn_result(CURL *c, struct fetch *f)
 	pn_certinfo(c, &f->cert);
 }
 
+/* "Name: value" lines joined by '\n', as a curl list */
+static struct curl_slist *
+pn_headers(const char *headers)
+{
+	struct curl_slist	*hl = NULL;
+	const char		*p, *e;
+	char			 line[512];
+
+	for (p = headers; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
+		e = p + strcspn(p, "\n");
+		pp_copy(line, sizeof(line), p, (size_t)(e - p));
+		hl = curl_slist_append(hl, line);
+	}
+	return hl;
+}
+
 /*
- * One request: GET, or POST of body; headers "Name: value" lines joined
- * by '\n'.  Redirects are not followed (each client follows its own way).
- * Returns 0 when an HTTP answer came, -1 with f->err set otherwise.
+ * After a request: count its connection, and remember what the server
+ * did.  A kept connection's certificate is the one read when it was
+ * made.  A refused certificate is read again without verification, to
+ * say why.  A server that refused the connection, or never completed it
+ * within half a time-out or more, is not tried again in this run.
  */
-int
-pn_http(const char *url, const char *body, const char *headers,
+static void
+pn_remember(CURL *c, const char *key, const char *url, const char *host,
+    unsigned port, long given, struct fetch *f)
+{
+	struct seen	*s;
+	curl_off_t	 ct = 0;
+	long		 nc = 0;
+	char		 e2[PR_MSG_MAX];
+
+	curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &nc);
+	curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &ct);
+	if (f->status != 0 && nc == 0) {
+		if ((s = seen_find(key)) != NULL && s->rc == CURLE_OK)
+			f->cert = s->cert;
+		return;
+	}
+	pn_connects += nc > 0 ? (unsigned long)nc : 1;
+	if (f->status != 0 && f->cert.have)
+		seen_put(key, CURLE_OK, "", &f->cert);
+	else if (f->rc == CURLE_PEER_FAILED_VERIFICATION) {
+		pn_handshake(url, host, port, 0, false, &f->cert, e2,
+		    sizeof(e2));
+		seen_put(key, f->rc, f->err, &f->cert);
+	} else if (f->rc == CURLE_COULDNT_CONNECT ||
+	    (f->rc == CURLE_OPERATION_TIMEDOUT && ct == 0 &&
+	    given >= pr_timeout * 500))
+		seen_put(key, f->rc, f->err, NULL);
+}
+
+/* what an earlier request to this server ended with, when it failed */
+static bool
+pn_failed_before(const char *key, struct fetch *f)
+{
+	struct seen	*s = seen_find(key);
+
+	if (s == NULL || s->rc == CURLE_OK)
+		return false;
+	f->rc = s->rc;
+	mac_strlcpy(f->err, s->err, sizeof(f->err));
+	f->cert = s->cert;
+	pn_reused++;
+	return true;
+}
+
+/* one request over the network; 0 when an HTTP answer came */
+static int
+pn_send(const char *url, const char *body, const char *headers,
     struct fetch *f)
 {
-	struct curl_slist	*ct = NULL, *hl = NULL;
-	char			 host[DOMAIN_MAX + 1], line[512], eb[CURL_ERROR_SIZE];
+	struct curl_slist	*ct = NULL, *hl;
+	char			 host[DOMAIN_MAX + 1], eb[CURL_ERROR_SIZE];
+	const char		*e;
 	unsigned		 port;
-	const char		*p, *e;
 	CURL			*c;
 
-	memset(f, 0, sizeof(*f));
 	if (pn_url(url, host, sizeof(host), &port) != 0) {
 		pr_msg(f->err, sizeof(f->err), "not a URL");
 		return f->rc = CURLE_URL_MALFORMAT, -1;
@@ -452,12 +699,14 @@ pn_http(const char *url, const char *body, const char *headers,
 	if ((c = pn_easy(host, port, &ct, f->err, sizeof(f->err), &f->rc)) ==
 	    NULL)
 		return -1;
-	for (p = headers; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
-		e = p + strcspn(p, "\n");
-		pp_copy(line, sizeof(line), p, (size_t)(e - p));
-		hl = curl_slist_append(hl, line);
+	if (pn_failed_before(ct->data, f)) {
+		curl_easy_cleanup(c);
+		curl_slist_free_all(ct);
+		return -1;
 	}
+	hl = pn_headers(headers);
 	eb[0] = '\0';
+	curl_easy_setopt(c, CURLOPT_SHARE, share);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
@@ -467,18 +716,76 @@ pn_http(const char *url, const char *body, const char *headers,
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, eb);
 	if (body != NULL)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	pn_requests++;
 	f->rc = (int)curl_easy_perform(c);
 	pn_result(c, f);
-	if (f->rc != CURLE_OK && !f->cut)
-		pp_show(f->err, sizeof(f->err), eb[0] ? eb :
-		    curl_easy_strerror((CURLcode)f->rc), strlen(eb[0] ? eb :
-		    curl_easy_strerror((CURLcode)f->rc)));
-	if (f->rc == CURLE_PEER_FAILED_VERIFICATION)
-		pn_inspect(url, host, port, 0, &f->cert);
+	if (f->rc != CURLE_OK && !f->cut) {
+		e = eb[0] ? eb : curl_easy_strerror((CURLcode)f->rc);
+		pp_show(f->err, sizeof(f->err), e, strlen(e));
+	}
+	pn_remember(c, ct->data, url, host, port, pn_left(), f);
 	curl_easy_cleanup(c);
 	curl_slist_free_all(ct);
 	curl_slist_free_all(hl);
 	return f->rc == CURLE_OK || (f->cut && f->status != 0) ? 0 : -1;
+}
+
+/*
+ * One request: GET, or POST of body; headers "Name: value" lines joined
+ * by '\n'.  Redirects are not followed (each client follows its own way).
+ * The same request sent before in the run gets the same answer, from
+ * memory.  Returns 0 when an HTTP answer came, -1 with f->err set
+ * otherwise.
+ */
+int
+pn_http(const char *url, const char *body, const char *headers,
+    struct fetch *f)
+{
+	size_t	 kl;
+	char	*key = memo_key(url, body, headers, &kl);
+	int	 rc;
+
+	memset(f, 0, sizeof(*f));
+	if (key != NULL && memo_get(key, kl, f)) {
+		free(key);
+		return 0;
+	}
+	if ((rc = pn_send(url, body, headers, f)) == 0 && key != NULL)
+		memo_put(key, kl, f);
+	else
+		free(key);
+	return rc;
+}
+
+/*
+ * The certificate NAME presents on port 443, verified for NAME: CURLE_OK,
+ * or why not (cv: what it presented).  What a request of the run saw
+ * there already is the answer.
+ */
+int
+pn_cert(const char *name, struct certview *cv, char *err, size_t en)
+{
+	char		 key[DOMAIN_MAX + 96], url[DOMAIN_MAX + 16], e2[8];
+	struct seen	*s;
+	int		 rc;
+
+	memset(cv, 0, sizeof(*cv));
+	err[0] = '\0';
+	if (pn_target(name, 443, key, sizeof(key), err, en) != 0)
+		return CURLE_COULDNT_RESOLVE_HOST;
+	if ((s = seen_find(key)) != NULL) {
+		*cv = s->cert;
+		mac_strlcpy(err, s->err, en);
+		return s->rc;
+	}
+	pr_msg(url, sizeof(url), "https://%s/", name);
+	rc = pn_handshake(url, name, 443, 0, true, cv, err, en);
+	if (rc == CURLE_PEER_FAILED_VERIFICATION)
+		pn_handshake(url, name, 443, 0, false, cv, e2, sizeof(e2));
+	if (rc == CURLE_OK || rc == CURLE_PEER_FAILED_VERIFICATION ||
+	    rc == CURLE_COULDNT_CONNECT)
+		seen_put(key, rc, err, cv);
+	return rc;
 }
 
 void
@@ -545,34 +852,12 @@ static int
 pn_try(const struct msrv *s, bool implicit, long usessl, bool verify,
     struct certview *cv, char *err, size_t en)
 {
-	struct curl_slist	*ct;
-	char			 url[DOMAIN_MAX + 32], eb[CURL_ERROR_SIZE];
-	CURL			*c;
-	int			 rc;
+	char	url[DOMAIN_MAX + 32];
 
-	memset(cv, 0, sizeof(*cv));
-	if ((c = pn_easy(s->host, s->port, &ct, err, en, &rc)) == NULL)
-		return rc;
 	pr_msg(url, sizeof(url), "%s://%s:%u/", mscheme[s->type][implicit],
 	    s->host, s->port);
-	eb[0] = '\0';
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
-	curl_easy_setopt(c, CURLOPT_USE_SSL, usessl);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, eb);
-	if (!verify) {
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
-	rc = (int)curl_easy_perform(c);
-	if (rc == CURLE_OK)
-		pn_certinfo(c, cv);
-	else
-		pp_show(err, en, eb[0] ? eb : curl_easy_strerror(rc),
-		    strlen(eb[0] ? eb : curl_easy_strerror(rc)));
-	curl_easy_cleanup(c);
-	curl_slist_free_all(ct);
-	return rc;
+	return pn_handshake(url, s->host, s->port, usessl, verify, cv, err,
+	    en);
 }
 
 /* the announced mode failed: does the port speak the other one? */
