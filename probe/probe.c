@@ -7,6 +7,7 @@
  * not run.  Everything printed that came from the network goes through
  * pp_show (text) or json_str (JSON): bounded, control bytes replaced.
  */
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -30,8 +31,15 @@ static const char *const vnames[] = { "ok", "warn", "FAIL", "skip" };
 static const char *const jnames[] = { "ok", "warn", "fail", "skip" };
 
 static struct clientres	 results[8];
-static char		 drifts[PR_DRIFT_MAX][PR_MSG_MAX];	/* --all */
-static size_t		 ndrift;
+/* --all: what a domain's DNS records and certificate lack against the
+ * plan, "dns" or "cert" */
+struct finding {
+	const char	*kind;
+	char		 text[PR_MSG_MAX];
+};
+static struct finding	 finds[PR_DRIFT_MAX];
+static size_t		 nfind;
+static time_t		 run_end;	/* --max-time; 0: a single address */
 static struct pctx	 ctx;
 static struct config	*config;	/* -c, kept to free it */
 
@@ -43,8 +51,9 @@ usage(FILE *fp)
 	    "[--resolver IP[:PORT]]\n"
 	    "           [--connect-to HOST:PORT:IP:PORT]... [--ca FILE] "
 	    "[--timeout S]\n"
-	    "           [--route one-cert|per-domain] [--jobs N] ADDRESS | "
-	    "--all | --domains FILE\n"
+	    "           [--route one-cert|per-domain] ADDRESS | --all | "
+	    "--domains FILE\n"
+	    "           (--all, --domains: [--jobs N] [--max-time S])\n"
 	    "       mailautoconf-probe --help | --version\n");
 }
 
@@ -225,6 +234,22 @@ json_client(FILE *fp, size_t i)
 	fprintf(fp, "]}");
 }
 
+/* "name":[the findings of this kind], */
+static void
+json_finds(FILE *fp, const char *name, const char *kind)
+{
+	size_t	i, k = 0;
+
+	fprintf(fp, "\"%s\":[", name);
+	for (i = 0; i < nfind; i++)
+		if (strcmp(finds[i].kind, kind) == 0) {
+			if (k++)
+				fputc(',', fp);
+			json_str(fp, finds[i].text);
+		}
+	fprintf(fp, "],");
+}
+
 static void
 json_out(FILE *fp, size_t n, int rc)
 {
@@ -241,13 +266,10 @@ json_out(FILE *fp, size_t n, int rc)
 			fputc(',', fp);
 		json_client(fp, i);
 	}
-	fprintf(fp, "],\"drift\":[");
-	for (i = 0; i < ndrift; i++) {
-		if (i)
-			fputc(',', fp);
-		json_str(fp, drifts[i]);
-	}
-	fprintf(fp, "],\"exit\":%d}\n", rc);
+	fprintf(fp, "],");
+	json_finds(fp, "drift", "dns");
+	json_finds(fp, "certificate", "cert");
+	fprintf(fp, "\"exit\":%d}\n", rc);
 }
 
 /* ---- set-up ----------------------------------------------------------- */
@@ -375,6 +397,18 @@ setup_run(const char *conf, const char *resolver)
 	return 0;
 }
 
+/* seconds one domain may take: its own, or what is left of the run's */
+static long
+domain_time(void)
+{
+	long	secs = pr_timeout * PR_DEADLINE_STEPS;
+	time_t	now = time(NULL);
+
+	if (run_end != 0 && run_end - now < secs)
+		secs = run_end > now ? (long)(run_end - now) : 1;
+	return secs;
+}
+
 /* one address: its domain's MX, web server and route; 2 when it cannot */
 static int
 setup_addr(const char *arg, const char *conf, enum proute r)
@@ -402,8 +436,8 @@ setup_addr(const char *arg, const char *conf, enum proute r)
 		fprintf(stderr, "mailautoconf-probe: %s is not in %s: "
 		    "answers are not compared\n", ctx.addr.domain, c);
 	}
-	/* everything of one domain ends within its time */
-	pn_deadline(pr_timeout * PR_DEADLINE_STEPS);
+	/* everything of one domain ends within its time, and the run's */
+	pn_deadline(domain_time());
 	if ((rc = mx_names(&ctx)) != 0) {
 		if (rc == 2)
 			return 2;
@@ -437,89 +471,117 @@ struct opts {
 	const char	*domains;	/* --domains FILE */
 	const char	*fleet;		/* --all or --domains: not NULL */
 	size_t		 jobs;		/* --jobs */
+	long		 max_time;	/* --max-time, seconds */
 	bool		 json;
 	enum proute	 route;
 };
+
+static const struct option longopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "resolver", required_argument, NULL, 'r' },
+	{ "connect-to", required_argument, NULL, 't' },
+	{ "ca", required_argument, NULL, 'a' },
+	{ "timeout", required_argument, NULL, 'T' },
+	{ "route", required_argument, NULL, 'R' },
+	{ "all", no_argument, NULL, 'A' },
+	{ "domains", required_argument, NULL, 'D' },
+	{ "jobs", required_argument, NULL, 'J' },
+	{ "max-time", required_argument, NULL, 'M' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* the options with a number: -1 go on, else the exit status */
+static int
+option_num(int ch, struct opts *o)
+{
+	long long	v;
+
+	switch (ch) {
+	case 'T':
+		if (mac_strtonum(optarg, 1, PR_TIMEOUT_MAX, &v) != 0)
+			return die("--timeout", "want 1 to 60 seconds");
+		pr_timeout = (long)v;
+		break;
+	case 'J':
+		if (mac_strtonum(optarg, 1, PR_JOBS_MAX, &v) != 0)
+			return die("--jobs", "want 1 to 32");
+		o->jobs = (size_t)v;
+		break;
+	case 'M':
+		if (mac_strtonum(optarg, 1, PR_RUN_MAX, &v) != 0)
+			return die("--max-time", "want 1 to 86400 seconds");
+		o->max_time = (long)v;
+		break;
+	}
+	return -1;
+}
+
+/* one option: -1 go on, else the exit status */
+static int
+option(int ch, struct opts *o)
+{
+	int	r;
+
+	switch (ch) {
+	case 'c':
+		o->conf = optarg;
+		break;
+	case 'j':
+		o->json = true;
+		break;
+	case 'r':
+		o->resolver = optarg;
+		break;
+	case 't':
+		if (pn_route_add(optarg) != 0)
+			return die("--connect-to", "want HOST:PORT:IP:PORT "
+			    "(at most 32)");
+		break;
+	case 'a':
+		if (access(optarg, R_OK) != 0)
+			return die(optarg, "cannot read the CA file");
+		o->ca = optarg;
+		break;
+	case 'R':
+		for (r = 1; r < 3 && strcmp(optarg, route_names[r]) != 0; r++)
+			;
+		if (r == 3)
+			return die("--route", "want one-cert or per-domain");
+		o->route = (enum proute)r;
+		break;
+	case 'A':
+		o->fleet = "--all";
+		break;
+	case 'D':
+		o->fleet = o->domains = optarg;
+		break;
+	case 'T': case 'J': case 'M':
+		return option_num(ch, o);
+	case 'h':
+		usage(stdout);
+		return 0;
+	case 'V':
+		printf("mailautoconf-probe %s\n", VERSION);
+		return 0;
+	default:
+		usage(stderr);
+		return 2;
+	}
+	return -1;
+}
 
 /* -1: go on; else the exit status */
 static int
 options(int argc, char *argv[], struct opts *o)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "resolver", required_argument, NULL, 'r' },
-		{ "connect-to", required_argument, NULL, 't' },
-		{ "ca", required_argument, NULL, 'a' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "route", required_argument, NULL, 'R' },
-		{ "all", no_argument, NULL, 'A' },
-		{ "domains", required_argument, NULL, 'D' },
-		{ "jobs", required_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	long long	to;
-	int		ch, r;
+	int	ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			o->conf = optarg;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'r':
-			o->resolver = optarg;
-			break;
-		case 't':
-			if (pn_route_add(optarg) != 0)
-				return die("--connect-to", "want "
-				    "HOST:PORT:IP:PORT (at most 32)");
-			break;
-		case 'a':
-			if (access(optarg, R_OK) != 0)
-				return die(optarg, "cannot read the CA file");
-			o->ca = optarg;
-			break;
-		case 'T':
-			if (mac_strtonum(optarg, 1, PR_TIMEOUT_MAX, &to) != 0)
-				return die("--timeout", "want 1 to 60 seconds");
-			pr_timeout = (long)to;
-			break;
-		case 'R':
-			for (r = 0; r < 3; r++)
-				if (strcmp(optarg, route_names[r]) == 0)
-					break;
-			if (r == 0 || r == 3)
-				return die("--route", "want one-cert or "
-				    "per-domain");
-			o->route = (enum proute)r;
-			break;
-		case 'A':
-			o->fleet = "--all";
-			break;
-		case 'D':
-			o->fleet = o->domains = optarg;
-			break;
-		case 'J':
-			if (mac_strtonum(optarg, 1, PR_JOBS_MAX, &to) != 0)
-				return die("--jobs", "want 1 to 32");
-			o->jobs = (size_t)to;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("mailautoconf-probe %s\n", VERSION);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
+	while ((ch = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1)
+		if ((rc = option(ch, o)) >= 0)
+			return rc;
 	if (argc - optind != (o->fleet != NULL ? 0 : 1)) {
 		usage(stderr);
 		return 2;
@@ -531,10 +593,13 @@ options(int argc, char *argv[], struct opts *o)
 
 /* ---- DNS drift: the records `mailautoconf --dns` prints, as published --- */
 
-#define DRIFT(...)	do {						\
-	if (ndrift < PR_DRIFT_MAX)					\
-		pr_msg(drifts[ndrift++], PR_MSG_MAX, __VA_ARGS__);	\
+#define FIND(k, ...)	do {						\
+	if (nfind < PR_DRIFT_MAX) {					\
+		finds[nfind].kind = (k);				\
+		pr_msg(finds[nfind++].text, PR_MSG_MAX, __VA_ARGS__);	\
+	}								\
 } while (0)
+#define DRIFT(...)	FIND("dns", __VA_ARGS__)
 
 /* the end of a name's CNAME chain, or the name itself */
 static void
@@ -647,28 +712,60 @@ drift_line(char *line)
 }
 
 /*
- * The plan is dns.c's own output (libmac.a), for this domain and its
- * route: missing records, different ones, and extra indirection.
+ * The plan is dns.c's own output (libmac.a) for this domain and its
+ * route, a line at a time: the records of --dns, or the names of
+ * --cert-names.
  */
 static void
-drift(const char *dom)
+plan(const char *dom, bool names, void (*each)(char *))
 {
-	char	*buf = NULL, *line, *next;
-	size_t	 len = 0;
-	FILE	*fp;
+	char		*buf = NULL, *line, *next;
+	size_t		 len = 0;
+	unsigned	 flags = ctx.onecert ? DNS_SRV_ROUTE : 0;
+	FILE		*fp;
 
-	ndrift = 0;
 	if (ctx.prov == NULL || config == NULL || config->web_host == NULL ||
 	    (fp = open_memstream(&buf, &len)) == NULL)
 		return;
-	dns_print(config, dom, ctx.onecert ? DNS_SRV_ROUTE : 0, fp);
+	if (names)
+		dns_cert_names(config, dom, flags, fp);
+	else
+		dns_print(config, dom, flags, fp);
 	fclose(fp);
 	for (line = buf; line != NULL && *line != '\0'; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
-		drift_line(line);
+		each(line);
 	}
 	free(buf);
+}
+
+/*
+ * One name the certificate must cover for what the domain publishes,
+ * against the certificate served there.  A name without an address is
+ * left to the DNS drift, one that serves no TLS to the clients' steps.
+ */
+static void
+cert_line(char *name)
+{
+	struct certview	cv;
+	struct pd_addrs	a;
+	char		err[PR_MSG_MAX], pr[PR_MSG_MAX], fix[PR_MSG_MAX];
+
+	if (name[0] == '\0' || pd_addr(name, &a) != PD_OK ||
+	    pn_cert(name, &cv, err, sizeof(err)) <= 0)
+		return;
+	pn_cert_problem(&cv, name, pr, sizeof(pr), fix, sizeof(fix));
+	FIND("cert", "%s; fix: %s", pr, fix);
+}
+
+/* what the domain lacks against the plan: records, certificate names */
+static void
+findings(const char *dom)
+{
+	nfind = 0;
+	plan(dom, false, drift_line);
+	plan(dom, true, cert_line);
 }
 
 /* ---- a fleet: every domain of the config, or of a list ----------------- */
@@ -680,8 +777,9 @@ struct cause {
 };
 
 struct fsum {
-	size_t		 domains, working, unprobed, drifted;
-	unsigned long	 queries, connects;	/* the workers' (--jobs) */
+	size_t		 domains, working, unprobed, drifted, certgap;
+	/* the workers' costs (--jobs) */
+	unsigned long	 queries, connects, requests, reused;
 	size_t		 broken[8];
 	struct cause	 causes[PR_CAUSES];
 	size_t		 ncauses;
@@ -719,16 +817,21 @@ cause_add(const char *client, const char *what, const char *dom)
 }
 
 static void
-fleet_text(FILE *fp, const char *dom, size_t n, int rc)
+fleet_text(FILE *fp, const char *dom, size_t n, int rc, const char *why)
 {
 	size_t	i;
 
-	fprintf(fp, "== %s: %s\n", dom, rc == 2 ? "not probed (see the "
-	    "message on standard error)" : rc == 0 && ndrift == 0 ? "ok" :
-	    "FAIL");
-	for (i = 0; i < ndrift; i++)
-		put(fp, "   dns  ", drifts[i]);
-	for (i = 0; rc != 2 && i < n; i++) {
+	fprintf(fp, "== %s: ", dom);
+	if (why != NULL) {
+		fprintf(fp, "not probed (%s)\n", why);
+		return;
+	}
+	fprintf(fp, "%s\n", rc == 0 && nfind == 0 ? "ok" : "FAIL");
+	for (i = 0; i < nfind; i++) {
+		fprintf(fp, "   %-5s", finds[i].kind);
+		put(fp, "", finds[i].text);
+	}
+	for (i = 0; i < n; i++) {
 		if (results[i].verdict != PV_FAIL || pc_client_future(i))
 			continue;
 		fprintf(fp, "   %-12s FAIL  ", pc_client_id(i));
@@ -738,42 +841,74 @@ fleet_text(FILE *fp, const char *dom, size_t n, int rc)
 	}
 }
 
-/* one domain of the fleet: probe@DOMAIN, its drift, its output */
+/* a domain of the fleet that was not probed, and why */
 static int
-fleet_one(const struct opts *o, const char *dom, size_t n)
+fleet_skip(const struct opts *o, const char *dom, const char *why)
 {
-	char	addr[ADDR_MAX + 1];
-	size_t	i;
-	int	rc;
+	fs.unprobed++;
+	cause_add("all", why, dom);
+	if (!o->json)
+		fleet_text(stdout, dom, 0, 2, why);
+	else {
+		fprintf(stdout, "{");
+		json_kv(stdout, "domain", dom, true);
+		fprintf(stdout, "\"probed\":false,");
+		json_kv(stdout, "why", why, false);
+		fprintf(stdout, "}\n");
+	}
+	return 1;
+}
 
-	fs.domains++;
-	ndrift = 0;
-	pr_msg(addr, sizeof(addr), "probe@%s", dom);
-	if ((rc = setup_addr(addr, o->conf, o->route)) == 0) {
-		rc = run_clients(n);
-		drift(ctx.addr.domain);
-	}
-	if (rc == 2) {
-		fs.unprobed++;
-		cause_add("all", "the probe could not run", dom);
-	}
-	for (i = 0; rc != 2 && i < n; i++)
+/* the domain's outcome into the summary */
+static void
+fleet_count(const char *dom, size_t n)
+{
+	size_t	i;
+	bool	dns = false, cert = false;
+
+	for (i = 0; i < n; i++)
 		if (results[i].verdict == PV_FAIL && !pc_client_future(i)) {
 			fs.broken[i]++;
 			cause_add(pc_client_id(i), results[i].summary, dom);
 		}
-	if (ndrift > 0) {
-		fs.drifted++;
-		for (i = 0; i < ndrift; i++)
-			cause_add("dns", drifts[i], dom);
+	for (i = 0; i < nfind; i++) {
+		cause_add(finds[i].kind, finds[i].text, dom);
+		*(strcmp(finds[i].kind, "dns") == 0 ? &dns : &cert) = true;
 	}
-	if (rc == 0 && ndrift == 0)
+	fs.drifted += dns;
+	fs.certgap += cert;
+}
+
+/* one domain of the fleet: probe@DOMAIN, what it lacks, its output */
+static int
+fleet_one(const struct opts *o, const char *dom, size_t n)
+{
+	char	addr[ADDR_MAX + 1], why[PR_MSG_MAX];
+	int	rc;
+
+	fs.domains++;
+	nfind = 0;
+	if (time(NULL) >= run_end) {
+		pr_msg(why, sizeof(why), "the run's time, --max-time %ld s, "
+		    "ran out before it", o->max_time);
+		return fleet_skip(o, dom, why);
+	}
+	pr_msg(addr, sizeof(addr), "probe@%s", dom);
+	if ((rc = setup_addr(addr, o->conf, o->route)) == 0) {
+		rc = run_clients(n);
+		findings(ctx.addr.domain);
+	}
+	if (rc == 2)
+		return fleet_skip(o, dom, "the probe could not run: see the "
+		    "message on standard error");
+	fleet_count(dom, n);
+	if (rc == 0 && nfind == 0)
 		fs.working++;
-	if (o->json && rc != 2)
+	if (o->json)
 		json_out(stdout, n, rc);
-	else if (!o->json)
-		fleet_text(stdout, dom, n, rc);
-	return rc != 0 || ndrift > 0 ? 1 : 0;
+	else
+		fleet_text(stdout, dom, n, rc, NULL);
+	return rc != 0 || nfind > 0 ? 1 : 0;
 }
 
 /* causes by count, most first */
@@ -800,10 +935,12 @@ run_cost(char *dst, size_t n, time_t start, bool json)
 	if (getrusage(RUSAGE_CHILDREN, &ru) == 0 && ru.ru_maxrss > kib)
 		kib = ru.ru_maxrss;
 	pr_msg(dst, n, json ? "\"seconds\":%ld,\"dns_questions\":%lu,"
-	    "\"connections\":%lu,\"peak_rss_kib\":%ld" : "run: %ld s, %lu "
-	    "DNS questions, %lu connections, peak RSS %ld KiB",
-	    (long)(time(NULL) - start), pd_queries + fs.queries,
-	    pn_connects + fs.connects, kib);
+	    "\"connections\":%lu,\"http_requests\":%lu,\"reused\":%lu,"
+	    "\"peak_rss_kib\":%ld" : "run: %ld s, %lu DNS questions, %lu "
+	    "connections, %lu HTTP requests, %lu answers reused, peak RSS %ld "
+	    "KiB", (long)(time(NULL) - start), pd_queries + fs.queries,
+	    pn_connects + fs.connects, pn_requests + fs.requests,
+	    pn_reused + fs.reused, kib);
 }
 
 static void
@@ -813,8 +950,9 @@ summary_text(FILE *fp, size_t n, time_t start)
 	size_t	i, j;
 
 	fprintf(fp, "\nsummary: %zu domains, %zu fully working, %zu with DNS "
-	    "drift, %zu not probed\nbroken per client:", fs.domains,
-	    fs.working, fs.drifted, fs.unprobed);
+	    "drift, %zu with certificate gaps, %zu not probed\nbroken per "
+	    "client:", fs.domains, fs.working, fs.drifted, fs.certgap,
+	    fs.unprobed);
 	for (i = 0; i < n; i++)
 		if (!pc_client_future(i))
 			fprintf(fp, " %s %zu", pc_client_id(i), fs.broken[i]);
@@ -840,8 +978,9 @@ summary_json(FILE *fp, size_t n, int rc, time_t start)
 	size_t	i, j;
 
 	fprintf(fp, "{\"summary\":{\"domains\":%zu,\"working\":%zu,"
-	    "\"drift\":%zu,\"unprobed\":%zu,\"broken\":{", fs.domains,
-	    fs.working, fs.drifted, fs.unprobed);
+	    "\"drift\":%zu,\"certificate\":%zu,\"unprobed\":%zu,"
+	    "\"broken\":{", fs.domains, fs.working, fs.drifted, fs.certgap,
+	    fs.unprobed);
 	for (i = 0, j = 0; i < n; i++)
 		if (!pc_client_future(i))
 			fprintf(fp, "%s\"%s\":%zu", j++ ? "," : "",
@@ -913,21 +1052,39 @@ fleet_next(const struct opts *o, FILE *fp, size_t *i, size_t *j, char *dom,
 }
 
 /*
- * The domains w, w + jobs, w + 2 jobs ... of the fleet; one byte to pfd
- * per domain done (-1: progress printed here).
+ * --jobs: the number of the next domain, which the first worker free
+ * takes (shared memory): a worker held up by one slow domain holds up no
+ * other domain.
+ */
+static size_t	*next_claim;
+
+static size_t
+claim(void)
+{
+	static size_t	 one;
+
+	if (next_claim == NULL)
+		return one++;
+	return __atomic_fetch_add(next_claim, 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * The domains of the fleet this process claims; one byte to pfd per
+ * domain done (-1: progress printed here).
  */
 static int
-fleet_part(const struct opts *o, size_t n, FILE *fp, size_t total, size_t w,
-    size_t jobs, int pfd, time_t start)
+fleet_part(const struct opts *o, size_t n, FILE *fp, size_t total, int pfd,
+    time_t start)
 {
 	char	dom[DOMAIN_MAX + 1];
-	size_t	k, i = 0, j = 0;
+	size_t	k, i = 0, j = 0, want = claim();
 	int	rc = 0;
 
-	for (k = 0; k < total && fleet_next(o, fp, &i, &j, dom, sizeof(dom));
-	    k++) {
-		if (k % jobs != w)
+	for (k = 0; k < total && want < total &&
+	    fleet_next(o, fp, &i, &j, dom, sizeof(dom)); k++) {
+		if (k != want)
 			continue;
+		want = claim();
 		rc |= fleet_one(o, dom, n);
 		fflush(stdout);
 		if (pfd < 0)
@@ -972,8 +1129,11 @@ fleet_merge(const struct fsum *c)
 	fs.working += c->working;
 	fs.unprobed += c->unprobed;
 	fs.drifted += c->drifted;
+	fs.certgap += c->certgap;
 	fs.queries += c->queries;
 	fs.connects += c->connects;
+	fs.requests += c->requests;
+	fs.reused += c->reused;
 	for (i = 0; i < sizeof(fs.broken) / sizeof(fs.broken[0]); i++)
 		fs.broken[i] += c->broken[i];
 	for (i = 0; i < c->ncauses; i++) {
@@ -1015,6 +1175,10 @@ fleet_jobs(const struct opts *o, size_t n, FILE *fp, size_t total,
 
 	if (pipe(pfd) != 0)
 		return die("--jobs", "no pipe");
+	if ((next_claim = mmap(NULL, sizeof(*next_claim), PROT_READ |
+	    PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+		return die("--jobs", "no shared memory");
+	*next_claim = 0;
 	fflush(stdout);
 	for (w = 0; w < jobs; w++) {
 		if ((out[w] = tmpfile()) == NULL || (pid[w] = fork()) < 0)
@@ -1027,10 +1191,12 @@ fleet_jobs(const struct opts *o, size_t n, FILE *fp, size_t total,
 			_exit(2);
 		if (dup2(fileno(out[w]), STDOUT_FILENO) < 0)
 			_exit(2);
-		st = fleet_part(o, n, fp, total, w, jobs, pfd[1], start);
+		st = fleet_part(o, n, fp, total, pfd[1], start);
 		fflush(stdout);
 		fs.queries = pd_queries;
 		fs.connects = pn_connects;
+		fs.requests = pn_requests;
+		fs.reused = pn_reused;
 		fwrite(&fs, sizeof(fs), 1, out[w]);
 		fflush(out[w]);
 		_exit(st);
@@ -1049,14 +1215,17 @@ fleet_jobs(const struct opts *o, size_t n, FILE *fp, size_t total,
 		fleet_merge(&part);
 		fclose(out[w]);
 	}
+	munmap(next_claim, sizeof(*next_claim));
+	next_claim = NULL;
 	return rc;
 }
 
 /*
  * --all or --domains FILE: each domain within its own time, its output as
  * it comes (memory stays the same whatever the count), then the summary.
- * The DNS answers and the mail servers' checks are shared by the domains
- * of one worker.
+ * The domains of one worker share its DNS answers, its connections, what
+ * each server presented or failed with, and the mail servers' checks
+ * (probe_net.c, probe_client.c).
  */
 static int
 fleet(const struct opts *o, size_t n)
@@ -1067,6 +1236,7 @@ fleet(const struct opts *o, size_t n)
 	time_t	 start = time(NULL);
 	int	 rc;
 
+	run_end = start + o->max_time;
 	if (o->domains != NULL) {
 		if ((fp = fopen(o->domains, "r")) == NULL)
 			return die(o->domains, "cannot read the list");
@@ -1085,7 +1255,7 @@ fleet(const struct opts *o, size_t n)
 	if (o->jobs > 1 && total > 1)
 		rc = fleet_jobs(o, n, fp, total, start);
 	else
-		rc = fleet_part(o, n, fp, total, 0, 1, -1, start);
+		rc = fleet_part(o, n, fp, total, -1, start);
 	if (fp != NULL)
 		fclose(fp);
 	qsort(fs.causes, fs.ncauses, sizeof(fs.causes[0]), cause_cmp);
@@ -1099,8 +1269,8 @@ fleet(const struct opts *o, size_t n)
 int
 main(int argc, char *argv[])
 {
-	struct opts	 o = { NULL, NULL, NULL, NULL, NULL, PR_JOBS, false,
-			    ROUTE_AUTO };
+	struct opts	 o = { NULL, NULL, NULL, NULL, NULL, PR_JOBS, PR_RUN,
+			    false, ROUTE_AUTO };
 	size_t		 n = pc_nclients;
 	int		 rc;
 

@@ -75,6 +75,13 @@ extern long pr_timeout;
  * far more than on the CPU */
 #define PR_JOBS		4
 #define PR_JOBS_MAX	32
+/*
+ * --max-time: a fleet run ends within this many seconds (an hour by
+ * default, a day at most): no domain begins after it, and one under way
+ * has only the time left.  The domains not probed are named as such.
+ */
+#define PR_RUN		3600
+#define PR_RUN_MAX	86400
 
 /* ---- probe_parse.c: the answers a client reads ----------------------- */
 

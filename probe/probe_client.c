@@ -1226,6 +1226,32 @@ run_step(struct pctx *x, const struct client *c, const struct step *st,
 	}
 }
 
+/*
+ * The fix for an answer that differs from providers.ini.  A request
+ * without an address to another domain's name (Thunderbird for Android's
+ * MX step) is answered for that domain (DESIGN.md §2), rightly: the fix
+ * is the record that makes the client ask for its own domain first.
+ */
+static void
+differ_fix(const struct pctx *x, const struct stepres *sr, char *fix,
+    size_t n)
+{
+	const char	*url = strchr(sr->what, ' '), *d;
+	char		 host[DOMAIN_MAX + 1];
+
+	if (url == NULL || strstr(url, "emailaddress=") != NULL ||
+	    !url_host(url + 1, host, sizeof(host)) ||
+	    strcasecmp(d = req_svc_domain(host), x->addr.domain) == 0) {
+		pr_msg(fix, n, "the server answers from another config: reload "
+		    "mailautoconf, or point the name at the right server");
+		return;
+	}
+	pr_msg(fix, n, "none in mailautoconf: this request carries no address "
+	    "and is answered for %s, the MX host's domain; publish "
+	    "`autoconfig.%s. CNAME %s.`, which the client asks first", d,
+	    x->addr.domain, x->webcanon[0] != '\0' ? x->webcanon : x->webhost);
+}
+
 static void
 verdict(const struct pctx *x, const struct client *c, enum sk akind,
     struct clientres *r)
@@ -1249,8 +1275,7 @@ verdict(const struct pctx *x, const struct client *c, enum sk akind,
 	if (x->prov != NULL && akind != SK_SRV6186 && !c->future &&
 	    !compare(x, c, akind, &r->ans, sr->problem, sizeof(sr->problem))) {
 		sr->verdict = r->verdict = PV_FAIL;
-		SET(sr->fix, "the server answers from another config: reload "
-		    "mailautoconf, or point the name at the right server");
+		differ_fix(x, sr, sr->fix, sizeof(sr->fix));
 		SET(r->summary, "step %d's answer differs from providers.ini: "
 		    "%s", r->chosen + 1, sr->problem);
 		SET(r->fix, "%s", sr->fix);

@@ -423,7 +423,9 @@ pn_handshake(const char *url, const char *host, unsigned port, long usessl,
 /* ---- what the run remembers (PR_SEEN_MAX, PR_MEMO_MAX) --------------- */
 
 struct seen {
-	char		 key[DOMAIN_MAX + 96];	/* the CONNECT_TO line */
+	/* the CONNECT_TO line; for a request that had no answer, then its
+	 * method and path */
+	char		 key[DOMAIN_MAX + 96 + PR_URL_MAX];
 	unsigned long	 used;
 	int		 rc;	/* CURLE_OK: cert is what it presents */
 	char		 err[PR_MSG_MAX];
@@ -629,16 +631,20 @@ pn_headers(const char *headers)
  * did.  A kept connection's certificate is the one read when it was
  * made.  A refused certificate is read again without verification, to
  * say why.  A server that refused the connection, or never completed it
- * within half a time-out or more, is not tried again in this run.
+ * within half a time-out or more, is not tried again in this run; nor is
+ * a path of it that gave no answer in that time (with another query: the
+ * next domain's address).
  */
 static void
-pn_remember(CURL *c, const char *key, const char *url, const char *host,
-    unsigned port, long given, struct fetch *f)
+pn_remember(CURL *c, const char *key, const char *pkey, const char *url,
+    const char *host, unsigned port, long given, struct fetch *f)
 {
 	struct seen	*s;
 	curl_off_t	 ct = 0;
 	long		 nc = 0;
 	char		 e2[PR_MSG_MAX];
+	bool		 slow = f->rc == CURLE_OPERATION_TIMEDOUT &&
+			    given >= pr_timeout * 500;
 
 	curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &nc);
 	curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &ct);
@@ -654,25 +660,95 @@ pn_remember(CURL *c, const char *key, const char *url, const char *host,
 		pn_handshake(url, host, port, 0, false, &f->cert, e2,
 		    sizeof(e2));
 		seen_put(key, f->rc, f->err, &f->cert);
-	} else if (f->rc == CURLE_COULDNT_CONNECT ||
-	    (f->rc == CURLE_OPERATION_TIMEDOUT && ct == 0 &&
-	    given >= pr_timeout * 500))
+	} else if (f->rc == CURLE_COULDNT_CONNECT || (slow && ct == 0))
 		seen_put(key, f->rc, f->err, NULL);
+	else if (slow && f->status == 0)
+		seen_put(pkey, f->rc, f->err, NULL);
 }
 
-/* what an earlier request to this server ended with, when it failed */
+/* a server's key, then the method and the path of url (no query) */
+static void
+pn_pathkey(char *dst, size_t n, const char *key, const char *url,
+    bool post)
+{
+	const char	*p = strstr(url, "://");
+
+	p = p != NULL ? p + 3 + strcspn(p + 3, "/?#") : url;
+	pr_msg(dst, n, "%s %s %.*s", key, post ? "POST" : "GET",
+	    (int)strcspn(p, "?#"), p);
+}
+
+/* what an earlier request to this server (or path) ended with, if failed */
 static bool
-pn_failed_before(const char *key, struct fetch *f)
+pn_failed_before(const char *key, const char *pkey, struct fetch *f)
 {
 	struct seen	*s = seen_find(key);
 
-	if (s == NULL || s->rc == CURLE_OK)
+	if ((s == NULL || s->rc == CURLE_OK) && (s = seen_find(pkey)) == NULL)
+		return false;
+	if (s->rc == CURLE_OK)
 		return false;
 	f->rc = s->rc;
-	mac_strlcpy(f->err, s->err, sizeof(f->err));
+	if (s->rc == CURLE_OPERATION_TIMEDOUT)
+		pr_msg(f->err, sizeof(f->err), "not tried again: it gave no "
+		    "answer within %ld s earlier in this run", pr_timeout);
+	else
+		mac_strlcpy(f->err, s->err, sizeof(f->err));
 	f->cert = s->cert;
 	pn_reused++;
 	return true;
+}
+
+/*
+ * Plain http goes to the address, the name in the Host header: curl
+ * keeps a connection per name, so the domains of a fleet that lead to
+ * one web server would each open their own.  The request's bytes are the
+ * client's.  url becomes the address's; origin is the name's, for a
+ * redirect the server made relative.
+ */
+static struct curl_slist *
+pn_plain(const char *key, const char *host, unsigned port, char *url,
+    size_t un, char *origin, size_t on, struct curl_slist *hl)
+{
+	const char	*to = strchr(key + strlen(host) + 1, ':');
+	char		*nu = NULL, h[DOMAIN_MAX + 16], a[64];
+	CURLU		*u;
+
+	origin[0] = '\0';
+	if (to == NULL || strrchr(to, ':') == to ||
+	    (size_t)(strrchr(to, ':') - to) > sizeof(a) ||
+	    (u = curl_url()) == NULL)
+		return hl;
+	pp_copy(a, sizeof(a), to + 1, (size_t)(strrchr(to, ':') - to - 1));
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_HOST, a, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_PORT, strrchr(to, ':') + 1, 0) ==
+	    CURLUE_OK && curl_url_get(u, CURLUPART_URL, &nu, 0) == CURLUE_OK &&
+	    strlen(nu) < un) {
+		pr_msg(origin, on, port == 80 ? "http://%s" : "http://%s:%u",
+		    host, port);
+		pr_msg(h, sizeof(h), port == 80 ? "Host: %s" : "Host: %s:%u",
+		    host, port);
+		mac_strlcpy(url, nu, un);
+		hl = curl_slist_append(hl, h);
+	}
+	curl_free(nu);
+	curl_url_cleanup(u);
+	return hl;
+}
+
+/* a Location made absolute against the address: the name's again */
+static void
+pn_unplain(struct fetch *f, const char *url, const char *origin)
+{
+	size_t	ol = strcspn(url + 7, "/?#") + 7;
+	char	l[PR_URL_MAX];
+
+	if (origin[0] == '\0' || strncmp(f->location, url, ol) != 0 ||
+	    strchr("/?#", f->location[ol]) == NULL)
+		return;
+	pr_msg(l, sizeof(l), "%s%s", origin, f->location + ol);
+	mac_strlcpy(f->location, l, sizeof(f->location));
 }
 
 /* one request over the network; 0 when an HTTP answer came */
@@ -682,6 +758,9 @@ pn_send(const char *url, const char *body, const char *headers,
 {
 	struct curl_slist	*ct = NULL, *hl;
 	char			 host[DOMAIN_MAX + 1], eb[CURL_ERROR_SIZE];
+	char			 u[PR_URL_MAX], origin[DOMAIN_MAX + 16];
+	char			 pk[sizeof(seen[0].key)];
+	long			 given;
 	const char		*e;
 	unsigned		 port;
 	CURL			*c;
@@ -699,15 +778,21 @@ pn_send(const char *url, const char *body, const char *headers,
 	if ((c = pn_easy(host, port, &ct, f->err, sizeof(f->err), &f->rc)) ==
 	    NULL)
 		return -1;
-	if (pn_failed_before(ct->data, f)) {
+	pn_pathkey(pk, sizeof(pk), ct->data, url, body != NULL);
+	if (pn_failed_before(ct->data, pk, f)) {
 		curl_easy_cleanup(c);
 		curl_slist_free_all(ct);
 		return -1;
 	}
 	hl = pn_headers(headers);
+	mac_strlcpy(u, url, sizeof(u));
+	origin[0] = '\0';
+	if (strncmp(url, "http:", 5) == 0)
+		hl = pn_plain(ct->data, host, port, u, sizeof(u), origin,
+		    sizeof(origin), hl);
 	eb[0] = '\0';
 	curl_easy_setopt(c, CURLOPT_SHARE, share);
-	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_URL, u);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
@@ -717,13 +802,15 @@ pn_send(const char *url, const char *body, const char *headers,
 	if (body != NULL)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	pn_requests++;
+	given = pn_left();
 	f->rc = (int)curl_easy_perform(c);
 	pn_result(c, f);
+	pn_unplain(f, u, origin);
 	if (f->rc != CURLE_OK && !f->cut) {
 		e = eb[0] ? eb : curl_easy_strerror((CURLcode)f->rc);
 		pp_show(f->err, sizeof(f->err), e, strlen(e));
 	}
-	pn_remember(c, ct->data, url, host, port, pn_left(), f);
+	pn_remember(c, ct->data, pk, url, host, port, given, f);
 	curl_easy_cleanup(c);
 	curl_slist_free_all(ct);
 	curl_slist_free_all(hl);
@@ -757,27 +844,14 @@ pn_http(const char *url, const char *body, const char *headers,
 	return rc;
 }
 
-/*
- * The certificate NAME presents on port 443, verified for NAME: CURLE_OK,
- * or why not (cv: what it presented).  What a request of the run saw
- * there already is the answer.
- */
-int
-pn_cert(const char *name, struct certview *cv, char *err, size_t en)
+/* a name's certificate, the first time it is asked for: a handshake */
+static int
+pn_cert_seen(const char *name, const char *key, struct certview *cv,
+    char *err, size_t en)
 {
-	char		 key[DOMAIN_MAX + 96], url[DOMAIN_MAX + 16], e2[8];
-	struct seen	*s;
-	int		 rc;
+	char	url[DOMAIN_MAX + 16], e2[8];
+	int	rc;
 
-	memset(cv, 0, sizeof(*cv));
-	err[0] = '\0';
-	if (pn_target(name, 443, key, sizeof(key), err, en) != 0)
-		return CURLE_COULDNT_RESOLVE_HOST;
-	if ((s = seen_find(key)) != NULL) {
-		*cv = s->cert;
-		mac_strlcpy(err, s->err, en);
-		return s->rc;
-	}
 	pr_msg(url, sizeof(url), "https://%s/", name);
 	rc = pn_handshake(url, name, 443, 0, true, cv, err, en);
 	if (rc == CURLE_PEER_FAILED_VERIFICATION)
@@ -786,6 +860,32 @@ pn_cert(const char *name, struct certview *cv, char *err, size_t en)
 	    rc == CURLE_COULDNT_CONNECT)
 		seen_put(key, rc, err, cv);
 	return rc;
+}
+
+/*
+ * The certificate NAME presents on port 443, verified for NAME: 0; 1 when
+ * it is refused (cv: what was presented); -1 when NAME was not reached
+ * (err says why).  What a request of the run saw there is the answer.
+ */
+int
+pn_cert(const char *name, struct certview *cv, char *err, size_t en)
+{
+	char		 key[DOMAIN_MAX + 96];
+	struct seen	*s;
+	int		 rc;
+
+	memset(cv, 0, sizeof(*cv));
+	err[0] = '\0';
+	if (pn_target(name, 443, key, sizeof(key), err, en) != 0)
+		return -1;
+	if ((s = seen_find(key)) != NULL) {
+		*cv = s->cert;
+		mac_strlcpy(err, s->err, en);
+		rc = s->rc;
+	} else
+		rc = pn_cert_seen(name, key, cv, err, en);
+	return rc == CURLE_OK ? 0 : rc == CURLE_PEER_FAILED_VERIFICATION ? 1 :
+	    -1;
 }
 
 void

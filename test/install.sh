@@ -70,7 +70,8 @@ check "docs/mailautoconf.8 names the default of a plain build" \
 
 # rendered as man(1) renders them, at three widths: no troff warning
 if command -v man >/dev/null 2>&1; then
-	for m in docs/mailautoconf.8 docs/providers.ini.5; do
+	for m in docs/mailautoconf.8 docs/providers.ini.5 \
+	    docs/mailautoconf-probe.8; do
 		for w in 60 80 100; do
 			out=$(MANWIDTH=$w man -l "$TOP/$m" 2>&1 >/dev/null)
 			check_eq "man -l $m at $w columns: no warning" "" "$out"

@@ -88,20 +88,26 @@ leaf() {
 	    2>/dev/null
 }
 
+# dns_opts: the lines of `mailautoconf --dns` on stdin as dnsmasq options
+dns_opts() {
+	awk '
+	    $4 == "CNAME" { sub(/\.$/, "", $1); sub(/\.$/, "", $5)
+		print "cname=" $1 "," $5 }
+	    $4 == "SRV" { sub(/\.$/, "", $1); sub(/\.$/, "", $8)
+		if ($8 == "") print "srv-host=" $1
+		else print "srv-host=" $1 "," $8 "," $7 "," $5 "," $6 }
+	    $4 == "TXT" { sub(/\.$/, "", $1)
+		print "txt-record=" $1 "," substr($0, index($0, "\"")) }'
+}
+
 # dns [SED]: the zones, the lines of `mailautoconf --dns` as dnsmasq options
 dns() {
 	stop_pidfile "$W/dnsmasq.pid"
 	{
 		grep -v '^#' "$D/base.dns"
 		[ -n "${DNS_EXTRA:-}" ] && cat "$DNS_EXTRA"
-		./mailautoconf --dns ${DNS_ONLY-example.test} -c "${DNS_INI:-$D/providers.ini}" | awk '
-		    $4 == "CNAME" { sub(/\.$/, "", $1); sub(/\.$/, "", $5)
-			print "cname=" $1 "," $5 }
-		    $4 == "SRV" { sub(/\.$/, "", $1); sub(/\.$/, "", $8)
-			if ($8 == "") print "srv-host=" $1
-			else print "srv-host=" $1 "," $8 "," $7 "," $5 "," $6 }
-		    $4 == "TXT" { sub(/\.$/, "", $1)
-			print "txt-record=" $1 "," substr($0, index($0, "\"")) }'
+		./mailautoconf --dns ${DNS_ONLY-example.test} \
+		    -c "${DNS_INI:-$D/providers.ini}" | dns_opts
 	} | sed -e "${1:-}" >"$W/dns.conf"
 	dnsmasq --conf-file="$W/dns.conf" --no-resolv --no-hosts --no-poll \
 	    --log-queries --port=18453 --listen-address=127.0.0.1 --bind-interfaces \
@@ -310,6 +316,12 @@ leaf mailwrong 30 mail.hoster.test
 leaf many 30 web.hoster.test n1.hoster.test n2.hoster.test n3.hoster.test \
     n4.hoster.test n5.hoster.test n6.hoster.test n7.hoster.test \
     n8.hoster.test n9.hoster.test
+# a hoster's: the names the probe needs after a dozen others
+leaf late 30 n1.hoster.test n2.hoster.test n3.hoster.test n4.hoster.test \
+    n5.hoster.test n6.hoster.test n7.hoster.test n8.hoster.test \
+    n9.hoster.test n10.hoster.test n11.hoster.test n12.hoster.test \
+    autoconfig.example.test autodiscover.example.test web.hoster.test \
+    autoconfig.mail.hoster.test autoconfig.hoster.test ua-auto-config.example.test
 check "test certificates made" test -s "$W/mailwrong.crt"
 
 if ! { dns && mac && web && mail; }; then
@@ -325,9 +337,10 @@ fi
 # ---- make bench-probe: --all over many domains (a measurement, no test) ----
 
 if [ -n "${T20_BENCH_DOMAINS:-}" ]; then
-	# N more domains of the test provider, each with the records of
-	# `mailautoconf --dns` and the MX: all lead to the same web server
-	# and mail servers, as a hoster's do
+	# N more domains of the test provider, deployed as docs/deploy.md
+	# section 11 tells hosters: the records of `mailautoconf --dns
+	# --srv-only` and an MX each, the one certificate of the web server.
+	# All lead to the same web server and mail servers, as a hoster's do.
 	cp "$D/providers.ini" "$W/bench.ini"
 	i=1
 	while [ "$i" -le "$T20_BENCH_DOMAINS" ]; do
@@ -335,15 +348,24 @@ if [ -n "${T20_BENCH_DOMAINS:-}" ]; then
 		echo "mx-host=b$i.test,mx.mail.hoster.test,10" >>"$W/bench.mx"
 		i=$((i + 1))
 	done
-	DNS_INI=$W/bench.ini DNS_ONLY= DNS_EXTRA=$W/bench.mx dns
+	./mailautoconf --dns --srv-only -c "$W/bench.ini" |
+	    grep -v '^[^[:space:]]*example\.test\.[[:space:]]' | dns_opts \
+	    >>"$W/bench.mx"
+	DNS_INI=$W/bench.ini DNS_EXTRA=$W/bench.mx dns
 	mac "$W/bench.ini"
 	wait_until test -s "$W/dnsmasq.pid"
-	/usr/bin/time -f "wall %e s, peak RSS %M KiB (time -f)" $MAC_PROBE \
-	    -c "$W/bench.ini" --resolver 127.0.0.1:18453 --ca "$W/ca.crt" $CT \
-	    --all >"$W/bench.out" 2>"$W/bench.err"
-	echo "mailautoconf-probe --all over $((T20_BENCH_DOMAINS + 1)) domains: exit $?"
-	sed -n '/^summary:/,$p' "$W/bench.out"
-	tail -n 1 "$W/bench.err"
+	for jobs in ${T20_BENCH_JOBS:-4}; do
+		/usr/bin/time -f "wall %e s, peak RSS %M KiB (time -f)" \
+		    $MAC_PROBE -c "$W/bench.ini" --resolver 127.0.0.1:18453 \
+		    --ca "$W/ca.crt" $CT --jobs "$jobs" --all \
+		    >"$W/bench.out" 2>"$W/bench.err"
+		echo "mailautoconf-probe --all --jobs $jobs over" \
+		    "$((T20_BENCH_DOMAINS + 1)) domains: exit $?"
+		sed -n '/^summary:/,$p' "$W/bench.out"
+		tail -n 1 "$W/bench.err"
+		# T20_BENCH_OUT: a file for the whole report, to read
+		[ -z "${T20_BENCH_OUT:-}" ] || cp "$W/bench.out" "$T20_BENCH_OUT"
+	done
 	exit 0
 fi
 
@@ -826,6 +848,15 @@ while True: held.append(s.accept()[0])' &
 	PRE="--connect-to :443::18472 --connect-to :80::18472" TO="--timeout 1" probe
 	check_eq "$case: exit status" 1 "$rc"
 	has "no answer from autoconfig.example.test within 1 s"
+	# a second request of the same path: not sent (another query, the
+	# same server and path: the next domain of a fleet)
+	has "autoconfig.example.test: not tried again: it gave no answer within 1 s earlier in this run"
+	# the mail servers silent too: more waits than the domain's time
+	pre=""
+	for p in 443 80 993 143 995 465 587; do
+		pre="$pre --connect-to :$p::18472"
+	done
+	PRE=$pre TO="--timeout 1" probe
 	has "not tried: the probe's time for this domain ran out"
 	stop_pidfile "$W/silent.pid"
 fi
@@ -849,8 +880,9 @@ fi
 # fleet [ARGS]: the probe on a whole fleet (--all, --domains); sets frc
 fleet() {
 	[ -n "${VERBOSE:-}" ] && date +"%T $case"
-	$MAC_WRAP $MAC_PROBE -c "$D/providers.ini" --resolver 127.0.0.1:18453 \
-	    --ca "$W/ca.crt" $CT $TO "$@" >"$W/fout" 2>"$W/ferr"
+	$MAC_WRAP $MAC_PROBE -c "${PROBE_CONF:-$D/providers.ini}" \
+	    --resolver 127.0.0.1:18453 --ca "$W/ca.crt" ${PRE:-} $CT $TO "$@" \
+	    >"$W/fout" 2>"$W/ferr"
 	frc=$?
 }
 
@@ -860,24 +892,24 @@ if want_case; then
 	fleet --domains "$W/domains"
 	check_eq "$case: exit status" 1 "$frc"
 	check "$case: example.test works" grep -qx "== example.test: ok" "$W/fout"
-	check "$case: nowhere.test is named" grep -qx "== nowhere.test: not probed (see the message on standard error)" "$W/fout"
+	check "$case: nowhere.test is named" grep -qx "== nowhere.test: not probed (the probe could not run: see the message on standard error)" "$W/fout"
 	check "$case: why, on standard error" grep -qF "nowhere.test: no such domain in DNS (NXDOMAIN)" "$W/ferr"
-	check "$case: the summary" grep -qx "summary: 2 domains, 1 fully working, 0 with DNS drift, 1 not probed" "$W/fout"
+	check "$case: the summary" grep -qx "summary: 2 domains, 1 fully working, 0 with DNS drift, 0 with certificate gaps, 1 not probed" "$W/fout"
 	check "$case: no progress when standard error is no terminal" sh -c "! grep -q 'domains, .*/s' '$W/ferr'"
 	# workers: each domain reported once, the summaries merged
 	printf 'example.test\nnowhere.test\nexample.test\nexample.test\n' >"$W/domains4"
 	fleet --domains "$W/domains4" --jobs 3
 	check_eq "$case, --jobs 3: exit status" 1 "$frc"
 	check_eq "$case, --jobs 3: every domain reported once" 4 "$(grep -c '^== ' "$W/fout")"
-	check "$case, --jobs 3: the summaries merged" grep -qx "summary: 4 domains, 3 fully working, 0 with DNS drift, 1 not probed" "$W/fout"
+	check "$case, --jobs 3: the summaries merged" grep -qx "summary: 4 domains, 3 fully working, 0 with DNS drift, 0 with certificate gaps, 1 not probed" "$W/fout"
 	check "$case, --jobs 3: a cause with its domain" grep -qx "        domains: nowhere.test" "$W/fout"
-	check "$case, --jobs 3: the workers' DNS questions and connections counted" \
-	    grep -Eq '^run: [0-9]+ s, [1-9][0-9]* DNS questions, [1-9][0-9]* connections, peak RSS [1-9][0-9]* KiB$' "$W/fout"
+	check "$case, --jobs 3: the workers' DNS questions, connections and requests counted" \
+	    grep -Eq '^run: [0-9]+ s, [1-9][0-9]* DNS questions, [1-9][0-9]* connections, [1-9][0-9]* HTTP requests, [1-9][0-9]* answers reused, peak RSS [1-9][0-9]* KiB$' "$W/fout"
 	fleet --domains "$W/domains4" --jobs 1
-	check "$case, --jobs 1: the same summary" grep -qx "summary: 4 domains, 3 fully working, 0 with DNS drift, 1 not probed" "$W/fout"
+	check "$case, --jobs 1: the same summary" grep -qx "summary: 4 domains, 3 fully working, 0 with DNS drift, 0 with certificate gaps, 1 not probed" "$W/fout"
 	fleet --all
 	check_eq "$case, --all: exit status" 0 "$frc"
-	check "$case, --all: the summary" grep -qx "summary: 1 domains, 1 fully working, 0 with DNS drift, 0 not probed" "$W/fout"
+	check "$case, --all: the summary" grep -qx "summary: 1 domains, 1 fully working, 0 with DNS drift, 0 with certificate gaps, 0 not probed" "$W/fout"
 	check "$case, --all: every client works" grep -qx "broken per client: thunderbird 0 k9 0 fairemail 0 outlook 0 apple 0" "$W/fout"
 	# drift: a record of the plan (mailautoconf --dns) left out, another
 	# pointed elsewhere, an SRV target that is an alias
@@ -891,13 +923,98 @@ $a cname=imap-alias.example.test,imap.example.test'
 	check "$case, drift: a different record" grep -qF "dns  different: _submission._tcp.example.test names smtp.example.test:2587, the plan \`10 1 587 smtp.example.test.\`" "$W/fout"
 	check "$case, drift: extra indirection" grep -qF "dns  extra indirection: the target of _imaps._tcp.example.test, imap-alias.example.test, is an alias of imap.example.test" "$W/fout"
 	check "$case, drift: Apple broken" grep -qF "   apple        FAIL" "$W/fout"
-	check "$case, drift: the summary counts it" grep -qx "summary: 1 domains, 0 fully working, 1 with DNS drift, 0 not probed" "$W/fout"
+	check "$case, drift: the summary counts it" grep -qx "summary: 1 domains, 0 fully working, 1 with DNS drift, 0 with certificate gaps, 0 not probed" "$W/fout"
 	check "$case, drift: a cause with its domain, D for the domain" grep -qF "dns: missing: \`autoconfig.D. CNAME web.hoster.test.\`" "$W/fout"
 	fleet --all --json
 	check_eq "$case, --json: exit status" 1 "$frc"
 	check_eq "$case, --json: a domain object, then the summary" \
 	    "example.test 3 0 1" \
 	    "$(jq -rs '"\(.[0].domain) \(.[0].drift | length) \(.[1].summary.working) \(.[1].summary.broken.apple)"' "$W/fout" 2>&1)"
+	dns
+	# every name the domain's certificate must cover (--cert-names),
+	# against the certificate served: this one has web_host's only
+	web wrong
+	fleet --all
+	check_eq "$case, certificate: exit status" 1 "$frc"
+	for n in autoconfig autodiscover ua-auto-config; do
+		check "$case, certificate: $n.example.test" grep -qxF \
+		    "   cert the certificate for $n.example.test covers only web.hoster.test; fix: add $n.example.test to the certificate's names (certbot -d $n.example.test)" "$W/fout"
+	done
+	check "$case, certificate: web_host's own name is on it" sh -c \
+	    "! grep -q 'cert .*for web.hoster.test' '$W/fout'"
+	check "$case, certificate: the summary counts it" grep -qx "summary: 1 domains, 0 fully working, 0 with DNS drift, 1 with certificate gaps, 0 not probed" "$W/fout"
+	check "$case, certificate: a cause, D for the domain" grep -qF "cert: the certificate for autoconfig.D covers only web.hoster.test" "$W/fout"
+	fleet --all --json
+	check_eq "$case, certificate: in --json" 3 \
+	    "$(jq -s '.[0].certificate | length' "$W/fout" 2>&1)"
+	# the same names after twelve others: all of a certificate's names
+	# count, not only those a message lists
+	web late
+	fleet --all
+	check_eq "$case, certificate with 18 names: exit status" 0 "$frc"
+	check "$case, certificate with 18 names: the summary" grep -qx "summary: 1 domains, 1 fully working, 0 with DNS drift, 0 with certificate gaps, 0 not probed" "$W/fout"
+	web
+fi
+
+case="a fleet on a silent web server"
+if want_case; then
+	# every web request to a port that accepts and never answers, which
+	# counts the connections it is given
+	python3 -c 'import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 18472)); s.listen(64); held = []
+while True:
+	held.append(s.accept()[0])
+	print(len(held), flush=True)' >"$W/accepts" &
+	echo $! >"$W/silent.pid"
+	wait_port 18472
+	printf 'example.test\n' >"$W/one"
+	printf 'example.test\nexample.test\nexample.test\n' >"$W/three"
+	: >"$W/accepts"
+	PRE="--connect-to :443::18472 --connect-to :80::18472" TO="--timeout 1" \
+	    fleet --domains "$W/one" --jobs 1
+	one=$(wc -l <"$W/accepts")
+	PRE="--connect-to :443::18472 --connect-to :80::18472" TO="--timeout 1" \
+	    fleet --domains "$W/three" --jobs 1
+	three=$(($(wc -l <"$W/accepts") - one))
+	check "$case: the silent server was tried" test "$one" -gt 0
+	# what gave no answer is not asked again by the next domains
+	check_eq "$case: three domains cost the connections of one" "$one" "$three"
+	# --max-time: no domain begins after it; those left are named
+	PRE="--connect-to :443::18472 --connect-to :80::18472" TO="--timeout 1" \
+	    fleet --domains "$W/three" --jobs 1 --max-time 1
+	check_eq "$case, --max-time 1: exit status" 1 "$frc"
+	check_eq "$case, --max-time 1: the domains not begun" 2 \
+	    "$(grep -cxF "== example.test: not probed (the run's time, --max-time 1 s, ran out before it)" "$W/fout")"
+	check "$case, --max-time 1: the summary" grep -qx "summary: 3 domains, 0 fully working, 0 with DNS drift, 0 with certificate gaps, 2 not probed" "$W/fout"
+	PRE="--connect-to :443::18472 --connect-to :80::18472" TO="--timeout 1" \
+	    fleet --domains "$W/three" --jobs 1 --max-time 1 --json
+	check_eq "$case, --max-time 1 --json: the domains not begun" "2 false" \
+	    "$(jq -rs '[.[] | select(.probed == false)] | "\(length) \(.[0].probed)"' "$W/fout" 2>&1)"
+	stop_pidfile "$W/silent.pid"
+fi
+
+case="the MX host's own section"
+if want_case; then
+	# the hoster's own name has its section, with other servers; with
+	# no autoconfig.example.test and no web server at example.test,
+	# Thunderbird for Android reaches its MX step, which carries no
+	# address: the answer is the hoster's section, rightly
+	{ cat "$D/providers.ini"
+	  printf '\n[hoster.test]\ndomains = mail.hoster.test\n'
+	  printf 'imap = mx.mail.hoster.test:993 ssl\n'
+	  printf 'smtp = mx.mail.hoster.test:465 ssl\nusername = %%EMAILADDRESS%%\n'
+	} >"$W/mxsec.ini"
+	mac "$W/mxsec.ini"
+	dns '/^cname=autoconfig.example.test,/d
+/^host-record=example.test,/d'
+	PROBE_CONF=$W/mxsec.ini probe
+	check_eq "$case: exit status" 1 "$rc"
+	step k9 5 fail
+	has "fix: none in mailautoconf: this request carries no address and is answered for mail.hoster.test, the MX host's domain; publish \`autoconfig.example.test. CNAME web.hoster.test.\`, which the client asks first"
+	check "$case: no fix says to reload mailautoconf" sh -c \
+	    "! grep -q 'reload mailautoconf' '$W/out'"
+	mac
 	dns
 fi
 
