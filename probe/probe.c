@@ -360,22 +360,21 @@ static const char *const route_names[] = {
 
 /*
  * The one-certificate route: the _autodiscover._tcp SRV record and no
- * autodiscover.D (what `mailautoconf --dns --srv-only` publishes).
+ * autodiscover.D (what `mailautoconf --dns --srv-only` publishes).  A
+ * domain without autodiscover.D is judged by it, with or without the SRV
+ * record: a domain whose records are all missing gets the fixes of the
+ * route that needs the fewest (and those serve the other route too).
  */
 static void
 set_route(struct pctx *x, enum proute r)
 {
 	struct pd_addrs	a;
-	char		n[DOMAIN_MAX + 32], t[DOMAIN_MAX + 1];
-	unsigned	port;
+	char		n[DOMAIN_MAX + 32];
 
 	if (r != ROUTE_AUTO) {
 		x->onecert = r == ROUTE_ONECERT;
 		return;
 	}
-	pr_msg(n, sizeof(n), "_autodiscover._tcp.%s", x->addr.domain);
-	if (pd_srv(n, t, sizeof(t), &port) != PD_OK || t[0] == '\0')
-		return;
 	pr_msg(n, sizeof(n), "autodiscover.%s", x->addr.domain);
 	x->onecert = pd_addr(n, &a) == PD_NXDOMAIN;
 }

@@ -1265,8 +1265,8 @@ verdict(const struct pctx *x, const struct client *c, enum sk akind,
 	    !compare_srv(x, &r->ans, sr->problem, sizeof(sr->problem))) {
 		sr->verdict = r->verdict = PV_FAIL;
 		SET(sr->fix, "publish the SRV records that `mailautoconf --dns "
-		    "%s` prints (DNS still names other servers)",
-		    x->addr.domain);
+		    "%s%s` prints (DNS still names other servers)",
+		    x->onecert ? "--srv-only " : "", x->addr.domain);
 		SET(r->summary, "step %d's SRV records differ from "
 		    "providers.ini: %s", r->chosen + 1, sr->problem);
 		SET(r->fix, "%s", sr->fix);
