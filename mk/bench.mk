@@ -22,12 +22,15 @@ bench:
 
 # make bench-probe: mailautoconf-probe --all over BENCH_PROBE_DOMAINS more
 # domains of t20's loopback deployment (dnsmasq, nginx, mailautoconf,
-# Dovecot; root): its wall time, peak RSS, DNS questions and connections.
+# Dovecot; root), once per --jobs value of BENCH_PROBE_JOBS: its wall
+# time, peak RSS, DNS questions, connections and HTTP requests.
 BENCH_PROBE_DOMAINS ?= 2000
+BENCH_PROBE_JOBS ?= 4 1
 
 bench-probe:
 	@test/deps.sh probe build
 	@$(MAKE) --no-print-directory all probe >/dev/null
-	@T20_BENCH_DOMAINS="$(BENCH_PROBE_DOMAINS)" sh test/t20-probe.sh
+	@T20_BENCH_DOMAINS="$(BENCH_PROBE_DOMAINS)" \
+	    T20_BENCH_JOBS="$(BENCH_PROBE_JOBS)" sh test/t20-probe.sh
 
 .PHONY: bench-probe

@@ -355,7 +355,7 @@ if [ -n "${T20_BENCH_DOMAINS:-}" ]; then
 	mac "$W/bench.ini"
 	wait_until test -s "$W/dnsmasq.pid"
 	for jobs in ${T20_BENCH_JOBS:-4}; do
-		/usr/bin/time -f "wall %e s, peak RSS %M KiB (time -f)" \
+		/usr/bin/time -f "wall %e s, user %U s, system %S s, peak RSS %M KiB (time -f)" \
 		    $MAC_PROBE -c "$W/bench.ini" --resolver 127.0.0.1:18453 \
 		    --ca "$W/ca.crt" $CT --jobs "$jobs" --all \
 		    >"$W/bench.out" 2>"$W/bench.err"
