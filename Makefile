@@ -279,6 +279,7 @@ check-deps:
 	@test/deps.sh -s check $(CHECK_DEPS)
 
 # the suites of the list that name asan, against a clang ASan+UBSan build
+# (M: only those whose command holds it, as for make suite)
 check-asan:
 	@$(MAKE) --no-print-directory O=build/asan CC=clang CFLAGS="$(SAN_FLAGS)" \
 	    LDFLAGS="-fsanitize=address,undefined" build/asan/mailautoconf \
@@ -287,7 +288,7 @@ check-asan:
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    MAC_BIN=build/asan/mailautoconf MAC_PROBE=build/asan/mailautoconf-probe \
 	    MAC_B=build/asan MAC_T=build/asan/test \
-	    MAC_SUITE_TAG=asan test/run-suites.sh -b asan $(SUITES)
+	    MAC_SUITE_TAG=asan test/run-suites.sh -b asan -m "$(M)" $(SUITES)
 
 # and those that name vg under valgrind (memcheck), with the normal build
 # but SANDBOX=0: valgrind knows neither seccomp nor Landlock
@@ -297,7 +298,7 @@ check-valgrind:
 	@MAC_WRAP="$(VG)" MAC_BIN=build/vg/mailautoconf MAC_B=build/vg \
 	    MAC_T=build/vg/test MAC_PROBE=build/vg/mailautoconf-probe \
 	    MAC_SUITE_TAG=valgrind \
-	    test/run-suites.sh -b vg $(SUITES)
+	    test/run-suites.sh -b vg -m "$(M)" $(SUITES)
 
 # ---- install ---------------------------------------------------------
 install: all

@@ -835,16 +835,24 @@ if want_case; then
 	mac
 fi
 
+# silent: a server on port 18472 that accepts and never answers; it
+# writes the count of its connections to W/accepts, a line each
+silent() {
+	python3 -c 'import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 18472)); s.listen(64); held = []
+while True:
+	held.append(s.accept()[0])
+	print(len(held), flush=True)' >>"$W/accepts" &
+	echo $! >"$W/silent.pid"
+	wait_port 18472
+}
+
 case="a silent web server"
 if want_case; then
 	# every web request goes to a port that accepts and never answers:
 	# the domain's time (12 time-outs) ends the run, not 30 time-outs
-	python3 -c 'import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 18472)); s.listen(64); held = []
-while True: held.append(s.accept()[0])' &
-	echo $! >"$W/silent.pid"
-	wait_port 18472
+	silent
 	PRE="--connect-to :443::18472 --connect-to :80::18472" TO="--timeout 1" probe
 	check_eq "$case: exit status" 1 "$rc"
 	has "no answer from autoconfig.example.test within 1 s"
@@ -960,14 +968,7 @@ case="a fleet on a silent web server"
 if want_case; then
 	# every web request to a port that accepts and never answers, which
 	# counts the connections it is given
-	python3 -c 'import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 18472)); s.listen(64); held = []
-while True:
-	held.append(s.accept()[0])
-	print(len(held), flush=True)' >"$W/accepts" &
-	echo $! >"$W/silent.pid"
-	wait_port 18472
+	silent
 	printf 'example.test\n' >"$W/one"
 	printf 'example.test\nexample.test\nexample.test\n' >"$W/three"
 	: >"$W/accepts"
