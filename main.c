@@ -785,6 +785,31 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* the options of --dns and --cert-names: as options() returns */
+static int
+options_dns(int ch, struct opts *o)
+{
+	switch (ch) {
+	case OPT_DNS:
+		o->dns = true;
+		break;
+	case OPT_SRV_ONLY:
+		o->dns_out.flags |= DNS_SRV_ROUTE;
+		break;
+	case OPT_TTL:
+		if (mac_strtonum(optarg, 0, DNS_TTL_MAX, &o->dns_out.ttl) != 0)
+			return 3;
+		break;
+	case OPT_DNS_DIR:
+		o->dns_out.dir = optarg;
+		break;
+	case OPT_CERT_NAMES:
+		o->cert_names = true;
+		break;
+	}
+	return 0;
+}
+
 /*
  * The options into o: 0 to go on, else the exit status plus one (--help
  * and --version are done here).  The one word that is not an option is
@@ -810,22 +835,10 @@ options(int argc, char *argv[], struct opts *o)
 		case OPT_IMPORT:
 			o->import = optarg;
 			break;
-		case OPT_DNS:
-			o->dns = true;
-			break;
-		case OPT_SRV_ONLY:
-			o->dns_out.flags |= DNS_SRV_ROUTE;
-			break;
-		case OPT_TTL:
-			if (mac_strtonum(optarg, 0, DNS_TTL_MAX,
-			    &o->dns_out.ttl) != 0)
-				return 3;
-			break;
-		case OPT_DNS_DIR:
-			o->dns_out.dir = optarg;
-			break;
+		case OPT_DNS: case OPT_SRV_ONLY: case OPT_TTL: case OPT_DNS_DIR:
 		case OPT_CERT_NAMES:
-			o->cert_names = true;
+			if (options_dns(ch, o) != 0)
+				return 3;
 			break;
 		case OPT_USER:
 			opt_user = optarg;
