@@ -1067,6 +1067,13 @@ claim(void)
 	return __atomic_fetch_add(next_claim, 1, __ATOMIC_SEQ_CST);
 }
 
+/* where a worker's report of the k-th domain is in its file */
+struct block {
+	size_t	k;
+	long	off, len;
+};
+static FILE	*blocks;	/* a worker's: a struct block per domain */
+
 /*
  * The domains of the fleet this process claims; one byte to pfd per
  * domain done (-1: progress printed here).
@@ -1075,17 +1082,23 @@ static int
 fleet_part(const struct opts *o, size_t n, FILE *fp, size_t total, int pfd,
     time_t start)
 {
-	char	dom[DOMAIN_MAX + 1];
-	size_t	k, i = 0, j = 0, want = claim();
-	int	rc = 0;
+	char		dom[DOMAIN_MAX + 1];
+	size_t		k, i = 0, j = 0, want = claim();
+	struct block	b;
+	int		rc = 0;
 
 	for (k = 0; k < total && want < total &&
 	    fleet_next(o, fp, &i, &j, dom, sizeof(dom)); k++) {
 		if (k != want)
 			continue;
 		want = claim();
+		b.k = k;
+		b.off = ftell(stdout);
 		rc |= fleet_one(o, dom, n);
 		fflush(stdout);
+		b.len = ftell(stdout) - b.off;
+		if (blocks != NULL)
+			fwrite(&b, sizeof(b), 1, blocks);
 		if (pfd < 0)
 			progress(k + 1, total, start);
 		else if (write(pfd, "", 1) != 1)
@@ -1094,28 +1107,59 @@ fleet_part(const struct opts *o, size_t n, FILE *fp, size_t total, int pfd,
 	return rc;
 }
 
-/* a worker's file: its report to stdout, then its summary into c */
+/* a worker's summary, at the end of its file, into c */
 static void
-fleet_copy(FILE *f, struct fsum *c)
+fleet_summary(FILE *f, struct fsum *c)
+{
+	if (fseek(f, -(long)sizeof(*c), SEEK_END) != 0 ||
+	    fread(c, sizeof(*c), 1, f) != 1)
+		memset(c, 0, sizeof(*c));
+}
+
+/* one domain's report from a worker's file to stdout */
+static void
+block_copy(FILE *f, const struct block *b)
 {
 	char	buf[4096];
-	long	end, left;
+	long	left;
 	size_t	r;
 
-	memset(c, 0, sizeof(*c));
-	if (fseek(f, 0, SEEK_END) != 0 || (end = ftell(f)) <
-	    (long)sizeof(*c))
+	if (b->off < 0 || b->len <= 0 || fseek(f, b->off, SEEK_SET) != 0)
 		return;
-	rewind(f);
-	for (left = end - (long)sizeof(*c); left > 0; left -= (long)r) {
+	for (left = b->len; left > 0; left -= (long)r) {
 		r = fread(buf, 1, left < (long)sizeof(buf) ? (size_t)left :
 		    sizeof(buf), f);
 		if (r == 0)
 			return;
 		fwrite(buf, 1, r, stdout);
 	}
-	if (fread(c, sizeof(*c), 1, f) != 1)
-		memset(c, 0, sizeof(*c));
+}
+
+/*
+ * The workers' reports in the order of the list, whatever the worker: a
+ * merge of their blocks by number (each worker's come in order).
+ */
+static void
+fleet_print(FILE *const out[], FILE *const idx[], size_t jobs)
+{
+	struct block	 b[PR_JOBS_MAX];
+	bool		 have[PR_JOBS_MAX];
+	size_t		 w, best;
+
+	for (w = 0; w < jobs; w++) {
+		rewind(idx[w]);
+		have[w] = fread(&b[w], sizeof(b[w]), 1, idx[w]) == 1;
+	}
+	for (;;) {
+		for (best = jobs, w = 0; w < jobs; w++)
+			if (have[w] && (best == jobs || b[w].k < b[best].k))
+				best = w;
+		if (best == jobs)
+			return;
+		block_copy(out[best], &b[best]);
+		have[best] = fread(&b[best], sizeof(b[best]), 1,
+		    idx[best]) == 1;
+	}
 }
 
 /* a worker's summary added to ours */
@@ -1157,48 +1201,65 @@ fleet_merge(const struct fsum *c)
 }
 
 /*
- * --jobs workers, each a process with its own part of the domains: its
- * report to a temporary file, copied out in turn; its summary merged.
+ * A worker: its report to out, where each domain's is to idx, its
+ * summary and costs at the end of out.
+ */
+static void __attribute__((noreturn))
+fleet_worker(const struct opts *o, size_t n, FILE *fp, size_t total,
+    FILE *out, FILE *idx, int pfd, time_t start)
+{
+	int	st;
+
+	/* its own reading of the list: the offset is not shared */
+	if (fp != NULL && (fp = fopen(o->domains, "r")) == NULL)
+		_exit(2);
+	if (dup2(fileno(out), STDOUT_FILENO) < 0)
+		_exit(2);
+	blocks = idx;
+	st = fleet_part(o, n, fp, total, pfd, start);
+	fflush(stdout);
+	fflush(idx);
+	fs.queries = pd_queries;
+	fs.connects = pn_connects;
+	fs.requests = pn_requests;
+	fs.reused = pn_reused;
+	fwrite(&fs, sizeof(fs), 1, out);
+	fflush(out);
+	_exit(st);
+}
+
+/*
+ * --jobs workers, processes that take the next domain as they come free
+ * (claim), each report to a temporary file; then the reports in the
+ * list's order and the summaries merged.
  */
 static int
 fleet_jobs(const struct opts *o, size_t n, FILE *fp, size_t total,
     time_t start)
 {
 	static struct fsum	 part;
-	FILE			*out[PR_JOBS_MAX];
+	FILE			*out[PR_JOBS_MAX], *idx[PR_JOBS_MAX];
 	pid_t			 pid[PR_JOBS_MAX];
 	size_t			 w, jobs = o->jobs, done = 0;
 	int			 pfd[2], rc = 0, st;
 	char			 buf[256];
 	ssize_t			 r;
 
-	if (pipe(pfd) != 0)
-		return die("--jobs", "no pipe");
-	if ((next_claim = mmap(NULL, sizeof(*next_claim), PROT_READ |
-	    PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
-		return die("--jobs", "no shared memory");
+	if (pipe(pfd) != 0 || (next_claim = mmap(NULL, sizeof(*next_claim),
+	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0)) ==
+	    MAP_FAILED)
+		return die("--jobs", "no pipe or shared memory");
 	*next_claim = 0;
 	fflush(stdout);
 	for (w = 0; w < jobs; w++) {
-		if ((out[w] = tmpfile()) == NULL || (pid[w] = fork()) < 0)
+		if ((out[w] = tmpfile()) == NULL || (idx[w] = tmpfile()) ==
+		    NULL || (pid[w] = fork()) < 0)
 			return die("--jobs", "cannot start a worker");
-		if (pid[w] > 0)
-			continue;
-		close(pfd[0]);
-		/* its own reading of the list: the offset is not shared */
-		if (fp != NULL && (fp = fopen(o->domains, "r")) == NULL)
-			_exit(2);
-		if (dup2(fileno(out[w]), STDOUT_FILENO) < 0)
-			_exit(2);
-		st = fleet_part(o, n, fp, total, pfd[1], start);
-		fflush(stdout);
-		fs.queries = pd_queries;
-		fs.connects = pn_connects;
-		fs.requests = pn_requests;
-		fs.reused = pn_reused;
-		fwrite(&fs, sizeof(fs), 1, out[w]);
-		fflush(out[w]);
-		_exit(st);
+		if (pid[w] == 0) {
+			close(pfd[0]);
+			fleet_worker(o, n, fp, total, out[w], idx[w], pfd[1],
+			    start);
+		}
 	}
 	close(pfd[1]);
 	while ((r = read(pfd[0], buf, sizeof(buf))) > 0)
@@ -1210,9 +1271,13 @@ fleet_jobs(const struct opts *o, size_t n, FILE *fp, size_t total,
 			rc |= 2;
 		else
 			rc |= WEXITSTATUS(st);
-		fleet_copy(out[w], &part);
+		fleet_summary(out[w], &part);
 		fleet_merge(&part);
+	}
+	fleet_print(out, idx, jobs);
+	for (w = 0; w < jobs; w++) {
 		fclose(out[w]);
+		fclose(idx[w]);
 	}
 	munmap(next_claim, sizeof(*next_claim));
 	next_claim = NULL;

@@ -909,6 +909,10 @@ if want_case; then
 	fleet --domains "$W/domains4" --jobs 3
 	check_eq "$case, --jobs 3: exit status" 1 "$frc"
 	check_eq "$case, --jobs 3: every domain reported once" 4 "$(grep -c '^== ' "$W/fout")"
+	# in the list's order, whichever worker probed it
+	check_eq "$case, --jobs 3: in the list's order" \
+	    "example.test nowhere.test example.test example.test" \
+	    "$(sed -n 's/^== \([^:]*\):.*/\1/p' "$W/fout" | tr '\n' ' ' | sed 's/ $//')"
 	check "$case, --jobs 3: the summaries merged" grep -qx "summary: 4 domains, 3 fully working, 0 with DNS drift, 0 with certificate gaps, 1 not probed" "$W/fout"
 	check "$case, --jobs 3: a cause with its domain" grep -qx "        domains: nowhere.test" "$W/fout"
 	check "$case, --jobs 3: the workers' DNS questions, connections and requests counted" \
