@@ -910,13 +910,16 @@ fleet_one(const struct opts *o, const char *dom, size_t n)
 	return rc != 0 || nfind > 0 ? 1 : 0;
 }
 
-/* causes by count, most first */
+/* causes by count, most first; equal counts by their text, so that two
+ * runs compare line by line */
 static int
 cause_cmp(const void *a, const void *b)
 {
 	const struct cause *x = a, *y = b;
 
-	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->text, y->text);
 }
 
 /*
