@@ -627,20 +627,46 @@ pn_headers(const char *headers)
 }
 
 /*
+ * The keys under which what a request met is kept: its server (name,
+ * port, address: the CONNECT_TO line), the address alone, and the server
+ * with the method and path (no query).
+ */
+struct keys {
+	const char	*conn;
+	char		 addr[80];
+	char		 path[sizeof(seen[0].key)];
+};
+
+static void
+pn_keys(struct keys *k, const char *conn, const char *url, bool post)
+{
+	const char	*a = strchr(conn, ':'), *p = strstr(url, "://");
+
+	k->conn = conn;
+	/* "host:port:" is left out of the address's key */
+	a = a != NULL ? strchr(a + 1, ':') : NULL;
+	pr_msg(k->addr, sizeof(k->addr), "@%s", a != NULL ? a + 1 : conn);
+	p = p != NULL ? p + 3 + strcspn(p + 3, "/?#") : url;
+	pr_msg(k->path, sizeof(k->path), "%s %s %.*s", conn, post ? "POST" :
+	    "GET", (int)strcspn(p, "?#"), p);
+}
+
+/*
  * After a request: count its connection, and remember what the server
  * did.  A kept connection's certificate is the one read when it was
  * made.  A refused certificate is read again without verification, to
- * say why.  A server that refused the connection, or never completed it
- * within half a time-out or more, is not tried again in this run; nor is
- * a path of it that gave no answer in that time (with another query: the
- * next domain's address).
+ * say why.  An address that refused the connection, or never completed it
+ * (TCP, or the TLS handshake) within half a time-out or more, is not
+ * tried again in this run, whatever name leads there; nor is a path that
+ * gave no answer in that time (with another query: the next domain's
+ * address).
  */
 static void
-pn_remember(CURL *c, const char *key, const char *pkey, const char *url,
+pn_remember(CURL *c, const struct keys *k, const char *url,
     const char *host, unsigned port, long given, struct fetch *f)
 {
 	struct seen	*s;
-	curl_off_t	 ct = 0;
+	curl_off_t	 ct = 0, act = 0;
 	long		 nc = 0;
 	char		 e2[PR_MSG_MAX];
 	bool		 slow = f->rc == CURLE_OPERATION_TIMEDOUT &&
@@ -648,45 +674,33 @@ pn_remember(CURL *c, const char *key, const char *pkey, const char *url,
 
 	curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &nc);
 	curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &ct);
+	curl_easy_getinfo(c, CURLINFO_APPCONNECT_TIME_T, &act);
 	if (f->status != 0 && nc == 0) {
-		if ((s = seen_find(key)) != NULL && s->rc == CURLE_OK)
+		if ((s = seen_find(k->conn)) != NULL && s->rc == CURLE_OK)
 			f->cert = s->cert;
 		return;
 	}
 	pn_connects += nc > 0 ? (unsigned long)nc : 1;
 	if (f->status != 0 && f->cert.have)
-		seen_put(key, CURLE_OK, "", &f->cert);
+		seen_put(k->conn, CURLE_OK, "", &f->cert);
 	else if (f->rc == CURLE_PEER_FAILED_VERIFICATION) {
 		pn_handshake(url, host, port, 0, false, &f->cert, e2,
 		    sizeof(e2));
-		seen_put(key, f->rc, f->err, &f->cert);
-	} else if (f->rc == CURLE_COULDNT_CONNECT || (slow && ct == 0))
-		seen_put(key, f->rc, f->err, NULL);
+		seen_put(k->conn, f->rc, f->err, &f->cert);
+	} else if (f->rc == CURLE_COULDNT_CONNECT || (slow && (ct == 0 ||
+	    (strncmp(url, "https:", 6) == 0 && act == 0))))
+		seen_put(k->addr, f->rc, f->err, NULL);
 	else if (slow && f->status == 0)
-		seen_put(pkey, f->rc, f->err, NULL);
+		seen_put(k->path, f->rc, f->err, NULL);
 }
 
-/* a server's key, then the method and the path of url (no query) */
-static void
-pn_pathkey(char *dst, size_t n, const char *key, const char *url,
-    bool post)
-{
-	const char	*p = strstr(url, "://");
-
-	p = p != NULL ? p + 3 + strcspn(p + 3, "/?#") : url;
-	pr_msg(dst, n, "%s %s %.*s", key, post ? "POST" : "GET",
-	    (int)strcspn(p, "?#"), p);
-}
-
-/* what an earlier request to this server (or path) ended with, if failed */
+/* a failure kept under key, into f; false when there is none */
 static bool
-pn_failed_before(const char *key, const char *pkey, struct fetch *f)
+pn_failed(const char *key, struct fetch *f)
 {
 	struct seen	*s = seen_find(key);
 
-	if ((s == NULL || s->rc == CURLE_OK) && (s = seen_find(pkey)) == NULL)
-		return false;
-	if (s->rc == CURLE_OK)
+	if (s == NULL || s->rc == CURLE_OK)
 		return false;
 	f->rc = s->rc;
 	if (s->rc == CURLE_OPERATION_TIMEDOUT)
@@ -697,6 +711,14 @@ pn_failed_before(const char *key, const char *pkey, struct fetch *f)
 	f->cert = s->cert;
 	pn_reused++;
 	return true;
+}
+
+/* what an earlier request there ended with, when it failed */
+static bool
+pn_failed_before(const struct keys *k, struct fetch *f)
+{
+	return pn_failed(k->conn, f) || pn_failed(k->addr, f) ||
+	    pn_failed(k->path, f);
 }
 
 /*
@@ -759,7 +781,7 @@ pn_send(const char *url, const char *body, const char *headers,
 	struct curl_slist	*ct = NULL, *hl;
 	char			 host[DOMAIN_MAX + 1], eb[CURL_ERROR_SIZE];
 	char			 u[PR_URL_MAX], origin[DOMAIN_MAX + 16];
-	char			 pk[sizeof(seen[0].key)];
+	struct keys		 k;
 	long			 given;
 	const char		*e;
 	unsigned		 port;
@@ -778,8 +800,8 @@ pn_send(const char *url, const char *body, const char *headers,
 	if ((c = pn_easy(host, port, &ct, f->err, sizeof(f->err), &f->rc)) ==
 	    NULL)
 		return -1;
-	pn_pathkey(pk, sizeof(pk), ct->data, url, body != NULL);
-	if (pn_failed_before(ct->data, pk, f)) {
+	pn_keys(&k, ct->data, url, body != NULL);
+	if (pn_failed_before(&k, f)) {
 		curl_easy_cleanup(c);
 		curl_slist_free_all(ct);
 		return -1;
@@ -810,7 +832,7 @@ pn_send(const char *url, const char *body, const char *headers,
 		e = eb[0] ? eb : curl_easy_strerror((CURLcode)f->rc);
 		pp_show(f->err, sizeof(f->err), e, strlen(e));
 	}
-	pn_remember(c, ct->data, pk, url, host, port, given, f);
+	pn_remember(c, &k, url, host, port, given, f);
 	curl_easy_cleanup(c);
 	curl_slist_free_all(ct);
 	curl_slist_free_all(hl);
@@ -872,11 +894,15 @@ pn_cert(const char *name, struct certview *cv, char *err, size_t en)
 {
 	char		 key[DOMAIN_MAX + 96];
 	struct seen	*s;
+	struct keys	 k;
 	int		 rc;
 
 	memset(cv, 0, sizeof(*cv));
 	err[0] = '\0';
 	if (pn_target(name, 443, key, sizeof(key), err, en) != 0)
+		return -1;
+	pn_keys(&k, key, "https://", false);
+	if ((s = seen_find(k.addr)) != NULL && s->rc != CURLE_OK)
 		return -1;
 	if ((s = seen_find(key)) != NULL) {
 		*cv = s->cert;
