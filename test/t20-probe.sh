@@ -316,6 +316,8 @@ leaf mailwrong 30 mail.hoster.test
 leaf many 30 web.hoster.test n1.hoster.test n2.hoster.test n3.hoster.test \
     n4.hoster.test n5.hoster.test n6.hoster.test n7.hoster.test \
     n8.hoster.test n9.hoster.test
+# wildcards: one label each, so not autoconfig.mail.hoster.test
+leaf wild 30 '*.example.test' '*.hoster.test'
 # a hoster's: the names the probe needs after a dozen others
 leaf late 30 n1.hoster.test n2.hoster.test n3.hoster.test n4.hoster.test \
     n5.hoster.test n6.hoster.test n7.hoster.test n8.hoster.test \
@@ -648,6 +650,19 @@ if want_case; then
 	probe
 	check_eq "$case: exit status" 1 "$rc"
 	has "the certificate for autoconfig.example.test covers only web.hoster.test, n1.hoster.test, n2.hoster.test, n3.hoster.test, n4.hoster.test, n5.hoster.test, n6.hoster.test, n7.hoster.test and 2 more"
+	web
+fi
+
+case="a wildcard certificate"
+if want_case; then
+	# the probe checks the name itself (RFC 6125: a star is one label)
+	web wild
+	probe
+	check_eq "$case: exit status" 0 "$rc"
+	verdicts "$ALL_OK"
+	step thunderbird 1 ok
+	step thunderbird 5 warn
+	has "the certificate for autoconfig.mail.hoster.test covers only *.example.test, *.hoster.test"
 	web
 fi
 
