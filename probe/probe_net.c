@@ -782,23 +782,29 @@ pn_unplain(struct fetch *f, const char *url, const char *origin)
  * checked here (pn_cert_covers, RFC 6125 as Gecko: the DNS names of the
  * certificate, no common name) on the certificate of the same handshake,
  * so that a name the certificate does not cover costs one handshake, not
- * a second one to read it.  A kept connection was checked when made; a
- * list of names too long to keep whole is left to libcurl's own check.
+ * a second one to read it.  A kept connection counts as checked while the
+ * run remembers its name as good.  What cannot be told so (no certificate
+ * read, a list of names too long to keep whole, a kept connection no
+ * longer remembered) is told by a handshake that libcurl verifies.
  */
 static void
-pn_named(CURL *c, const char *url, const char *host, unsigned port,
-    struct fetch *f)
+pn_named(CURL *c, const struct keys *k, const char *url, const char *host,
+    unsigned port, struct fetch *f)
 {
 	struct certview	 cv;
+	struct seen	*s;
 	char		 e[8];
 	long		 nc = 0;
+	bool		 sure;
 
-	curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &nc);
-	if (nc == 0 || f->status == 0 || (f->cert.have &&
-	    pn_cert_covers(&f->cert, host)))
+	if (f->status == 0 || strncmp(url, "https:", 6) != 0)
 		return;
-	if ((!f->cert.have || f->cert.allcut) && pn_handshake(url, host, port,
-	    0, true, &cv, e, sizeof(e)) == CURLE_OK)
+	curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &nc);
+	if (nc == 0 && (s = seen_find(k->conn)) != NULL && s->rc == CURLE_OK)
+		return;
+	sure = nc > 0 && f->cert.have && !f->cert.allcut;
+	if (sure ? pn_cert_covers(&f->cert, host) : pn_handshake(url, host,
+	    port, 0, true, &cv, e, sizeof(e)) == CURLE_OK)
 		return;
 	pn_fetch_free(f);
 	f->status = 0;
@@ -874,11 +880,11 @@ pn_send(const char *url, const char *body, const char *headers,
 	f->rc = (int)curl_easy_perform(c);
 	pn_result(c, f);
 	pn_unplain(f, u, origin);
-	pn_named(c, url, host, port, f);
 	if (f->rc != CURLE_OK && !f->cut) {
 		e = eb[0] ? eb : curl_easy_strerror((CURLcode)f->rc);
 		pp_show(f->err, sizeof(f->err), e, strlen(e));
 	}
+	pn_named(c, &k, url, host, port, f);
 	pn_remember(c, &k, url, host, port, given, f);
 	curl_easy_cleanup(c);
 	curl_slist_free_all(ct);

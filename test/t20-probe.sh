@@ -1108,6 +1108,7 @@ bad "a bad --timeout" "--timeout: want 1 to 60 seconds" --timeout 0 jane@example
 bad "a bad --route" "--route: want one-cert or per-domain" --route auto jane@example.test
 bad "--all without a config" "--all: needs -c providers.ini" --all
 bad "a bad --jobs" "--jobs: want 1 to 32" --jobs 0 --all
+bad "a bad --max-time" "--max-time: want 1 to 86400 seconds" --max-time 86401 --all
 bad "--all and an address" "usage:" -c "$D/providers.ini" --all jane@example.test
 bad "a list that is not there" "cannot read the list" --domains "$W/none.txt"
 bad "a bad --resolver" "--resolver nowhere: not an IP address" --resolver nowhere jane@example.test
