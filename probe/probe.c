@@ -818,9 +818,12 @@ cause_add(const char *client, const char *what, const char *dom)
 static void
 fleet_text(FILE *fp, const char *dom, size_t n, int rc, const char *why)
 {
+	char	d[PR_SHOW_MAX];
 	size_t	i;
 
-	fprintf(fp, "== %s: ", dom);
+	/* a domain of --domains FILE is input: shown as the network's is */
+	pp_show(d, sizeof(d), dom, strlen(dom));
+	fprintf(fp, "== %s: ", d);
 	if (why != NULL) {
 		fprintf(fp, "not probed (%s)\n", why);
 		return;
@@ -948,7 +951,7 @@ run_cost(char *dst, size_t n, time_t start, bool json)
 static void
 summary_text(FILE *fp, size_t n, time_t start)
 {
-	char	cost[PR_MSG_MAX];
+	char	cost[PR_MSG_MAX], l[PR_CAUSE_DOMS * (DOMAIN_MAX + 2) + 8];
 	size_t	i, j;
 
 	fprintf(fp, "\nsummary: %zu domains, %zu fully working, %zu with DNS "
@@ -964,10 +967,12 @@ summary_text(FILE *fp, size_t n, time_t start)
 
 		fprintf(fp, "%6zu  ", c->count);
 		put(fp, "", c->text);
-		fprintf(fp, "        domains:");
-		for (j = 0; j < c->count && j < PR_CAUSE_DOMS; j++)
-			fprintf(fp, " %s", c->doms[j]);
-		fprintf(fp, "%s\n", c->count > PR_CAUSE_DOMS ? " ..." : "");
+		for (l[0] = '\0', j = 0; j < c->count && j < PR_CAUSE_DOMS; j++)
+			pr_msg(l + strlen(l), sizeof(l) - strlen(l), " %s",
+			    c->doms[j]);
+		pr_msg(l + strlen(l), sizeof(l) - strlen(l), "%s",
+		    c->count > PR_CAUSE_DOMS ? " ..." : "");
+		put(fp, "        domains:", l);
 	}
 	run_cost(cost, sizeof(cost), start, false);
 	fprintf(fp, "%s\n", cost);

@@ -948,6 +948,11 @@ if want_case; then
 	    grep -Eq '^run: [0-9]+ s, [1-9][0-9]* DNS questions, [1-9][0-9]* connections, [1-9][0-9]* HTTP requests, [0-9]+ answers reused, peak RSS [1-9][0-9]* KiB$' "$W/fout"
 	fleet --domains "$W/domains4" --jobs 1
 	check "$case, --jobs 1: the same summary" grep -qx "summary: 4 domains, 3 fully working, 0 with DNS drift, 0 with certificate gaps, 1 not probed" "$W/fout"
+	# a list is input: an escape in a line never reaches the terminal
+	printf 'bad\033]0;x.test\n' >"$W/domains-esc"
+	fleet --domains "$W/domains-esc" --jobs 1
+	check "$case, an escape in the list: named, shown safely" grep -qF "== bad?]0;x.test: not probed" "$W/fout"
+	check "$case, an escape in the list: printable ASCII only" ascii_only "$W/fout"
 	fleet --all
 	check_eq "$case, --all: exit status" 0 "$frc"
 	check "$case, --all: the summary" grep -qx "summary: 1 domains, 1 fully working, 0 with DNS drift, 0 with certificate gaps, 0 not probed" "$W/fout"
