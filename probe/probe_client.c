@@ -54,9 +54,13 @@ struct client {
 	size_t			 nsteps;
 };
 
-#define AC_Q	"/mail/config-v1.1.xml?emailaddress=%A"
-#define WK_Q	"/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=%A"
+/* the autoconfig paths, with and without the address (%A) */
+#define AC	"/mail/config-v1.1.xml"
+#define WK	"/.well-known/autoconfig" AC
+#define AC_Q	AC "?emailaddress=%A"
+#define WK_Q	WK "?emailaddress=%A"
 #define AD	"/autodiscover/autodiscover.xml"
+#define MC_Q	"/email.mobileconfig?emailaddress=%A"
 
 /* mailautoconf-probe(8): Thunderbird 153, in its priority order */
 static const struct step tb_steps[] = {
@@ -73,12 +77,12 @@ static const struct step tb_steps[] = {
 };
 /* Thunderbird for Android: no emailaddress at all */
 static const struct step k9_steps[] = {
-	{ SK_AC, true, H_AUTOCONFIG, "/mail/config-v1.1.xml" },
-	{ SK_AC, true, H_DOMAIN, "/.well-known/autoconfig/mail/config-v1.1.xml" },
-	{ SK_AC, false, H_AUTOCONFIG, "/mail/config-v1.1.xml" },
-	{ SK_AC, false, H_DOMAIN, "/.well-known/autoconfig/mail/config-v1.1.xml" },
-	{ SK_AC, true, H_MXFULL, "/mail/config-v1.1.xml" },
-	{ SK_AC, true, H_MXBASE, "/mail/config-v1.1.xml" },
+	{ SK_AC, true, H_AUTOCONFIG, AC },
+	{ SK_AC, true, H_DOMAIN, WK },
+	{ SK_AC, false, H_AUTOCONFIG, AC },
+	{ SK_AC, false, H_DOMAIN, WK },
+	{ SK_AC, true, H_MXFULL, AC },
+	{ SK_AC, true, H_MXBASE, AC },
 };
 /* FairEmail: RFC 6186/8314 first, then autoconfig over https only */
 static const struct step fe_steps[] = {
@@ -98,8 +102,8 @@ static const struct step ol_steps[] = {
 /* the profile is opened by the user: autoconfig.D, or on the one-certificate
  * route the hoster's own form page (docs/deploy.md, section 4) */
 static const struct step ap_steps[] = {
-	{ SK_MC, true, H_AUTOCONFIG, "/email.mobileconfig?emailaddress=%A" },
-	{ SK_MC, true, H_WEB, "/email.mobileconfig?emailaddress=%A" },
+	{ SK_MC, true, H_AUTOCONFIG, MC_Q },
+	{ SK_MC, true, H_WEB, MC_Q },
 };
 /* Android's and Samsung's Exchange account (AOSP EasAutoDiscover.genUri):
  * no SRV; the http step is a GET, re-POSTed to the https it redirects to */

@@ -294,17 +294,17 @@ bool
 pn_cert_covers(const struct certview *cv, const char *host)
 {
 	const char	*dot = strchr(host, '.'), *p, *e;
-	size_t		 l;
+	size_t		 l, hl = strlen(host), dl = dot != NULL ? strlen(dot) : 0;
 
 	for (p = cv->all; *p != '\0'; p = e + 1) {
 		if ((e = strchr(p, '\n')) == NULL)
 			break;
 		l = (size_t)(e - p);
-		if (l == strlen(host) && strncasecmp(p, host, l) == 0)
+		if (l == hl && strncasecmp(p, host, l) == 0)
 			return true;
 		/* "*.b.c": one label for the star, two after it at least */
 		if (l > 2 && p[0] == '*' && p[1] == '.' && dot != NULL &&
-		    dot != host && strlen(dot) == l - 1 &&
+		    dot != host && dl == l - 1 &&
 		    memchr(p + 2, '.', l - 2) != NULL &&
 		    strncasecmp(p + 1, dot, l - 1) == 0)
 			return true;
